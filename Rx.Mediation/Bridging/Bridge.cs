@@ -1,0 +1,356 @@
+using System.Reactive.Concurrency;
+using System.Reactive.Disposables;
+using System.Threading.Channels;
+using Rx.Mediation.Events;
+using Rx.Mediation.Nodes;
+
+namespace Rx.Mediation.Bridging;
+
+/// <summary>
+/// The bounded hand-off between hot sources and a route's operator chain.
+/// <para>
+/// Sources <see cref="Offer"/> events from any thread; a full bridge applies its <see cref="OverflowStrategy"/>
+/// and reports every drop. The drain runs on the route's <see cref="IScheduler"/> and takes every event
+/// available in one pass, so one scheduled work item serves a whole burst, events reach the chain one at a time
+/// (Rx's serialization rule), and in virtual time drops are deterministic.
+/// </para>
+/// </summary>
+public sealed class Bridge
+{
+    // After this many events in one pass the drain yields, so other work on a shared scheduler gets a turn.
+    private const int MaxEventsPerPass = 8192;
+
+    private const int Open = 0, Completing = 1, Finished = 2;
+
+    private readonly string _route;
+    private readonly BridgeOptions _options;
+    private readonly IScheduler _scheduler;
+    private readonly IObserver<Event> _downstream;
+    private readonly Action<Event, DropReason> _onDrop;
+    private readonly Action<Event, Exception> _onDeliveryFault;
+    private readonly Channel<Event> _channel;
+
+    // Backpressure's waiting line: ours rather than the channel's WriteAsync, so that waiters are admitted by
+    // the drain itself (deterministic in virtual time) and their timeouts run on the route's scheduler.
+    private readonly object _gate = new();
+    private readonly Queue<Waiter> _waiting = new();
+    private int _waitingLive;
+
+    private int _drainScheduled;
+    private int _state;
+    private bool _failed;
+    private Exception? _completionError;
+    private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Bridge(
+        string route,
+        BridgeOptions options,
+        IScheduler scheduler,
+        IObserver<Event> downstream,
+        Action<Event, DropReason> onDrop,
+        Action<Event, Exception>? onDeliveryFault = null)
+    {
+        _route = route;
+        _options = options.Validate();
+        _scheduler = scheduler;
+        _downstream = downstream;
+        _onDrop = onDrop;
+        _onDeliveryFault = onDeliveryFault ?? ((_, _) => { });
+        var channelOptions = new BoundedChannelOptions(options.Capacity)
+        {
+            FullMode = options.Overflow switch
+            {
+                OverflowStrategy.DropHead => BoundedChannelFullMode.DropOldest,
+                OverflowStrategy.DropTail => BoundedChannelFullMode.DropNewest,
+                _ => BoundedChannelFullMode.Wait,
+            },
+            SingleReader = options.Overflow != OverflowStrategy.DropBuffer,
+            SingleWriter = false,
+            AllowSynchronousContinuations = false,
+        };
+        _channel = Channel.CreateBounded<Event>(channelOptions, options.Overflow switch
+        {
+            OverflowStrategy.DropHead => e => _onDrop(e, DropReason.DropHead),
+            OverflowStrategy.DropTail => e => _onDrop(e, DropReason.DropTail),
+            _ => null,
+        });
+    }
+
+    public BridgeOptions Options => _options;
+
+    /// <summary>Events buffered, including sources waiting under backpressure.</summary>
+    public int Count => _channel.Reader.Count + Volatile.Read(ref _waitingLive);
+
+    public bool IsOpen => Volatile.Read(ref _state) == Open;
+
+    /// <summary>Completes once the bridge has drained after <see cref="Complete"/> and told its downstream.</summary>
+    public Task Completion => _finished.Task;
+
+    public Admission Offer(Event value) => Offer(value, null);
+
+    public ValueTask<Admission> OfferAsync(Event value, CancellationToken cancellationToken = default)
+    {
+        if (_options.Overflow != OverflowStrategy.Backpressure) return new(Offer(value, null));
+        var waiter = new Waiter(value, new TaskCompletionSource<Admission>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var admission = Offer(value, waiter);
+        if (!waiter.Parked) return new(admission);
+        if (cancellationToken.CanBeCanceled)
+        {
+            var registration = cancellationToken.Register(static state =>
+            {
+                var (bridge, w) = ((Bridge, Waiter))state!;
+                bridge.GiveUp(w, DropReason.Cancelled);
+            }, (this, waiter));
+            waiter.Completion!.Task.ContinueWith(static (_, r) => ((CancellationTokenRegistration)r!).Dispose(), registration, TaskScheduler.Default);
+        }
+        return new(waiter.Completion!.Task);
+    }
+
+    /// <summary>Stops taking events; what is buffered still drains, then the downstream sees completion (or <paramref name="error"/>).</summary>
+    public void Complete(Exception? error = null)
+    {
+        if (Interlocked.CompareExchange(ref _state, Completing, Open) != Open) return;
+        _completionError = error;
+        ScheduleDrain();
+    }
+
+    /// <summary>Gives up on what is still buffered (e.g. the drain timed out at shutdown): each event is dropped and counted.</summary>
+    public int Abandon()
+    {
+        Interlocked.Exchange(ref _state, Finished);
+        _channel.Writer.TryComplete();
+        var dropped = 0;
+        while (_channel.Reader.TryRead(out var value))
+        {
+            dropped++;
+            _onDrop(value, DropReason.DrainTimeout);
+        }
+        lock (_gate)
+        {
+            while (_waiting.TryDequeue(out var waiter))
+            {
+                if (!waiter.TryResolve()) continue;
+                _waitingLive--;
+                dropped++;
+                _onDrop(waiter.Event, DropReason.DrainTimeout);
+                waiter.Completion?.TrySetResult(Admission.Rejected("the route stopped", _options.RetryAfter));
+            }
+        }
+        _finished.TrySetResult();
+        return dropped;
+    }
+
+    private Admission Offer(Event value, Waiter? waiter)
+    {
+        if (Volatile.Read(ref _state) != Open) return Refuse(value, _failed ? DropReason.RouteFailed : DropReason.Stopped);
+        var writer = _channel.Writer;
+        switch (_options.Overflow)
+        {
+            case OverflowStrategy.DropHead:
+            case OverflowStrategy.DropTail:
+                // The channel makes room itself and reports what it dropped through the callback.
+                if (!writer.TryWrite(value)) return Refuse(value, DropReason.Stopped);
+                break;
+
+            case OverflowStrategy.DropNew:
+                if (!writer.TryWrite(value))
+                {
+                    if (!IsOpen) return Refuse(value, DropReason.Stopped);
+                    _onDrop(value, DropReason.DropNew);
+                    return Admission.Rejected($"route '{_route}' is full", _options.RetryAfter);
+                }
+                break;
+
+            case OverflowStrategy.DropBuffer:
+                while (!writer.TryWrite(value))
+                {
+                    if (!IsOpen) return Refuse(value, DropReason.Stopped);
+                    while (_channel.Reader.TryRead(out var buffered)) _onDrop(buffered, DropReason.DropBuffer);
+                }
+                break;
+
+            case OverflowStrategy.Fail:
+                if (!writer.TryWrite(value))
+                {
+                    if (!IsOpen) return Refuse(value, DropReason.Stopped);
+                    _onDrop(value, DropReason.Overflow);
+                    _failed = true;
+                    Complete(new BridgeOverflowException(_route, _options.Capacity));
+                    return Admission.Rejected($"route '{_route}' failed: its bridge overflowed", _options.RetryAfter);
+                }
+                break;
+
+            case OverflowStrategy.Backpressure:
+                var admission = OfferOrWait(value, waiter);
+                if (!admission.IsAccepted || waiter is { Parked: true }) return admission;
+                break;
+        }
+        ScheduleDrain();
+        return Admission.Accepted;
+    }
+
+    private Admission OfferOrWait(Event value, Waiter? waiter)
+    {
+        // Fast path: nobody waiting and room in the channel.
+        if (Volatile.Read(ref _waitingLive) == 0 && _channel.Writer.TryWrite(value)) return Admission.Accepted;
+        lock (_gate)
+        {
+            if (_waitingLive == 0 && _channel.Writer.TryWrite(value)) return Admission.Accepted;
+            if (!IsOpen) return Refuse(value, DropReason.Stopped);
+            if (_options.BackpressureTimeout <= TimeSpan.Zero)
+            {
+                _onDrop(value, DropReason.BackpressureTimeout);
+                return Admission.Rejected($"route '{_route}' is full", _options.RetryAfter);
+            }
+            if (_waitingLive >= _options.Capacity)
+            {
+                _onDrop(value, DropReason.BackpressureOverflow);
+                return Admission.Rejected($"route '{_route}' is full and its waiting line too", _options.RetryAfter);
+            }
+            waiter ??= new Waiter(value, null);
+            waiter.Parked = true;
+            _waiting.Enqueue(waiter);
+            _waitingLive++;
+            waiter.Timeout = _scheduler.Schedule((this, waiter), _options.BackpressureTimeout, static (_, state) =>
+            {
+                state.Item1.GiveUp(state.waiter, DropReason.BackpressureTimeout);
+                return Disposable.Empty;
+            });
+        }
+        // A sync source cannot await: its event waits in line and counts as taken (or, on timeout, as dropped).
+        ScheduleDrain();
+        return Admission.Accepted;
+    }
+
+    private void GiveUp(Waiter waiter, DropReason reason)
+    {
+        lock (_gate)
+        {
+            if (!waiter.TryResolve()) return;
+            _waitingLive--;
+        }
+        waiter.Timeout?.Dispose();
+        _onDrop(waiter.Event, reason);
+        waiter.Completion?.TrySetResult(Admission.Rejected(
+            reason == DropReason.Cancelled ? "cancelled while waiting for room" : $"route '{_route}' stayed full for {_options.BackpressureTimeout.TotalMilliseconds:0} ms",
+            _options.RetryAfter));
+    }
+
+    private void PromoteWaiters()
+    {
+        lock (_gate)
+        {
+            while (_waiting.TryPeek(out var waiter))
+            {
+                if (waiter.IsResolved)
+                {
+                    _waiting.Dequeue();
+                    continue;
+                }
+                if (!_channel.Writer.TryWrite(waiter.Event)) return;
+                _waiting.Dequeue();
+                waiter.TryResolve();
+                _waitingLive--;
+                waiter.Timeout?.Dispose();
+                waiter.Completion?.TrySetResult(Admission.Accepted);
+            }
+        }
+    }
+
+    private Admission Refuse(Event value, DropReason reason)
+    {
+        _onDrop(value, reason);
+        return Admission.Rejected(reason == DropReason.RouteFailed ? $"route '{_route}' has failed" : $"route '{_route}' is stopping", _options.RetryAfter);
+    }
+
+    private void ScheduleDrain()
+    {
+        if (Interlocked.CompareExchange(ref _drainScheduled, 1, 0) != 0) return;
+        _scheduler.Schedule(this, static (_, bridge) =>
+        {
+            bridge.Drain();
+            return Disposable.Empty;
+        });
+    }
+
+    private void Drain()
+    {
+        var reader = _channel.Reader;
+        var delivered = 0;
+        while (true)
+        {
+            while (delivered < MaxEventsPerPass)
+            {
+                if (Volatile.Read(ref _waitingLive) > 0) PromoteWaiters();
+                if (!reader.TryRead(out var value)) break;
+                delivered++;
+                Deliver(value);
+            }
+
+            if (Volatile.Read(ref _state) == Completing && reader.Count == 0 && Volatile.Read(ref _waitingLive) == 0)
+            {
+                Finish();
+                return; // the drain flag stays set: nothing drains a finished bridge again
+            }
+
+            Volatile.Write(ref _drainScheduled, 0);
+            var more = reader.Count > 0 || Volatile.Read(ref _waitingLive) > 0 || Volatile.Read(ref _state) == Completing;
+            if (!more || Interlocked.CompareExchange(ref _drainScheduled, 1, 0) != 0) return;
+            if (delivered >= MaxEventsPerPass)
+            {
+                _scheduler.Schedule(this, static (_, bridge) =>
+                {
+                    bridge.Drain();
+                    return Disposable.Empty;
+                });
+                return;
+            }
+        }
+    }
+
+    private void Finish()
+    {
+        Volatile.Write(ref _state, Finished);
+        _channel.Writer.TryComplete();
+        // A source that passed the open check just before completion may have written after our last read.
+        while (_channel.Reader.TryRead(out var late)) Deliver(late);
+        try
+        {
+            if (_completionError is null) _downstream.OnCompleted();
+            else _downstream.OnError(_completionError);
+        }
+        finally
+        {
+            _finished.TrySetResult();
+        }
+    }
+
+    private void Deliver(Event value)
+    {
+        try
+        {
+            _downstream.OnNext(value);
+        }
+        catch (Exception ex)
+        {
+            _onDeliveryFault(value, ex);
+        }
+    }
+
+    private sealed class Waiter(Event value, TaskCompletionSource<Admission>? completion)
+    {
+        private int _resolved;
+
+        public Event Event { get; } = value;
+
+        public TaskCompletionSource<Admission>? Completion { get; } = completion;
+
+        public IDisposable? Timeout { get; set; }
+
+        public bool Parked { get; set; }
+
+        public bool IsResolved => Volatile.Read(ref _resolved) != 0;
+
+        public bool TryResolve() => Interlocked.Exchange(ref _resolved, 1) == 0;
+    }
+}

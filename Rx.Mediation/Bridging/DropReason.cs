@@ -1,0 +1,47 @@
+namespace Rx.Mediation.Bridging;
+
+/// <summary>Why an event was dropped. Every drop has exactly one reason and is counted under it.</summary>
+public enum DropReason
+{
+    DropHead,
+    DropTail,
+    DropNew,
+    DropBuffer,
+    BackpressureTimeout,
+    /// <summary>The waiting line of a backpressured bridge was full too (sources that cannot await).</summary>
+    BackpressureOverflow,
+    /// <summary>The bridge overflowed under <see cref="OverflowStrategy.Fail"/>.</summary>
+    Overflow,
+    /// <summary>Offered to a route that had already failed.</summary>
+    RouteFailed,
+    /// <summary>Offered to a route that is stopping or stopped.</summary>
+    Stopped,
+    /// <summary>Left in a bridge that could not drain within the stop timeout.</summary>
+    DrainTimeout,
+    /// <summary>The source gave up waiting (e.g. the HTTP client went away) before the bridge had room.</summary>
+    Cancelled,
+    /// <summary>A client's own send queue overflowed (slow web client).</summary>
+    SlowClient,
+}
+
+public static class DropReasonNames
+{
+    public static readonly int Count = Enum.GetValues<DropReason>().Length;
+
+    public static string ToName(this DropReason reason) => reason switch
+    {
+        DropReason.DropHead => "drop-head",
+        DropReason.DropTail => "drop-tail",
+        DropReason.DropNew => "drop-new",
+        DropReason.DropBuffer => "drop-buffer",
+        DropReason.BackpressureTimeout => "backpressure-timeout",
+        DropReason.BackpressureOverflow => "backpressure-overflow",
+        DropReason.Overflow => "overflow",
+        DropReason.RouteFailed => "route-failed",
+        DropReason.Stopped => "stopped",
+        DropReason.DrainTimeout => "drain-timeout",
+        DropReason.Cancelled => "cancelled",
+        DropReason.SlowClient => "slow-client",
+        _ => reason.ToString(),
+    };
+}

@@ -1,0 +1,74 @@
+using System.Collections.Concurrent;
+using Rx.Mediation.Events;
+using Rx.Mediation.Topics;
+
+namespace Rx.Mediation.Endpoints.Memory;
+
+/// <summary>
+/// An in-process publish/subscribe broker with MQTT-style topic filters (<c>+</c>, <c>#</c>).
+/// Publishing is synchronous and lock-free; the subscribers matching a topic are cached per topic and the
+/// cache is cleared whenever the subscription set changes.
+/// </summary>
+public sealed class InMemoryBroker
+{
+    // Topics seen are cached; past this many distinct topics the cache starts over rather than grow without bound.
+    private const int MaxCachedTopics = 10_000;
+
+    private Subscription[] _subscriptions = [];
+    private ConcurrentDictionary<string, Subscription[]> _byTopic = new(StringComparer.Ordinal);
+    private long _published;
+
+    /// <summary>Events published so far.</summary>
+    public long Published => Interlocked.Read(ref _published);
+
+    public int SubscriptionCount => Volatile.Read(ref _subscriptions).Length;
+
+    public IDisposable Subscribe(TopicPattern filter, IObserver<Event> observer)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentNullException.ThrowIfNull(observer);
+        var subscription = new Subscription(this, filter, observer);
+        Change(list => [.. list, subscription]);
+        return subscription;
+    }
+
+    public IDisposable Subscribe(string filter, IObserver<Event> observer) => Subscribe(TopicPattern.Parse(filter), observer);
+
+    /// <summary>Delivers <paramref name="value"/> to every matching subscriber; returns how many.</summary>
+    public int Publish(Event value)
+    {
+        Interlocked.Increment(ref _published);
+        var cache = Volatile.Read(ref _byTopic);
+        if (!cache.TryGetValue(value.Topic, out var matching))
+        {
+            matching = Array.FindAll(Volatile.Read(ref _subscriptions), s => s.Filter.Matches(value.Topic));
+            if (cache.Count >= MaxCachedTopics) cache.Clear();
+            cache.TryAdd(value.Topic, matching);
+        }
+        foreach (var subscription in matching) subscription.Observer.OnNext(value);
+        return matching.Length;
+    }
+
+    private void Change(Func<Subscription[], Subscription[]> change)
+    {
+        lock (this)
+        {
+            Volatile.Write(ref _subscriptions, change(_subscriptions));
+            Volatile.Write(ref _byTopic, new ConcurrentDictionary<string, Subscription[]>(StringComparer.Ordinal));
+        }
+    }
+
+    private sealed class Subscription(InMemoryBroker broker, TopicPattern filter, IObserver<Event> observer) : IDisposable
+    {
+        private int _disposed;
+
+        public TopicPattern Filter { get; } = filter;
+
+        public IObserver<Event> Observer { get; } = observer;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0) broker.Change(list => Array.FindAll(list, s => s != this));
+        }
+    }
+}

@@ -1,0 +1,10 @@
+namespace Rx.Mediation.Engine;
+
+public enum EngineState
+{
+    Created,
+    Starting,
+    Running,
+    Stopping,
+    Stopped,
+}

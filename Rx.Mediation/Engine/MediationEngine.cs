@@ -1,0 +1,321 @@
+using System.Reactive;
+using System.Reactive.Concurrency;
+using System.Reactive.Linq;
+using System.Reactive.Subjects;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Rx.Mediation.Bridging;
+using Rx.Mediation.Nodes;
+using Rx.Mediation.Routing;
+
+namespace Rx.Mediation.Engine;
+
+/// <summary>
+/// Holds the named entrypoints and endpoints, runs the routes between them, and replaces route sets while running.
+/// <para>Start order: endpoints, then entrypoints (clients only arrive once brokers are there).
+/// Stop order: sources refuse new events, bridges drain (bounded by <see cref="EngineOptions.DrainTimeout"/>),
+/// entrypoints close their clients, endpoints flush and stop.</para>
+/// </summary>
+public sealed class MediationEngine : IAsyncDisposable
+{
+    private readonly ILogger _logger;
+    private readonly object _gate = new();
+    private readonly SemaphoreSlim _routeChanges = new(1, 1);
+    private readonly List<IMediationNode> _nodes = [];
+    private readonly Dictionary<string, SourceRouter> _routers = new(StringComparer.Ordinal);
+    private readonly Subject<DropRecord> _drops = new();
+    private readonly Subject<FailureRecord> _failures = new();
+    private readonly IObserver<DropRecord> _dropSink;
+    private readonly IObserver<FailureRecord> _failureSink;
+    private RouteRuntime[] _routes = [];
+    private volatile EngineState _state = EngineState.Created;
+
+    public MediationEngine(EngineOptions? options = null, ILogger<MediationEngine>? logger = null)
+    {
+        Options = options ?? new EngineOptions();
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        // Drops and failures are reported from many threads at once; observers see them one at a time.
+        _dropSink = Observer.Synchronize(_drops);
+        _failureSink = Observer.Synchronize(_failures);
+    }
+
+    public EngineOptions Options { get; }
+
+    public IScheduler Scheduler => Options.Scheduler;
+
+    public EngineState State => _state;
+
+    /// <summary>Every dropped event, with its route and reason.</summary>
+    public IObservable<DropRecord> Drops => _drops.AsObservable();
+
+    /// <summary>Every event a route failed on, and every fault of a route.</summary>
+    public IObservable<FailureRecord> Failures => _failures.AsObservable();
+
+    public IReadOnlyList<RouteRuntime> Routes => Volatile.Read(ref _routes);
+
+    public IReadOnlyList<IMediationNode> Nodes
+    {
+        get { lock (_gate) return [.. _nodes]; }
+    }
+
+    public IEnumerable<IEntrypoint> Entrypoints => Nodes.OfType<IEntrypoint>();
+
+    public IEnumerable<IEndpoint> Endpoints => Nodes.OfType<IEndpoint>();
+
+    public IMediationNode? Find(string name)
+    {
+        lock (_gate) return _nodes.Find(n => n.Name == name);
+    }
+
+    public RouteRuntime? FindRoute(string name) => Array.Find(Volatile.Read(ref _routes), r => r.Name == name);
+
+    /// <summary>Registers a node. Names are unique across entrypoints and endpoints.</summary>
+    public MediationEngine Add(IMediationNode node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        lock (_gate)
+        {
+            if (_nodes.Exists(n => n.Name == node.Name)) throw new ArgumentException($"a node named '{node.Name}' is already registered", nameof(node));
+            _nodes.Add(node);
+        }
+        return this;
+    }
+
+    /// <summary>Registers a node and, when the engine is running, starts it.</summary>
+    public async Task AddAsync(IMediationNode node, CancellationToken cancellationToken = default)
+    {
+        Add(node);
+        if (_state == EngineState.Running) await StartNodeAsync(node, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops and removes a node that no route uses.</summary>
+    public async Task RemoveAsync(string name, CancellationToken cancellationToken = default)
+    {
+        IMediationNode node;
+        lock (_gate)
+        {
+            node = _nodes.Find(n => n.Name == name) ?? throw new ArgumentException($"no node named '{name}'", nameof(name));
+            var users = Routes.Where(r => r.Definition.Targets.Contains(name) || r.Definition.AllSources.Any(s => s.Node == name)).Select(r => r.Name).ToList();
+            if (users.Count > 0) throw new InvalidOperationException($"node '{name}' is used by route(s) {string.Join(", ", users)}; remove those routes first");
+            _nodes.Remove(node);
+            if (_routers.Remove(name, out var router)) router.Dispose();
+        }
+        await node.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        if (_state != EngineState.Created) throw new InvalidOperationException($"the engine is {_state}; it starts once");
+        _state = EngineState.Starting;
+        var nodes = Nodes;
+        foreach (var endpoint in nodes.OfType<IEndpoint>()) await StartNodeAsync(endpoint, cancellationToken).ConfigureAwait(false);
+        foreach (var node in nodes.Where(n => n is not IEndpoint)) await StartNodeAsync(node, cancellationToken).ConfigureAwait(false);
+        _state = EngineState.Running;
+        _logger.LogInformation("Engine started with {NodeCount} nodes and {RouteCount} routes", nodes.Count, Routes.Count);
+    }
+
+    /// <summary>
+    /// Replaces the running routes with <paramref name="definitions"/>. The whole set is checked first: if any route
+    /// is invalid nothing changes and a <see cref="RouteBuildException"/> names each problem. Otherwise new routes are
+    /// subscribed, each source switches to them in one step, and replaced routes drain what their bridges accepted
+    /// before they are disposed. Routes whose <see cref="RouteDefinition.Fingerprint"/> is unchanged keep running untouched.
+    /// </summary>
+    public async Task ApplyRoutesAsync(IEnumerable<RouteDefinition> definitions, CancellationToken cancellationToken = default)
+    {
+        var wanted = definitions.ToList();
+        await _routeChanges.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            Validate(wanted);
+            var old = Volatile.Read(ref _routes);
+            var next = new List<RouteRuntime>(wanted.Count);
+            var created = new List<RouteRuntime>();
+            foreach (var definition in wanted)
+            {
+                var kept = definition.Fingerprint is null ? null : Array.Find(old, r => r.Definition.Fingerprint == definition.Fingerprint && r.Name == definition.Name);
+                if (kept is not null && kept.State == RouteState.Running)
+                {
+                    next.Add(kept);
+                    continue;
+                }
+                var runtime = Build(definition);
+                created.Add(runtime);
+                next.Add(runtime);
+            }
+
+            // Subscribe every new chain before any source switches to it.
+            foreach (var route in created) route.Start();
+            var newInlets = SwapInlets(next);
+            foreach (var (router, inlet) in newInlets) router.NotifyIfEnded(inlet);
+            Volatile.Write(ref _routes, [.. next]);
+
+            var replaced = old.Where(r => !next.Contains(r)).ToList();
+            foreach (var route in replaced) route.BeginDrain();
+            if (created.Count > 0 || replaced.Count > 0)
+            {
+                _logger.LogInformation("Routes applied: {Created} built, {Kept} kept, {Replaced} replaced",
+                    created.Count, next.Count - created.Count, replaced.Count);
+            }
+            await DrainAsync(replaced).ConfigureAwait(false);
+        }
+        finally
+        {
+            _routeChanges.Release();
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (_state is EngineState.Stopping or EngineState.Stopped) return;
+        _state = EngineState.Stopping;
+        _logger.LogInformation("Engine stopping: refusing new events and draining {RouteCount} routes", Routes.Count);
+        lock (_gate)
+        {
+            foreach (var router in _routers.Values) router.Refuse();
+        }
+        var routes = Volatile.Read(ref _routes);
+        foreach (var route in routes) route.BeginDrain();
+        await DrainAsync(routes).ConfigureAwait(false);
+
+        var nodes = Nodes;
+        foreach (var node in nodes.Where(n => n is not IEndpoint).Reverse()) await StopNodeAsync(node, cancellationToken).ConfigureAwait(false);
+        foreach (var node in nodes.OfType<IEndpoint>().Reverse()) await StopNodeAsync(node, cancellationToken).ConfigureAwait(false);
+        lock (_gate)
+        {
+            foreach (var router in _routers.Values) router.Dispose();
+        }
+        _state = EngineState.Stopped;
+        _logger.LogInformation("Engine stopped");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        _drops.OnCompleted();
+        _failures.OnCompleted();
+    }
+
+    private void Validate(IReadOnlyList<RouteDefinition> definitions)
+    {
+        var errors = new List<string>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var definition in definitions)
+        {
+            var route = string.IsNullOrWhiteSpace(definition.Name) ? "(unnamed)" : definition.Name;
+            if (string.IsNullOrWhiteSpace(definition.Name)) errors.Add("a route has no name");
+            else if (!names.Add(definition.Name)) errors.Add($"route '{route}': the name is used by another route");
+            if (definition.Sources.Count == 0) errors.Add($"route '{route}': it has no source");
+            if (definition.Targets.Count == 0) errors.Add($"route '{route}': it has no target");
+            foreach (var source in definition.AllSources)
+            {
+                if (Find(source.Node) is null) errors.Add($"route '{route}': unknown source '{source.Node}'{Known()}");
+            }
+            foreach (var target in definition.Targets)
+            {
+                if (Find(target) is null) errors.Add($"route '{route}': unknown target '{target}'{Known()}");
+            }
+            try
+            {
+                definition.Bridge.Validate();
+            }
+            catch (ArgumentException ex)
+            {
+                errors.Add($"route '{route}': {ex.Message}");
+            }
+        }
+        if (errors.Count > 0) throw new RouteBuildException(errors);
+    }
+
+    private string Known()
+    {
+        var names = Nodes.Select(n => n.Name).ToList();
+        return names.Count == 0 ? " (no nodes are registered)" : $" (known: {string.Join(", ", names)})";
+    }
+
+    private RouteRuntime Build(RouteDefinition definition)
+    {
+        var targets = definition.Targets.Select(t => Find(t)!).ToList();
+        return new RouteRuntime(definition, definition.Scheduler ?? Scheduler, targets, _dropSink.OnNext, _failureSink.OnNext);
+    }
+
+    private List<(SourceRouter, RouteInlet)> SwapInlets(IReadOnlyList<RouteRuntime> routes)
+    {
+        var inletsBySource = new Dictionary<string, List<RouteInlet>>(StringComparer.Ordinal);
+        var created = new List<(SourceRouter, RouteInlet)>();
+        foreach (var route in routes)
+        {
+            foreach (var binding in route.Definition.AllSources)
+            {
+                if (!inletsBySource.TryGetValue(binding.Node, out var list)) inletsBySource[binding.Node] = list = [];
+                list.Add(new RouteInlet(route, binding));
+            }
+        }
+        lock (_gate)
+        {
+            foreach (var (name, inlets) in inletsBySource)
+            {
+                if (!_routers.TryGetValue(name, out var router))
+                {
+                    router = new SourceRouter(Find(name)!);
+                    _routers[name] = router;
+                }
+                var previous = router.Swap([.. inlets]);
+                router.Attach();
+                created.AddRange(inlets.Where(i => !previous.Any(p => p.Route == i.Route && p.Binding == i.Binding)).Select(i => (router, i)));
+            }
+            foreach (var (name, router) in _routers)
+            {
+                if (!inletsBySource.ContainsKey(name)) router.Swap([]);
+            }
+        }
+        return created;
+    }
+
+    private async Task DrainAsync(IReadOnlyList<RouteRuntime> routes)
+    {
+        if (routes.Count == 0) return;
+        var all = Task.WhenAll(routes.Select(r => r.Completion));
+        var timeout = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // The timeout runs on the engine's scheduler, so virtual-time tests control it like everything else.
+        using (Scheduler.Schedule(Options.DrainTimeout, () => timeout.TrySetResult()))
+        {
+            await Task.WhenAny(all, timeout.Task).ConfigureAwait(false);
+        }
+        foreach (var route in routes)
+        {
+            if (!route.Completion.IsCompleted)
+            {
+                var abandoned = route.Bridge.Abandon();
+                _logger.LogWarning("Route {Route} did not drain within {Timeout}; {Dropped} events dropped (reason drain-timeout)",
+                    route.Name, Options.DrainTimeout, abandoned);
+            }
+            route.Dispose();
+        }
+    }
+
+    private async Task StartNodeAsync(IMediationNode node, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await node.StartAsync(cancellationToken).ConfigureAwait(false);
+            _logger.LogInformation("Started {Kind} {Node}", node is IEndpoint ? "endpoint" : "entrypoint", node.Name);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A broker that is down must not take the server down: the node reports itself unhealthy and /readyz says so.
+            _logger.LogError(ex, "Could not start {Node}: {Reason}", node.Name, ex.Message);
+        }
+    }
+
+    private async Task StopNodeAsync(IMediationNode node, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await node.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError(ex, "Error while stopping {Node}: {Reason}", node.Name, ex.Message);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+using Rx.Mediation.Events;
+using Rx.Mediation.Nodes;
+
+namespace Rx.Mediation.Engine;
+
+/// <summary>
+/// The engine's single subscription to a node's inbound stream. It hands each event to the inlets of the
+/// routes that want it and answers the node with their combined <see cref="Admission"/>.
+/// Its inlet set is an immutable array replaced in one step, so a route swap moves each source from the old
+/// routes to the new ones between two events: no event reaches both, none reaches neither.
+/// </summary>
+internal sealed class SourceRouter(IMediationNode node) : IAdmissionObserver, IDisposable
+{
+    private static readonly Admission Stopping = Admission.Rejected("the server is stopping", TimeSpan.FromSeconds(5));
+
+    private RouteInlet[] _inlets = [];
+    private IDisposable? _subscription;
+    private volatile bool _refusing;
+    private Exception? _endedWith;
+    private volatile bool _ended;
+
+    public IMediationNode Node { get; } = node;
+
+    public bool Ended => _ended;
+
+    public void Attach() => _subscription ??= Node.Subscribe(this);
+
+    public RouteInlet[] Inlets => Volatile.Read(ref _inlets);
+
+    public RouteInlet[] Swap(RouteInlet[] inlets) => Interlocked.Exchange(ref _inlets, inlets);
+
+    /// <summary>From now on, refuse everything (the engine is stopping): sources are told to retry elsewhere or later.</summary>
+    public void Refuse() => _refusing = true;
+
+    public Admission Offer(Event value)
+    {
+        if (_refusing) return Stopping;
+        var inlets = Volatile.Read(ref _inlets);
+        var result = Admission.NoRoute;
+        foreach (var inlet in inlets)
+        {
+            if (inlet.Wants(value)) result = Admission.Combine(result, inlet.Route.Offer(value));
+        }
+        return result;
+    }
+
+    public async ValueTask<Admission> OfferAsync(Event value, CancellationToken cancellationToken)
+    {
+        if (_refusing) return Stopping;
+        var inlets = Volatile.Read(ref _inlets);
+        var result = Admission.NoRoute;
+        foreach (var inlet in inlets)
+        {
+            if (inlet.Wants(value)) result = Admission.Combine(result, await inlet.Route.OfferAsync(value, cancellationToken).ConfigureAwait(false));
+        }
+        return result;
+    }
+
+    public void OnNext(Event value) => Offer(value);
+
+    public void OnCompleted() => End(null);
+
+    public void OnError(Exception error) => End(error);
+
+    /// <summary>Tells a route that joins after this source ended that it will get nothing more from it.</summary>
+    public void NotifyIfEnded(RouteInlet inlet)
+    {
+        if (_ended) inlet.Route.SourceEnded(Node.Name, _endedWith);
+    }
+
+    public void Dispose() => _subscription?.Dispose();
+
+    private void End(Exception? error)
+    {
+        _endedWith = error;
+        _ended = true;
+        foreach (var inlet in Volatile.Read(ref _inlets)) inlet.Route.SourceEnded(Node.Name, error);
+    }
+}

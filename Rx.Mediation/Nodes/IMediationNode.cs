@@ -1,0 +1,32 @@
+using Rx.Mediation.Events;
+
+namespace Rx.Mediation.Nodes;
+
+/// <summary>
+/// An entrypoint or endpoint. It is an <see cref="IObservable{Event}"/> of what it receives
+/// (from web clients or a broker) and an <see cref="IObserver{Event}"/> of what it sends.
+/// <para>
+/// Several routes may send to one node at once, so <see cref="IObserver{T}.OnNext"/> must be thread-safe.
+/// The engine never calls <c>OnCompleted</c>/<c>OnError</c> on a node: a route ending does not end a node
+/// that other routes share.
+/// </para>
+/// </summary>
+public interface IMediationNode : IObservable<Event>, IObserver<Event>
+{
+    string Name { get; }
+
+    NodeHealth Health { get; }
+
+    /// <summary>Why the node is not healthy (e.g. "connection refused to 127.0.0.1:9092"), or null.</summary>
+    string? HealthDetail { get; }
+
+    Task StartAsync(CancellationToken cancellationToken);
+
+    Task StopAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>Where clients come in: WebSocket, SSE, HTTP GET/POST.</summary>
+public interface IEntrypoint : IMediationNode;
+
+/// <summary>A broker connection, or the in-memory broker.</summary>
+public interface IEndpoint : IMediationNode;

@@ -1,0 +1,258 @@
+using System.Reactive.Concurrency;
+using System.Reactive.Linq;
+using System.Reactive.Subjects;
+using Rx.Mediation.Bridging;
+using Rx.Mediation.Events;
+using Rx.Mediation.Nodes;
+
+namespace Rx.Mediation.Routing;
+
+/// <summary>
+/// A running route: bridge → operator chain → targets.
+/// <para>
+/// Fault isolation: a stage that fails on one event reports it and the route goes on; a chain that errors as a
+/// whole (a custom operator) is counted and resubscribed; a target that throws is counted for that target only.
+/// Only a source error or an overflow under 'fail' ends the route (<see cref="RouteState.Faulted"/>).
+/// </para>
+/// </summary>
+public sealed class RouteRuntime : IDisposable
+{
+    // A chain that errors again and again without emitting anything is broken, not unlucky: stop resubscribing.
+    private const int MaxConsecutiveChainErrors = 16;
+
+    private readonly IMediationNode[] _targets;
+    private readonly Action<DropRecord> _publishDrop;
+    private readonly Action<FailureRecord> _publishFailure;
+    private readonly Subject<Event> _input = new();
+    private readonly StageCounters[] _stageCounters;
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly HashSet<string> _openSources;
+    private readonly object _gate = new();
+    private IDisposable? _chain;
+    private int _consecutiveChainErrors;
+    private volatile RouteState _state = RouteState.Running;
+    private volatile bool _inputTerminated;
+    private Exception? _fault;
+
+    internal RouteRuntime(
+        RouteDefinition definition,
+        IScheduler scheduler,
+        IReadOnlyList<IMediationNode> targets,
+        Action<DropRecord> publishDrop,
+        Action<FailureRecord> publishFailure)
+    {
+        Definition = definition;
+        Scheduler = scheduler;
+        _targets = [.. targets];
+        _publishDrop = publishDrop;
+        _publishFailure = publishFailure;
+        _stageCounters = definition.Stages.Select(_ => new StageCounters()).ToArray();
+        _openSources = definition.AllSources.Select(s => s.Node).ToHashSet(StringComparer.Ordinal);
+        Bridge = new Bridge(definition.Name, definition.Bridge, scheduler, new InputObserver(this), OnDropped, OnDeliveryFault);
+    }
+
+    public string Name => Definition.Name;
+
+    public RouteDefinition Definition { get; }
+
+    public IScheduler Scheduler { get; }
+
+    public Bridge Bridge { get; }
+
+    public RouteCounters Counters { get; } = new();
+
+    public IReadOnlyList<StageCounters> StageCounters => _stageCounters;
+
+    public RouteState State => _state;
+
+    /// <summary>Why the route faulted, or null.</summary>
+    public Exception? Fault => _fault;
+
+    /// <summary>Completes when the chain has completed, faulted or been disposed.</summary>
+    public Task Completion => _completion.Task;
+
+    /// <summary>Events filtered on purpose by the route's stages (weights).</summary>
+    public long Filtered => _stageCounters.Sum(c => c.Filtered);
+
+    internal void Start()
+    {
+        lock (_gate) SubscribeChain();
+    }
+
+    internal Admission Offer(Event value)
+    {
+        Counters.CountOffered();
+        var admission = Bridge.Offer(value);
+        if (admission.IsAccepted) Counters.CountAccepted();
+        return admission;
+    }
+
+    internal async ValueTask<Admission> OfferAsync(Event value, CancellationToken cancellationToken)
+    {
+        Counters.CountOffered();
+        var admission = await Bridge.OfferAsync(value, cancellationToken).ConfigureAwait(false);
+        if (admission.IsAccepted) Counters.CountAccepted();
+        return admission;
+    }
+
+    /// <summary>A source of this route ended; once all have, the bridge drains and the chain completes.</summary>
+    internal void SourceEnded(string node, Exception? error)
+    {
+        bool last;
+        lock (_gate)
+        {
+            last = _openSources.Remove(node) && _openSources.Count == 0;
+        }
+        if (error is not null) Bridge.Complete(error);
+        else if (last) Bridge.Complete();
+    }
+
+    /// <summary>Stops taking events and lets the bridge and the chain finish what they hold.</summary>
+    internal void BeginDrain()
+    {
+        if (_state == RouteState.Running) _state = RouteState.Draining;
+        Bridge.Complete();
+    }
+
+    public void Dispose()
+    {
+        Bridge.Complete();
+        lock (_gate)
+        {
+            _chain?.Dispose();
+            _chain = null;
+            if (_state is RouteState.Running or RouteState.Draining) _state = RouteState.Disposed;
+        }
+        _completion.TrySetResult();
+    }
+
+    public override string ToString() => $"{Name} ({_state})";
+
+    private void SubscribeChain()
+    {
+        var mainSources = Definition.Sources.Select(s => s.Node).ToHashSet(StringComparer.Ordinal);
+        var mergesOthers = Definition.Stages.Any(s => s.AdditionalSources.Count > 0);
+        IObservable<Event> stream = mergesOthers ? _input.Where(e => mainSources.Contains(e.Source)) : _input;
+        for (var i = 0; i < Definition.Stages.Count; i++)
+        {
+            var stage = Definition.Stages[i];
+            var context = new StageContext(Name, stage.Description, Scheduler, _stageCounters[i], ReportFailure, Inbound);
+            stream = stage.Apply(stream, context);
+        }
+        _chain = stream.Subscribe(new OutputObserver(this));
+    }
+
+    private IObservable<Event> Inbound(IReadOnlyList<SourceBinding> sources)
+    {
+        var names = sources.Select(s => s.Node).ToHashSet(StringComparer.Ordinal);
+        return _input.Where(e => names.Contains(e.Source));
+    }
+
+    private void OnDropped(Event value, DropReason reason)
+    {
+        Counters.Dropped.Increment(reason);
+        _publishDrop(new DropRecord(Name, reason, value, Scheduler.Now));
+    }
+
+    private void OnDeliveryFault(Event value, Exception error)
+    {
+        Counters.CountFailed(value.Weight);
+        ReportFailure("chain", value, error);
+    }
+
+    private void ReportFailure(string stage, Event? value, Exception error) =>
+        _publishFailure(new FailureRecord(Name, stage, value, error, Scheduler.Now));
+
+    private void Deliver(Event value)
+    {
+        Interlocked.Exchange(ref _consecutiveChainErrors, 0);
+        Counters.CountEmitted(value.Weight);
+        foreach (var target in _targets)
+        {
+            try
+            {
+                target.OnNext(value);
+                Counters.CountDelivered();
+            }
+            catch (Exception ex)
+            {
+                Counters.CountFailed(value.Weight);
+                ReportFailure("to:" + target.Name, value, ex);
+            }
+        }
+    }
+
+    private void ChainErrored(Exception error)
+    {
+        lock (_gate)
+        {
+            if (_state is RouteState.Disposed or RouteState.Faulted or RouteState.Completed) return;
+            if (_inputTerminated || Interlocked.Increment(ref _consecutiveChainErrors) > MaxConsecutiveChainErrors)
+            {
+                _fault = error;
+                _state = RouteState.Faulted;
+                ReportFailure("route", null, error);
+                Bridge.Complete();
+                _completion.TrySetResult();
+                return;
+            }
+            // A custom operator failed: the events it held are lost with it, so say so, then carry on.
+            Counters.CountFailed(0);
+            ReportFailure("chain", null, error);
+            SubscribeChain();
+        }
+    }
+
+    private void ChainCompleted()
+    {
+        lock (_gate)
+        {
+            if (_state is RouteState.Disposed or RouteState.Faulted) return;
+            _state = RouteState.Completed;
+        }
+        // An operator such as Take may end the chain while sources still flow: stop taking their events.
+        Bridge.Complete();
+        _completion.TrySetResult();
+    }
+
+    private sealed class InputObserver(RouteRuntime route) : IObserver<Event>
+    {
+        public void OnNext(Event value)
+        {
+            if (route._state is RouteState.Completed or RouteState.Faulted or RouteState.Disposed)
+            {
+                route.Counters.CountDiscarded();
+                return;
+            }
+            route._input.OnNext(value);
+        }
+
+        public void OnCompleted()
+        {
+            route._inputTerminated = true;
+            route._input.OnCompleted();
+            // No subscriber left (the chain already ended): nothing will complete the route but us.
+            if (route._state is RouteState.Completed or RouteState.Faulted) route._completion.TrySetResult();
+        }
+
+        public void OnError(Exception error)
+        {
+            route._inputTerminated = true;
+            if (route._state is RouteState.Completed or RouteState.Faulted)
+            {
+                route._completion.TrySetResult();
+                return;
+            }
+            route._input.OnError(error);
+        }
+    }
+
+    private sealed class OutputObserver(RouteRuntime route) : IObserver<Event>
+    {
+        public void OnNext(Event value) => route.Deliver(value);
+
+        public void OnError(Exception error) => route.ChainErrored(error);
+
+        public void OnCompleted() => route.ChainCompleted();
+    }
+}
