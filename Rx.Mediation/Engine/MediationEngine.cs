@@ -168,22 +168,14 @@ public sealed class MediationEngine : IAsyncDisposable
     {
         if (_state is EngineState.Stopping or EngineState.Stopped) return;
         _state = EngineState.Stopping;
-        _logger.LogInformation("Engine stopping: refusing new events and draining {RouteCount} routes", Routes.Count);
-        lock (_gate)
-        {
-            foreach (var router in _routers.Values) router.Refuse();
-        }
-        var routes = Volatile.Read(ref _routes);
-        foreach (var route in routes) route.BeginDrain();
-        await DrainAsync(routes).ConfigureAwait(false);
+        _logger.LogInformation("Engine stopping: refusing new client events and draining {RouteCount} routes", Routes.Count);
+        RefuseSources(n => n is not IEndpoint);
+        await DrainInWavesAsync(Volatile.Read(ref _routes)).ConfigureAwait(false);
+        RefuseSources(_ => true);
 
         var nodes = Nodes;
         foreach (var node in nodes.Where(n => n is not IEndpoint).Reverse()) await StopNodeAsync(node, cancellationToken).ConfigureAwait(false);
         foreach (var node in nodes.OfType<IEndpoint>().Reverse()) await StopNodeAsync(node, cancellationToken).ConfigureAwait(false);
-        lock (_gate)
-        {
-            foreach (var router in _routers.Values) router.Dispose();
-        }
         _state = EngineState.Stopped;
         _logger.LogInformation("Engine stopped");
     }
@@ -191,6 +183,10 @@ public sealed class MediationEngine : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync().ConfigureAwait(false);
+        lock (_gate)
+        {
+            foreach (var router in _routers.Values) router.Dispose();
+        }
         _drops.OnCompleted();
         _failures.OnCompleted();
     }
@@ -269,6 +265,32 @@ public sealed class MediationEngine : IAsyncDisposable
             }
         }
         return created;
+    }
+
+    private void RefuseSources(Func<IMediationNode, bool> which)
+    {
+        lock (_gate)
+        {
+            foreach (var router in _routers.Values.Where(r => which(r.Node))) router.Refuse();
+        }
+    }
+
+    /// <summary>
+    /// Drains routes upstream first: a route is drained once no other route still running sends to any of its
+    /// sources (e.g. ingress into the memory broker before egress out of it), so an event between two routes is
+    /// never refused on its second hop. Routes in a cycle drain together.
+    /// </summary>
+    private async Task DrainInWavesAsync(IReadOnlyList<RouteRuntime> routes)
+    {
+        var remaining = routes.ToList();
+        while (remaining.Count > 0)
+        {
+            var wave = remaining.Where(r => !remaining.Any(o => o != r && o.Definition.Targets.Any(t => r.Definition.AllSources.Any(s => s.Node == t)))).ToList();
+            if (wave.Count == 0) wave = remaining;
+            foreach (var route in wave) route.BeginDrain();
+            await DrainAsync(wave).ConfigureAwait(false);
+            remaining = remaining.Except(wave).ToList();
+        }
     }
 
     private async Task DrainAsync(IReadOnlyList<RouteRuntime> routes)

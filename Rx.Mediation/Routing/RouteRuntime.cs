@@ -71,6 +71,12 @@ public sealed class RouteRuntime : IDisposable
     /// <summary>Completes when the chain has completed, faulted or been disposed.</summary>
     public Task Completion => _completion.Task;
 
+    /// <summary>
+    /// Raised on the route's scheduler, synchronously, when the chain ends: completed, or faulted (with the error).
+    /// Virtual-time harnesses use it to record completion at the exact virtual time.
+    /// </summary>
+    public event Action<RouteRuntime, Exception?>? Ended;
+
     /// <summary>Events filtered on purpose by the route's stages (weights).</summary>
     public long Filtered => _stageCounters.Sum(c => c.Filtered);
 
@@ -194,6 +200,7 @@ public sealed class RouteRuntime : IDisposable
                 ReportFailure("route", null, error);
                 Bridge.Complete();
                 _completion.TrySetResult();
+                Ended?.Invoke(this, error);
                 return;
             }
             // A custom operator failed: the events it held are lost with it, so say so, then carry on.
@@ -213,6 +220,7 @@ public sealed class RouteRuntime : IDisposable
         // An operator such as Take may end the chain while sources still flow: stop taking their events.
         Bridge.Complete();
         _completion.TrySetResult();
+        Ended?.Invoke(this, null);
     }
 
     private sealed class InputObserver(RouteRuntime route) : IObserver<Event>

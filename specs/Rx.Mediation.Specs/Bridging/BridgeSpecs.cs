@@ -1,0 +1,175 @@
+using System.Reactive.Concurrency;
+using Rx.Mediation.Bridging;
+using Rx.Mediation.Events;
+using Rx.Mediation.Marbles;
+using Rx.Mediation.Nodes;
+
+namespace Rx.Mediation.Specs.Bridging;
+
+public class BridgeSpecs
+{
+    private static Event E(string text) => Event.FromText("src", "t", text);
+
+    [Fact]
+    public void The_drain_takes_a_whole_burst_in_one_scheduled_pass()
+    {
+        var scheduler = new CountingScheduler(new MarbleScheduler());
+        var received = new List<string>();
+        var bridge = new Bridge("r", new BridgeOptions { Capacity = 100 }, scheduler, System.Reactive.Observer.Create<Event>(e => received.Add(e.Text)), (_, _) => { });
+
+        for (var i = 0; i < 50; i++) bridge.Offer(E(i.ToString()));
+        ((MarbleScheduler)scheduler.Inner).Start();
+
+        received.Count.ShouldBe(50);
+        scheduler.Scheduled.ShouldBe(1);
+    }
+
+    [Fact]
+    public void Backpressure_times_out_on_the_route_scheduler_and_counts_the_drop()
+    {
+        var scheduler = new MarbleScheduler();
+        var drops = new List<(string, DropReason)>();
+        // Downstream never drains: the drain work item is scheduled but we only advance past the timeout after blocking it.
+        var gate = new BlockingObserver();
+        var bridge = new Bridge("r", new BridgeOptions { Capacity = 1, Overflow = OverflowStrategy.Backpressure, BackpressureTimeout = TimeSpan.FromMilliseconds(5) },
+            new HoldingScheduler(scheduler), gate, (e, reason) => drops.Add((e.Text, reason)));
+
+        bridge.Offer(E("a")).IsAccepted.ShouldBeTrue();
+        bridge.Offer(E("b")).IsAccepted.ShouldBeTrue(); // waits in line
+        scheduler.AdvanceBy(TimeSpan.FromMilliseconds(4).Ticks);
+        drops.ShouldBeEmpty();
+        scheduler.AdvanceBy(TimeSpan.FromMilliseconds(2).Ticks);
+
+        drops.ShouldBe([("b", DropReason.BackpressureTimeout)]);
+        bridge.Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task OfferAsync_waits_for_room_and_is_accepted_once_the_drain_frees_it()
+    {
+        var scheduler = new MarbleScheduler();
+        var received = new List<string>();
+        var bridge = new Bridge("r", new BridgeOptions { Capacity = 1, Overflow = OverflowStrategy.Backpressure, BackpressureTimeout = TimeSpan.FromSeconds(1) },
+            scheduler, System.Reactive.Observer.Create<Event>(e => received.Add(e.Text)), (_, _) => { });
+
+        (await bridge.OfferAsync(E("a"))).IsAccepted.ShouldBeTrue();
+        var waiting = bridge.OfferAsync(E("b"));
+        waiting.IsCompleted.ShouldBeFalse();
+
+        scheduler.AdvanceBy(1);
+        (await waiting).IsAccepted.ShouldBeTrue();
+        received.ShouldBe(["a", "b"]);
+    }
+
+    [Fact]
+    public async Task OfferAsync_gives_up_when_the_source_cancels_and_counts_it()
+    {
+        var scheduler = new MarbleScheduler();
+        var drops = new List<DropReason>();
+        var bridge = new Bridge("r", new BridgeOptions { Capacity = 1, Overflow = OverflowStrategy.Backpressure },
+            scheduler, System.Reactive.Observer.Create<Event>(_ => { }), (_, reason) => drops.Add(reason));
+        bridge.Offer(E("a"));
+        using var cts = new CancellationTokenSource();
+
+        var waiting = bridge.OfferAsync(E("b"), cts.Token);
+        cts.Cancel();
+
+        (await waiting).Status.ShouldBe(AdmissionStatus.Rejected);
+        drops.ShouldBe([DropReason.Cancelled]);
+    }
+
+    [Fact]
+    public void Complete_drains_what_is_buffered_before_completing_downstream()
+    {
+        var scheduler = new MarbleScheduler();
+        var log = new List<string>();
+        var bridge = new Bridge("r", BridgeOptions.Default, scheduler,
+            System.Reactive.Observer.Create<Event>(e => log.Add(e.Text), () => log.Add("|")), (_, _) => { });
+        bridge.Offer(E("a"));
+        bridge.Offer(E("b"));
+        bridge.Complete();
+        bridge.Offer(E("late")).Status.ShouldBe(AdmissionStatus.Rejected);
+
+        scheduler.Start();
+
+        log.ShouldBe(["a", "b", "|"]);
+        bridge.Completion.IsCompleted.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void Abandon_counts_every_event_left_behind()
+    {
+        var scheduler = new MarbleScheduler();
+        var drops = new List<DropReason>();
+        var bridge = new Bridge("r", BridgeOptions.Default, new HoldingScheduler(scheduler), System.Reactive.Observer.Create<Event>(_ => { }), (_, r) => drops.Add(r));
+        bridge.Offer(E("a"));
+        bridge.Offer(E("b"));
+
+        bridge.Abandon().ShouldBe(2);
+        drops.ShouldBe([DropReason.DrainTimeout, DropReason.DrainTimeout]);
+    }
+
+    [Fact]
+    public void Invalid_options_name_the_setting()
+    {
+        Should.Throw<ArgumentException>(() => new BridgeOptions { Capacity = 0 }.Validate()).Message.ShouldContain("capacity");
+        Should.Throw<ArgumentException>(() => new BridgeOptions { BackpressureTimeout = TimeSpan.FromSeconds(-1) }.Validate()).Message.ShouldContain("backpressure timeout");
+    }
+
+    [Theory]
+    [InlineData("drop-head", OverflowStrategy.DropHead)]
+    [InlineData("drop-oldest", OverflowStrategy.DropHead)]
+    [InlineData("dropTail", OverflowStrategy.DropTail)]
+    [InlineData("drop-new", OverflowStrategy.DropNew)]
+    [InlineData("drop-buffer", OverflowStrategy.DropBuffer)]
+    [InlineData("backpressure", OverflowStrategy.Backpressure)]
+    [InlineData("fail", OverflowStrategy.Fail)]
+    public void Strategies_parse_from_their_akka_names(string text, OverflowStrategy expected)
+    {
+        OverflowStrategyNames.TryParse(text, out var parsed).ShouldBeTrue();
+        parsed.ShouldBe(expected);
+        OverflowStrategyNames.TryParse(parsed.ToName(), out var roundTrip).ShouldBeTrue();
+        roundTrip.ShouldBe(expected);
+    }
+
+    /// <summary>Counts scheduled work items.</summary>
+    private sealed class CountingScheduler(IScheduler inner) : IScheduler
+    {
+        public IScheduler Inner { get; } = inner;
+
+        public int Scheduled { get; private set; }
+
+        public DateTimeOffset Now => Inner.Now;
+
+        public IDisposable Schedule<TState>(TState state, Func<IScheduler, TState, IDisposable> action)
+        {
+            Scheduled++;
+            return Inner.Schedule(state, action);
+        }
+
+        public IDisposable Schedule<TState>(TState state, TimeSpan dueTime, Func<IScheduler, TState, IDisposable> action) => Inner.Schedule(state, dueTime, action);
+
+        public IDisposable Schedule<TState>(TState state, DateTimeOffset dueTime, Func<IScheduler, TState, IDisposable> action) => Inner.Schedule(state, dueTime, action);
+    }
+
+    /// <summary>Never runs immediate work (a stuck drain); timed work runs on the inner virtual clock.</summary>
+    private sealed class HoldingScheduler(IScheduler inner) : IScheduler
+    {
+        public DateTimeOffset Now => inner.Now;
+
+        public IDisposable Schedule<TState>(TState state, Func<IScheduler, TState, IDisposable> action) => System.Reactive.Disposables.Disposable.Empty;
+
+        public IDisposable Schedule<TState>(TState state, TimeSpan dueTime, Func<IScheduler, TState, IDisposable> action) => inner.Schedule(state, dueTime, action);
+
+        public IDisposable Schedule<TState>(TState state, DateTimeOffset dueTime, Func<IScheduler, TState, IDisposable> action) => inner.Schedule(state, dueTime, action);
+    }
+
+    private sealed class BlockingObserver : IObserver<Event>
+    {
+        public void OnNext(Event value) { }
+
+        public void OnError(Exception error) { }
+
+        public void OnCompleted() { }
+    }
+}

@@ -1,0 +1,212 @@
+using System.Reactive.Concurrency;
+using Rx.Mediation.Bridging;
+using Rx.Mediation.Endpoints.Memory;
+using Rx.Mediation.Engine;
+using Rx.Mediation.Events;
+using Rx.Mediation.Nodes;
+using Rx.Mediation.Operators.Fluent;
+using Rx.Mediation.Routing;
+using Rx.Mediation.Specs.Support;
+
+namespace Rx.Mediation.Specs.Engine;
+
+/// <summary>The engine on real threads: validation, start/stop order, swaps under load.</summary>
+public class EngineSpecs
+{
+    [Fact]
+    public async Task Unknown_sources_and_targets_are_refused_naming_the_route_and_the_name()
+    {
+        await using var engine = new MediationEngine();
+        engine.Add(new RecordingNode("in"));
+        var routes = new RouteTable();
+        routes.From("in").Named("good").To("in");
+        routes.From("nope").Named("bad-source").To("in");
+        routes.From("in").Named("bad-target").To("missing");
+
+        var error = await Should.ThrowAsync<RouteBuildException>(() => engine.ApplyRoutesAsync(routes));
+
+        error.Errors.ShouldContain(e => e.Contains("route 'bad-source'") && e.Contains("unknown source 'nope'"));
+        error.Errors.ShouldContain(e => e.Contains("route 'bad-target'") && e.Contains("unknown target 'missing'"));
+        engine.Routes.ShouldBeEmpty(); // nothing of a refused set runs
+    }
+
+    [Fact]
+    public async Task Duplicate_node_and_route_names_are_refused()
+    {
+        await using var engine = new MediationEngine();
+        engine.Add(new RecordingNode("a"));
+        Should.Throw<ArgumentException>(() => engine.Add(new RecordingNode("a"))).Message.ShouldContain("'a'");
+        var routes = new[]
+        {
+            new RouteDefinition { Name = "r", Sources = [new SourceBinding("a")], Targets = ["a"] },
+            new RouteDefinition { Name = "r", Sources = [new SourceBinding("a")], Targets = ["a"] },
+        };
+        (await Should.ThrowAsync<RouteBuildException>(() => engine.ApplyRoutesAsync(routes))).Message.ShouldContain("route 'r': the name is used by another route");
+    }
+
+    [Fact]
+    public async Task Endpoints_start_before_entrypoints_and_stop_after_them()
+    {
+        var order = new List<string>();
+        await using var engine = new MediationEngine();
+        engine.Add(new OrderedEntrypoint("web", order));
+        engine.Add(new OrderedEndpoint("broker", order));
+
+        await engine.StartAsync();
+        await engine.StopAsync();
+
+        order.ShouldBe(["start broker", "start web", "stop web", "stop broker"]);
+    }
+
+    [Fact]
+    public async Task Stopping_delivers_everything_already_accepted_and_refuses_the_rest()
+    {
+        var source = new RecordingNode("in");
+        var target = new RecordingNode("out");
+        await using var engine = new MediationEngine(new EngineOptions { Scheduler = TaskPoolScheduler.Default });
+        engine.Add(source).Add(target);
+        var routes = new RouteTable();
+        routes.From("in").Delay(TimeSpan.FromMilliseconds(50)).To("out");
+        await engine.ApplyRoutesAsync(routes);
+        await engine.StartAsync();
+
+        var accepted = Enumerable.Range(0, 500).Count(i => source.Emit(i.ToString()).IsAccepted);
+        await engine.StopAsync();
+
+        accepted.ShouldBe(500);
+        target.SentTexts.ShouldBe(Enumerable.Range(0, 500).Select(i => i.ToString()).ToList());
+        source.Emit("after stop").Status.ShouldBe(AdmissionStatus.Rejected);
+    }
+
+    [Fact]
+    public async Task Stopping_drains_upstream_routes_first_so_events_between_two_routes_are_not_refused()
+    {
+        var web = new RecordingNode("http");
+        var feed = new RecordingNode("sse");
+        await using var engine = new MediationEngine();
+        engine.Add(new RecordingEntrypoint("web")).Add(new MemoryEndpoint("memory")).Add(feed);
+        var entry = (RecordingEntrypoint)engine.Find("web")!;
+        var routes = new RouteTable();
+        routes.From("web").Named("ingress").Delay(TimeSpan.FromMilliseconds(100)).To("memory");
+        routes.From("memory").Named("egress").To("sse");
+        await engine.ApplyRoutesAsync(routes);
+        await engine.StartAsync();
+
+        for (var i = 0; i < 200; i++) entry.Send(i.ToString()).IsAccepted.ShouldBeTrue();
+        await engine.StopAsync();
+
+        feed.SentTexts.Count.ShouldBe(200);
+        engine.Routes.Sum(r => r.Counters.Dropped.Total).ShouldBe(0);
+        _ = web;
+    }
+
+    [Fact]
+    public async Task Swapping_routes_under_load_loses_and_duplicates_nothing()
+    {
+        var source = new RecordingNode("in");
+        var target = new RecordingNode("out");
+        await using var engine = new MediationEngine();
+        engine.Add(source).Add(target);
+        await engine.StartAsync();
+        await engine.ApplyRoutesAsync(Table(0));
+
+        var producing = Task.Run(() =>
+        {
+            var accepted = 0;
+            for (var i = 0; i < 20_000; i++)
+            {
+                if (source.Emit(i.ToString()).IsAccepted) accepted++;
+            }
+            return accepted;
+        });
+        for (var generation = 1; !producing.IsCompleted; generation++) await engine.ApplyRoutesAsync(Table(generation));
+        var acceptedCount = await producing;
+        await engine.StopAsync();
+
+        var sent = target.SentTexts;
+        sent.Count.ShouldBe(acceptedCount);
+        sent.Distinct().Count().ShouldBe(sent.Count);
+        var dropped = engine.Routes.Sum(r => r.Counters.Dropped.Total);
+        (acceptedCount + dropped).ShouldBe(20_000);
+
+        static RouteTable Table(int generation)
+        {
+            var table = new RouteTable();
+            table.From("in").Named($"gen-{generation}").Bridge(100_000).To("out");
+            return table;
+        }
+    }
+
+    [Fact]
+    public async Task Drops_are_published_with_route_and_reason()
+    {
+        var source = new RecordingNode("in");
+        var target = new RecordingNode("out");
+        var drops = new List<DropRecord>();
+        // Virtual time that nobody advances: the engine is not stopped here, as stopping waits for drains on that clock.
+        var engine = new MediationEngine(new EngineOptions { Scheduler = new Marbles.MarbleScheduler() });
+        engine.Add(source).Add(target);
+        using var _ = engine.Drops.Subscribe(drops.Add);
+        var routes = new RouteTable();
+        routes.From("in").Named("tight").Bridge(1, OverflowStrategy.DropNew).To("out");
+        await engine.ApplyRoutesAsync(routes);
+
+        source.Emit("a");
+        var refused = source.Emit("b");
+
+        refused.Status.ShouldBe(AdmissionStatus.Rejected);
+        var drop = drops.ShouldHaveSingleItem();
+        (drop.Route, drop.Reason, drop.Event.Text).ShouldBe(("tight", DropReason.DropNew, "b"));
+    }
+
+    [Fact]
+    public async Task The_memory_endpoint_carries_web_events_to_topic_subscribers_as_broadcasts()
+    {
+        var web = new RecordingNode("http");
+        var feed = new RecordingNode("sse");
+        var broker = new InMemoryBroker();
+        await using var engine = new MediationEngine(new EngineOptions { Scheduler = ImmediateScheduler.Instance });
+        engine.Add(web).Add(new MemoryEndpoint("memory", broker)).Add(feed);
+        var routes = new RouteTable();
+        routes.From("http").To("memory");
+        routes.From("memory").To("sse");
+        await engine.ApplyRoutesAsync(routes);
+        await engine.StartAsync();
+
+        web.Emit("hello", "events", clientId: "c1").IsAccepted.ShouldBeTrue();
+
+        var delivered = feed.Sent.ShouldHaveSingleItem();
+        delivered.Text.ShouldBe("hello");
+        delivered.Source.ShouldBe("memory");
+        delivered.ClientId.ShouldBeNull();
+        delivered.Header(MemoryEndpoint.SenderHeader).ShouldBe("c1");
+    }
+
+    private sealed class RecordingEntrypoint(string name) : MediationNode(name), IEntrypoint
+    {
+        public override void OnNext(Event value) { }
+
+        public Admission Send(string text) => Receive(Event.FromText(Name, "events", text));
+    }
+
+    private sealed class OrderedEntrypoint(string name, List<string> order) : OrderedNode(name, order), IEntrypoint;
+
+    private sealed class OrderedEndpoint(string name, List<string> order) : OrderedNode(name, order), IEndpoint;
+
+    private abstract class OrderedNode(string name, List<string> order) : MediationNode(name)
+    {
+        public override void OnNext(Event value) { }
+
+        public override Task StartAsync(CancellationToken cancellationToken)
+        {
+            order.Add("start " + Name);
+            return base.StartAsync(cancellationToken);
+        }
+
+        public override Task StopAsync(CancellationToken cancellationToken)
+        {
+            order.Add("stop " + Name);
+            return base.StopAsync(cancellationToken);
+        }
+    }
+}
