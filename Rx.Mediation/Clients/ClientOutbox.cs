@@ -16,6 +16,7 @@ public sealed class ClientOutbox
     private readonly CancellationTokenSource _closed = new();
     private long _dropped;
     private long _enqueued;
+    private volatile bool _completed;
 
     public ClientOutbox(int capacity, SlowClientPolicy policy, Action<Event>? onDrop = null)
     {
@@ -54,7 +55,8 @@ public sealed class ClientOutbox
             Interlocked.Increment(ref _enqueued);
             return true;
         }
-        if (_closed.IsCancellationRequested) return false;
+        // A client that is leaving (or closed for being slow) misses events by design: not a drop to count.
+        if (_completed || _closed.IsCancellationRequested) return false;
         if (_policy == SlowClientPolicy.Disconnect)
         {
             Dropped(value);
@@ -69,6 +71,7 @@ public sealed class ClientOutbox
     public void Close(string? reason = null)
     {
         CloseReason ??= reason;
+        _completed = true;
         _channel.Writer.TryComplete();
         if (reason is not null)
         {

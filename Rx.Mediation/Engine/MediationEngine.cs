@@ -29,6 +29,7 @@ public sealed class MediationEngine : IAsyncDisposable
     private readonly IObserver<FailureRecord> _failureSink;
     private RouteRuntime[] _routes = [];
     private volatile EngineState _state = EngineState.Created;
+    private int _drained;
 
     public MediationEngine(EngineOptions? options = null, ILogger<MediationEngine>? logger = null)
     {
@@ -164,14 +165,26 @@ public sealed class MediationEngine : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Refuses new events from entrypoints (their clients are told to retry) and lets every route drain what its
+    /// bridge accepted, upstream routes first. Nodes keep running, so streaming clients still receive what drains;
+    /// <see cref="StopAsync"/> then stops them. Calling it again does nothing.
+    /// </summary>
+    public async Task DrainAsync(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _drained, 1) != 0) return;
+        _logger.LogInformation("Engine draining: refusing new client events and draining {RouteCount} routes", Routes.Count);
+        RefuseSources(n => n is not IEndpoint);
+        await DrainInWavesAsync(Volatile.Read(ref _routes)).ConfigureAwait(false);
+        RefuseSources(_ => true);
+    }
+
+    /// <summary>Drains (see <see cref="DrainAsync"/>), then stops entrypoints, then endpoints.</summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
         if (_state is EngineState.Stopping or EngineState.Stopped) return;
         _state = EngineState.Stopping;
-        _logger.LogInformation("Engine stopping: refusing new client events and draining {RouteCount} routes", Routes.Count);
-        RefuseSources(n => n is not IEndpoint);
-        await DrainInWavesAsync(Volatile.Read(ref _routes)).ConfigureAwait(false);
-        RefuseSources(_ => true);
+        await DrainAsync(cancellationToken).ConfigureAwait(false);
 
         var nodes = Nodes;
         foreach (var node in nodes.Where(n => n is not IEndpoint).Reverse()) await StopNodeAsync(node, cancellationToken).ConfigureAwait(false);

@@ -1,0 +1,34 @@
+using System.Buffers;
+using Microsoft.AspNetCore.Http;
+
+namespace Rx.Mediation.Server.Entrypoints.Http;
+
+/// <summary>
+/// Reads a request body up to a limit. Content-Length is checked first, but a chunked body has none, so the count
+/// is enforced while reading too: one byte past the limit is enough to answer 413.
+/// </summary>
+public static class BoundedBody
+{
+    /// <summary>The body, or null when it is larger than <paramref name="maxBytes"/>.</summary>
+    public static async Task<byte[]?> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength is { } declared && declared > maxBytes) return null;
+        var reader = request.BodyReader;
+        // Consumed into our own buffer as it arrives: holding it unconsumed in the pipe would stall Kestrel's
+        // input at its buffer limit for bodies near 1 MiB.
+        var body = new ArrayBufferWriter<byte>((int)Math.Min(Math.Max(request.ContentLength ?? 4096, 1), Math.Min(maxBytes + 1, 1 << 20)));
+        while (true)
+        {
+            var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var buffer = result.Buffer;
+            if (body.WrittenCount + buffer.Length > maxBytes)
+            {
+                reader.AdvanceTo(buffer.End);
+                return null;
+            }
+            foreach (var segment in buffer) body.Write(segment.Span);
+            reader.AdvanceTo(buffer.End);
+            if (result.IsCompleted || result.IsCanceled) return body.WrittenSpan.ToArray();
+        }
+    }
+}

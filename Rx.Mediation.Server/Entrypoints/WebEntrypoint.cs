@@ -1,0 +1,113 @@
+using System.Reactive;
+using System.Reactive.Linq;
+using System.Reactive.Subjects;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Rx.Mediation.Bridging;
+using Rx.Mediation.Events;
+using Rx.Mediation.Nodes;
+using Rx.Mediation.Server.Options;
+
+namespace Rx.Mediation.Server.Entrypoints;
+
+/// <summary>
+/// An entrypoint reached over HTTP: it maps its own path and takes part in the server's shutdown sequence
+/// (<see cref="Refuse"/> new input → <see cref="WhenIdleAsync"/> → <see cref="CloseClientsAsync"/>).
+/// </summary>
+public abstract class WebEntrypoint : MediationNode, IEntrypoint
+{
+    private readonly Subject<DropRecord> _drops = new();
+    private readonly IObserver<DropRecord> _dropSink;
+    private volatile bool _refusing;
+    private int _inFlight;
+    private TaskCompletionSource _idle = Completed();
+
+    protected WebEntrypoint(EntrypointOptions options)
+        : base(options.Name)
+    {
+        Path = options.Path;
+        Port = options.Port;
+        DefaultTopic = options.DefaultTopic;
+        // Client writer loops report drops from many threads; observers see them one at a time.
+        _dropSink = Observer.Synchronize(_drops);
+    }
+
+    public string Path { get; }
+
+    public int? Port { get; }
+
+    public string DefaultTopic { get; }
+
+    /// <summary>The URL scheme clients use (http or ws), for the startup log.</summary>
+    public virtual string Scheme => "http";
+
+    /// <summary>True once the server is stopping: new input and new clients are turned away (503).</summary>
+    public bool IsRefusing => _refusing;
+
+    /// <summary>Events this entrypoint dropped itself (slow clients), by reason.</summary>
+    public DropCounters Drops { get; } = new();
+
+    /// <summary>Every event dropped here, for the aggregated drop log.</summary>
+    public IObservable<DropRecord> DropRecords => _drops.AsObservable();
+
+    /// <summary>Sessions (streaming clients, long polls) currently open.</summary>
+    public ClientSessions Sessions { get; } = new();
+
+    public abstract IEndpointConventionBuilder Map(IEndpointRouteBuilder routes);
+
+    /// <summary>From now on, refuse new input and new clients; already connected clients keep receiving.</summary>
+    public void Refuse()
+    {
+        _refusing = true;
+        if (Health == NodeHealth.Healthy) SetHealth(NodeHealth.Degraded, "stopping: new input is refused");
+    }
+
+    /// <summary>Completes once no inbound request is between reading its input and getting the routes' answer.</summary>
+    public Task WhenIdleAsync(CancellationToken cancellationToken) => Volatile.Read(ref _idle).Task.WaitAsync(cancellationToken);
+
+    /// <summary>Lets every client receive what is queued for it, then ends its stream; cuts off those not done within <paramref name="grace"/>.</summary>
+    public virtual Task CloseClientsAsync(TimeSpan grace, CancellationToken cancellationToken) =>
+        Sessions.CloseAllAsync(grace, cancellationToken);
+
+    public override Task StopAsync(CancellationToken cancellationToken)
+    {
+        Refuse();
+        Sessions.Abort();
+        return base.StopAsync(cancellationToken);
+    }
+
+    /// <summary>Marks an inbound request as in flight until disposed, so shutdown waits for its answer.</summary>
+    protected InFlight TrackInbound()
+    {
+        if (Interlocked.Increment(ref _inFlight) == 1) Volatile.Write(ref _idle, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        return new InFlight(this);
+    }
+
+    protected void ReportDrop(Event value, DropReason reason)
+    {
+        Drops.Increment(reason);
+        _dropSink.OnNext(new DropRecord(Name, reason, value, DateTimeOffset.UtcNow));
+    }
+
+    /// <summary>Publishes a lifecycle event; nobody waits on its admission (only routes that asked for lifecycle take it).</summary>
+    protected void Announce(Event lifecycle) => Receive(lifecycle);
+
+    protected ValueTask<Admission> OfferAsync(Event value, CancellationToken cancellationToken) => ReceiveAsync(value, cancellationToken);
+
+    private void Leave()
+    {
+        if (Interlocked.Decrement(ref _inFlight) == 0) Volatile.Read(ref _idle).TrySetResult();
+    }
+
+    private static TaskCompletionSource Completed()
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        done.SetResult();
+        return done;
+    }
+
+    protected readonly struct InFlight(WebEntrypoint owner) : IDisposable
+    {
+        public void Dispose() => owner.Leave();
+    }
+}

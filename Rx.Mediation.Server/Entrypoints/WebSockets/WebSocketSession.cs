@@ -1,0 +1,217 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using Rx.Mediation.Clients;
+using Rx.Mediation.Events;
+using Rx.Mediation.Nodes;
+
+namespace Rx.Mediation.Server.Entrypoints.WebSockets;
+
+/// <summary>
+/// One WebSocket client: a receive loop (frames → events) and a send loop (its outbox → frames). A WebSocket allows
+/// one send at a time, so every send — events, control messages, the close frame — goes through one lock.
+/// <para>Who ends it: the client (close frame: we stop sending and answer), the server at shutdown (the outbox is
+/// completed, queued events are sent, then 1001), the slow-client policy (1013 with the reason), or a message over
+/// the size limit (1009).</para>
+/// </summary>
+internal sealed class WebSocketSession(WebSocketEntrypoint entrypoint, WebSocket socket, ConnectedClient client, string publishTopic, bool envelope)
+{
+    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);
+
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly TaskCompletionSource _receiveEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile bool _clientClosing;
+    private volatile string? _closedBecause;
+
+    public async Task RunAsync(CancellationToken requestAborted)
+    {
+        var outbox = client.Outbox;
+        var sessions = entrypoint.Sessions;
+        using var sending = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, outbox.Closed, sessions.Aborting);
+        using var receiving = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, sessions.Aborting);
+        string reason;
+        Task sendLoop = Task.CompletedTask;
+        try
+        {
+            await SendAsync(WebSocketMessages.Welcome(client.Id, client.Topics, publishTopic, envelope), WebSocketMessageType.Text, sending.Token);
+            entrypoint.Publish(Event.Connect(entrypoint.Name, client.Id, publishTopic)
+                .WithHeader("topics", string.Join(",", client.Topics.Select(t => t.Text))));
+            sendLoop = SendLoopAsync(sending.Token);
+            reason = await ReceiveLoopAsync(receiving.Token);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException)
+        {
+            reason = _closedBecause ?? outbox.CloseReason ?? (sessions.Aborting.IsCancellationRequested ? "server stopping" : "connection lost");
+        }
+        _receiveEnded.TrySetResult();
+
+        // The client is leaving (or gone): stop sending it events, then answer its close frame.
+        _clientClosing = true;
+        outbox.Close();
+        try
+        {
+            await sendLoop;
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException)
+        {
+        }
+        if (socket.State == WebSocketState.CloseReceived) await CloseAsync(WebSocketCloseStatus.NormalClosure, "bye");
+        if (socket.State != WebSocketState.Closed) socket.Abort();
+        entrypoint.Publish(Event.Disconnect(entrypoint.Name, client.Id, publishTopic, reason));
+    }
+
+    private async Task<string> ReceiveLoopAsync(CancellationToken cancellationToken)
+    {
+        var max = entrypoint.Options.MaxMessageBytes;
+        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        var message = new ArrayBufferWriter<byte>(4096);
+        try
+        {
+            while (true)
+            {
+                var result = await socket.ReceiveAsync(chunk.AsMemory(), cancellationToken);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return _closedBecause ?? $"client closed ({(int?)socket.CloseStatus ?? 1005}{(string.IsNullOrEmpty(socket.CloseStatusDescription) ? "" : " " + socket.CloseStatusDescription)})";
+                }
+                if (_closedBecause is not null) continue; // closing: discard until the client's close frame
+                if ((long)message.WrittenCount + result.Count > max)
+                {
+                    _closedBecause = $"message too big: over {max} bytes";
+                    await CloseAsync(WebSocketCloseStatus.MessageTooBig, $"message exceeds {max} bytes");
+                    message.Clear();
+                    continue;
+                }
+                message.Write(chunk.AsSpan(0, result.Count));
+                if (!result.EndOfMessage) continue;
+                await HandleInboundAsync(message.WrittenMemory.ToArray(), result.MessageType, cancellationToken);
+                message.ResetWrittenCount();
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+    }
+
+    private async Task HandleInboundAsync(byte[] data, WebSocketMessageType type, CancellationToken cancellationToken)
+    {
+        var topic = publishTopic;
+        ReadOnlyMemory<byte> payload = data;
+        var headers = EventHeaders.Empty.With("content-type", type == WebSocketMessageType.Text ? "text/plain; charset=utf-8" : "application/octet-stream");
+        if (envelope && type == WebSocketMessageType.Text)
+        {
+            if (!InboundEnvelope.TryParse(data, out var parsed, out var error))
+            {
+                await SendAsync(WebSocketMessages.Error(error!), WebSocketMessageType.Text, cancellationToken);
+                return;
+            }
+            if (parsed!.Topic is not null && !ClientQuery.IsPublishable(parsed.Topic, out var topicError))
+            {
+                await SendAsync(WebSocketMessages.Error(topicError!), WebSocketMessageType.Text, cancellationToken);
+                return;
+            }
+            topic = parsed.Topic ?? publishTopic;
+            payload = parsed.Payload;
+            headers = parsed.Headers;
+        }
+
+        var value = Event.Create(entrypoint.Name, topic, payload, headers, client.Id);
+        if (entrypoint.IsRefusing)
+        {
+            await SendAsync(WebSocketMessages.Rejected(value, "rejected", "the server is stopping", TimeSpan.FromSeconds(5)), WebSocketMessageType.Text, cancellationToken);
+            return;
+        }
+        Admission admission;
+        using (entrypoint.TrackInboundMessage())
+        {
+            admission = await entrypoint.OfferInboundAsync(value, cancellationToken);
+        }
+        var notice = admission.Status switch
+        {
+            AdmissionStatus.Rejected => WebSocketMessages.Rejected(value, "rejected", admission.Reason ?? "the routes refused the message", admission.RetryAfter),
+            AdmissionStatus.NoRoute => WebSocketMessages.Rejected(value, "no-route", $"no route takes topic '{topic}' from entrypoint '{entrypoint.Name}'", null),
+            _ => null,
+        };
+        if (notice is not null) await SendAsync(notice, WebSocketMessageType.Text, cancellationToken);
+    }
+
+    private async Task SendLoopAsync(CancellationToken cancellationToken)
+    {
+        var outbox = client.Outbox;
+        var reader = outbox.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(cancellationToken))
+            {
+                while (!_clientClosing && reader.TryRead(out var value)) await SendEventAsync(value, cancellationToken);
+                if (_clientClosing) return;
+            }
+            // The outbox was completed with its queue sent: the server is stopping.
+            if (!_clientClosing)
+            {
+                _closedBecause ??= "server stopping";
+                await CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "server stopping");
+                // A peer that never answers the close frame must not hold shutdown for the whole client grace period.
+                if (await Task.WhenAny(_receiveEnded.Task, Task.Delay(CloseTimeout, CancellationToken.None)) != _receiveEnded.Task) socket.Abort();
+            }
+        }
+        catch (OperationCanceledException) when (outbox.Closed.IsCancellationRequested && outbox.CloseReason is not null)
+        {
+            _closedBecause ??= "slow client: " + outbox.CloseReason;
+            await CloseAsync((WebSocketCloseStatus)WebSocketEntrypoint.SlowClientCloseStatus, outbox.CloseReason);
+        }
+    }
+
+    private Task SendEventAsync(Event value, CancellationToken cancellationToken)
+    {
+        if (envelope) return SendAsync(WebSocketMessages.Envelope(value), WebSocketMessageType.Text, cancellationToken);
+        var type = PayloadJson.IsUtf8(value.Payload.Span) ? WebSocketMessageType.Text : WebSocketMessageType.Binary;
+        return SendAsync(value.Payload, type, cancellationToken);
+    }
+
+    private async Task SendAsync(ReadOnlyMemory<byte> data, WebSocketMessageType type, CancellationToken cancellationToken)
+    {
+        await _sendLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+                await socket.SendAsync(data, type, endOfMessage: true, cancellationToken);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    /// <summary>Sends a close frame unless one was sent already; a peer that does not take it within a moment is cut off.</summary>
+    private async Task CloseAsync(WebSocketCloseStatus status, string description)
+    {
+        using var timeout = new CancellationTokenSource(CloseTimeout);
+        try
+        {
+            await _sendLock.WaitAsync(timeout.Token);
+            try
+            {
+                if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+                    await socket.CloseOutputAsync(status, Truncate(description), timeout.Token);
+            }
+            finally
+            {
+                _sendLock.Release();
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException)
+        {
+            socket.Abort();
+        }
+    }
+
+    // A close reason must fit in 123 bytes of UTF-8.
+    private static string Truncate(string text)
+    {
+        if (System.Text.Encoding.UTF8.GetByteCount(text) <= 123) return text;
+        var cut = text[..Math.Min(text.Length, 120)];
+        while (System.Text.Encoding.UTF8.GetByteCount(cut) > 120) cut = cut[..^1];
+        return cut + "...";
+    }
+}

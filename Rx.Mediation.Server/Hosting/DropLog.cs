@@ -1,0 +1,57 @@
+using System.Reactive;
+using System.Reactive.Concurrency;
+using System.Reactive.Disposables;
+using System.Reactive.Linq;
+using System.Reactive.Subjects;
+using Microsoft.Extensions.Logging;
+using Rx.Mediation.Bridging;
+using Rx.Mediation.Engine;
+using Rx.Mediation.Routing;
+using Rx.Mediation.Server.Entrypoints;
+
+namespace Rx.Mediation.Server.Hosting;
+
+/// <summary>
+/// Logs drops and failures as summaries, one line per route (or entrypoint) and reason per interval: under
+/// overload there may be thousands of drops a second, and one log line each would make things worse.
+/// </summary>
+public sealed class DropLog(MediationEngine engine, IEnumerable<WebEntrypoint> entrypoints, TimeSpan interval, IScheduler scheduler, ILogger<DropLog> logger) : IDisposable
+{
+    private readonly Subject<Unit> _stop = new();
+    private readonly CompositeDisposable _subscriptions = new();
+
+    public void Start()
+    {
+        var drops = engine.Drops.Merge(entrypoints.Select(e => e.DropRecords).Merge());
+        // TakeUntil rather than Dispose at stop: Buffer then flushes the last window instead of losing it.
+        _subscriptions.Add(drops.TakeUntil(_stop).Buffer(interval, scheduler).Where(b => b.Count > 0).Subscribe(LogDrops));
+        _subscriptions.Add(engine.Failures.TakeUntil(_stop).Buffer(interval, scheduler).Where(b => b.Count > 0).Subscribe(LogFailures));
+    }
+
+    public void Stop() => _stop.OnNext(Unit.Default);
+
+    public void Dispose()
+    {
+        Stop();
+        _subscriptions.Dispose();
+    }
+
+    private void LogDrops(IList<DropRecord> window)
+    {
+        foreach (var group in window.GroupBy(d => (d.Route, d.Reason)))
+        {
+            logger.LogWarning("Dropped {DropCount} events at {Route} ({DropReason}) in the last {WindowMs} ms; latest {EventId}",
+                group.Count(), group.Key.Route, group.Key.Reason.ToName(), (long)interval.TotalMilliseconds, group.Last().Event.Id);
+        }
+    }
+
+    private void LogFailures(IList<FailureRecord> window)
+    {
+        foreach (var group in window.GroupBy(f => (f.Route, f.Stage)))
+        {
+            var latest = group.Last();
+            logger.LogError(latest.Error, "{FailureCount} failures on route {Route} at {Stage} in the last {WindowMs} ms; latest: {Error}",
+                group.Count(), group.Key.Route, group.Key.Stage, (long)interval.TotalMilliseconds, latest.Error.Message);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using System.Reactive.Concurrency;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Rx.Mediation.Engine;
+using Rx.Mediation.Nodes;
+using Rx.Mediation.Server.Entrypoints;
+using Rx.Mediation.Server.Options;
+
+namespace Rx.Mediation.Server.Hosting;
+
+/// <summary>
+/// The server's composition, shared by Program and the specs: configuration → logging → Kestrel → engine, nodes
+/// and routes → hosted lifecycle → health and entrypoint paths.
+/// </summary>
+public static class MediationServer
+{
+    public static WebApplication Build(string[] args, Action<MediationServerBuilder>? configure = null)
+    {
+        var web = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        var options = new MediationOptions();
+        web.Configuration.GetSection(MediationOptions.Section).Bind(options);
+        var builder = new MediationServerBuilder(web, options);
+        AddJsonLogging(web);
+        configure?.Invoke(builder);
+
+        var errors = options.Validate();
+        if (errors.Count > 0) throw new InvalidOperationException("Invalid configuration:" + Environment.NewLine + string.Join(Environment.NewLine, errors));
+        var routes = builder.Routes?.ToList() ?? ConfiguredRoutes.FromOptions(options);
+        var entrypoints = EntrypointCatalog.Entrypoints(options).ToList();
+        var nodes = EntrypointCatalog.Endpoints(options).Concat(entrypoints).Concat(builder.Nodes).ToList();
+
+        AddKestrel(web, options, entrypoints);
+        AddMediation(web.Services, options, entrypoints, nodes, routes);
+
+        var app = web.Build();
+        app.UseWebSockets();
+        app.MapHealth();
+        app.MapEntrypoints(entrypoints);
+        return app;
+    }
+
+    private static void AddJsonLogging(WebApplicationBuilder web)
+    {
+        web.Logging.ClearProviders();
+        web.Logging.AddJsonConsole(json =>
+        {
+            json.UseUtcTimestamp = true;
+            json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            json.JsonWriterOptions = new JsonWriterOptions { Indented = false };
+        });
+    }
+
+    private static void AddKestrel(WebApplicationBuilder web, MediationOptions options, IReadOnlyList<WebEntrypoint> entrypoints)
+    {
+        web.WebHost.ConfigureKestrel(kestrel =>
+        {
+            ListenAddress.Listen(kestrel, options.Url);
+            foreach (var port in entrypoints.Select(e => e.Port).OfType<int>().Distinct()) ListenAddress.Listen(kestrel, options.Url, port);
+            // The HTTP entrypoint enforces its own (smaller) limit with a clear message; Kestrel's must not undercut it.
+            if (kestrel.Limits.MaxRequestBodySize is { } limit && limit <= options.Http.MaxBodyBytes)
+                kestrel.Limits.MaxRequestBodySize = options.Http.MaxBodyBytes + 1;
+        });
+    }
+
+    private static void AddMediation(
+        IServiceCollection services, MediationOptions options, IReadOnlyList<WebEntrypoint> entrypoints,
+        IReadOnlyList<IMediationNode> nodes, IReadOnlyList<Routing.RouteDefinition> routes)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton<IReadOnlyList<WebEntrypoint>>(entrypoints);
+        services.AddSingleton<IReadOnlyList<Routing.RouteDefinition>>(routes);
+        services.AddSingleton(sp =>
+        {
+            var engine = new MediationEngine(new EngineOptions { DrainTimeout = options.DrainTimeout }, sp.GetRequiredService<ILogger<MediationEngine>>());
+            foreach (var node in nodes) engine.Add(node);
+            return engine;
+        });
+        services.AddSingleton(sp => new DropLog(
+            sp.GetRequiredService<MediationEngine>(), entrypoints, options.DropLogInterval, TaskPoolScheduler.Default, sp.GetRequiredService<ILogger<DropLog>>()));
+        services.AddHostedService<MediationHost>();
+        // Drain, then close clients, then stop: all of it must fit, or the host gives up and cuts everything.
+        services.Configure<HostOptions>(host => host.ShutdownTimeout = options.DrainTimeout + options.ClientCloseTimeout + TimeSpan.FromSeconds(10));
+    }
+}

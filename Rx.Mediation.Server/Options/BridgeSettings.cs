@@ -1,0 +1,25 @@
+using Rx.Mediation.Bridging;
+
+namespace Rx.Mediation.Server.Options;
+
+/// <summary>A route's bridge as configured; <see cref="Overflow"/> takes the kebab-case names (drop-new, backpressure…).</summary>
+public sealed class BridgeSettings
+{
+    public int Capacity { get; set; } = BridgeOptions.Default.Capacity;
+
+    public string Overflow { get; set; } = BridgeOptions.Default.Overflow.ToName();
+
+    public TimeSpan BackpressureTimeout { get; set; } = BridgeOptions.Default.BackpressureTimeout;
+
+    public TimeSpan RetryAfter { get; set; } = BridgeOptions.Default.RetryAfter;
+
+    public BridgeOptions ToBridgeOptions(string route)
+    {
+        if (!OverflowStrategyNames.TryParse(Overflow, out var strategy))
+        {
+            throw new InvalidOperationException(
+                $"Mediation:Routes:{route}:Bridge:Overflow: unknown strategy '{Overflow}' (use drop-head, drop-tail, drop-new, drop-buffer, backpressure or fail)");
+        }
+        return new BridgeOptions { Capacity = Capacity, Overflow = strategy, BackpressureTimeout = BackpressureTimeout, RetryAfter = RetryAfter };
+    }
+}

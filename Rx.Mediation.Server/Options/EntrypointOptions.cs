@@ -1,0 +1,31 @@
+namespace Rx.Mediation.Server.Options;
+
+/// <summary>What every web entrypoint is configured with: its node name, its path, and optionally a port of its own.</summary>
+public abstract class EntrypointOptions
+{
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>The node name routes refer to.</summary>
+    public string Name { get; set; } = "";
+
+    public string Path { get; set; } = "";
+
+    /// <summary>
+    /// A port of its own, besides the shared listener: the entrypoint then answers on that port only.
+    /// Null shares the main listener.
+    /// </summary>
+    public int? Port { get; set; }
+
+    /// <summary>Topic used when a client names none.</summary>
+    public string DefaultTopic { get; set; } = "events";
+
+    internal virtual IEnumerable<string> Validate(string section)
+    {
+        if (!Enabled) yield break;
+        if (string.IsNullOrWhiteSpace(Name)) yield return $"{section}:Name must not be empty";
+        if (string.IsNullOrWhiteSpace(Path) || !Path.StartsWith('/')) yield return $"{section}:Path must start with '/', got '{Path}'";
+        if (Port is < 0 or > 65535) yield return $"{section}:Port must be between 0 and 65535, got {Port}";
+        if (string.IsNullOrWhiteSpace(DefaultTopic) || DefaultTopic.Contains('+') || DefaultTopic.Contains('#'))
+            yield return $"{section}:DefaultTopic must be a plain topic, got '{DefaultTopic}'";
+    }
+}

@@ -1,0 +1,142 @@
+using System.Net;
+using System.Text.Json;
+using Rx.Mediation.Bridging;
+using Rx.Mediation.Routing;
+using Rx.Mediation.Server.Entrypoints.Http;
+using Rx.Mediation.Server.Specs.Support;
+using Rx.Mediation.Topics;
+
+namespace Rx.Mediation.Server.Specs;
+
+public sealed class HttpPostSpecs
+{
+    [Fact]
+    public async Task A_body_over_the_limit_is_answered_413_with_or_without_content_length()
+    {
+        await using var server = await RunningServer.StartAsync(b => b.Options.Http.MaxBodyBytes = 1024);
+
+        using (var exact = await server.Http.PostAsync("/events", new ByteArrayContent(new byte[1024])))
+            exact.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+
+        using (var declared = await server.Http.PostAsync("/events", new ByteArrayContent(new byte[4096])))
+        {
+            declared.StatusCode.ShouldBe(HttpStatusCode.RequestEntityTooLarge);
+            (await declared.Content.ReadAsStringAsync()).ShouldContain("1024");
+        }
+
+        var request = new HttpRequestMessage(HttpMethod.Post, "/events") { Content = new ChunkedContent(new byte[4096]) };
+        request.Headers.TransferEncodingChunked = true;
+        using var chunked = await server.Http.SendAsync(request);
+        chunked.StatusCode.ShouldBe(HttpStatusCode.RequestEntityTooLarge);
+
+        var small = new HttpRequestMessage(HttpMethod.Post, "/events") { Content = new ChunkedContent(new byte[500]) };
+        small.Headers.TransferEncodingChunked = true;
+        using var fits = await server.Http.SendAsync(small);
+        fits.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+    }
+
+    [Fact]
+    public async Task A_topic_no_route_takes_is_answered_404_naming_topic_and_entrypoint()
+    {
+        var orders = new RecordingNode("orders");
+        await using var server = await RunningServer.StartAsync(b =>
+        {
+            b.Nodes.Add(orders);
+            b.Routes = [new RouteDefinition { Name = "orders", Sources = [new SourceBinding("http", TopicPattern.Parse("orders/#"))], Targets = ["orders"] }];
+        });
+
+        (await server.PostAsync("orders/42", "x")).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+
+        using var response = await server.PostAsync("invoices", "x");
+        response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        json.RootElement.GetProperty("error").GetString().ShouldBe("no-route");
+        var message = json.RootElement.GetProperty("message").GetString()!;
+        message.ShouldContain("'invoices'");
+        message.ShouldContain("'http'");
+        await Eventually.TrueAsync(() => orders.Count == 1, "the accepted order reached its target");
+    }
+
+    [Fact]
+    public async Task A_full_drop_new_bridge_is_answered_503_with_retry_after()
+    {
+        var blocked = new RecordingNode("blocked", blocked: true);
+        await using var server = await RunningServer.StartAsync(b =>
+        {
+            b.Nodes.Add(blocked);
+            b.Routes = [new RouteDefinition
+            {
+                Name = "slow",
+                Sources = [new SourceBinding("http")],
+                Targets = ["blocked"],
+                Bridge = new BridgeOptions { Capacity = 1, Overflow = OverflowStrategy.DropNew, RetryAfter = TimeSpan.FromSeconds(3) },
+            }];
+        });
+        try
+        {
+            HttpResponseMessage? rejected = null;
+            for (var i = 0; i < 20 && rejected is null; i++)
+            {
+                var response = await server.PostAsync("events", "e" + i);
+                if (response.StatusCode == HttpStatusCode.ServiceUnavailable) rejected = response;
+                else response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+            }
+            rejected.ShouldNotBeNull("a one-slot bridge in front of a blocked target never refused");
+            rejected.Headers.RetryAfter!.Delta.ShouldBe(TimeSpan.FromSeconds(3));
+            (await rejected.Content.ReadAsStringAsync()).ShouldContain("slow");
+            server.Engine.FindRoute("slow")!.Counters.Dropped[DropReason.DropNew].ShouldBeGreaterThan(0);
+        }
+        finally
+        {
+            blocked.Release();
+        }
+    }
+
+    [Fact]
+    public async Task Topic_headers_and_client_id_come_from_the_request()
+    {
+        var sink = new RecordingNode("sink");
+        await using var server = await RunningServer.StartAsync(b =>
+        {
+            b.Nodes.Add(sink);
+            b.Routes = [new RouteDefinition { Name = "all", Sources = [new SourceBinding("http")], Targets = ["sink"] }];
+        });
+
+        var request = new HttpRequestMessage(HttpMethod.Post, "/events") { Content = new StringContent("{\"a\":1}", System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.Add(HttpPostEntrypoint.TopicHeader, "from/header");
+        request.Headers.Add("X-Client-Id", "alice");
+        request.Headers.Add("X-Header-Trace", "t-1");
+        (await server.Http.SendAsync(request)).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        (await server.Http.PostAsync("/events", new StringContent("plain"))).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+
+        await Eventually.TrueAsync(() => sink.Count == 2, "both events reached the sink");
+        var first = sink.Received[0];
+        first.Topic.ShouldBe("from/header");
+        first.ClientId.ShouldBe("alice");
+        first.Header("content-type").ShouldBe("application/json; charset=utf-8");
+        first.Header("trace").ShouldBe("t-1");
+        sink.Received[1].Topic.ShouldBe("events");
+        sink.Received[1].ClientId.ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData("a/%23")]
+    [InlineData("a/%2B/b")]
+    public async Task A_wildcard_topic_is_answered_400(string topic)
+    {
+        await using var server = await RunningServer.StartAsync();
+        using var response = await server.Http.PostAsync($"/events?topic={topic}", new StringContent("x"));
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await response.Content.ReadAsStringAsync()).ShouldContain("bad-topic");
+    }
+
+    [Fact]
+    public async Task Posts_are_answered_503_once_the_server_is_stopping()
+    {
+        await using var server = await RunningServer.StartAsync();
+        server.Entrypoint<HttpPostEntrypoint>().Refuse();
+        using var response = await server.PostAsync("events", "late");
+        response.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        response.Headers.RetryAfter.ShouldNotBeNull();
+    }
+}

@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Configuration;
+using Rx.Mediation.Bridging;
+using Rx.Mediation.Server.Hosting;
+using Rx.Mediation.Server.Options;
+
+namespace Rx.Mediation.Server.Specs;
+
+public sealed class OptionsSpecs
+{
+    [Fact]
+    public void Configuration_changes_default_routes_adds_new_ones_and_disables_others()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Mediation:Routes:ingress:Bridge:Capacity"] = "16",
+            ["Mediation:Routes:ingress:Bridge:Overflow"] = "drop-new",
+            ["Mediation:Routes:egress:Enabled"] = "false",
+            ["Mediation:Routes:orders:Sources"] = "http[orders/#], ws",
+            ["Mediation:Routes:orders:Targets"] = "memory",
+            ["Mediation:Sse:HeartbeatInterval"] = "00:00:05",
+        }).Build();
+        var options = new MediationOptions();
+        configuration.GetSection(MediationOptions.Section).Bind(options);
+
+        options.Validate().ShouldBeEmpty();
+        options.Sse.HeartbeatInterval.ShouldBe(TimeSpan.FromSeconds(5));
+        options.Sse.Path.ShouldBe("/sse");
+        var routes = ConfiguredRoutes.FromOptions(options).ToDictionary(r => r.Name);
+        routes.Keys.ShouldBe(["ingress", "orders"], ignoreOrder: true);
+        routes["ingress"].Sources.Select(s => s.ToString()).ShouldBe(["http", "ws"]);
+        routes["ingress"].Bridge.Capacity.ShouldBe(16);
+        routes["ingress"].Bridge.Overflow.ShouldBe(OverflowStrategy.DropNew);
+        routes["orders"].Sources.Select(s => s.ToString()).ShouldBe(["http[orders/#]", "ws"]);
+    }
+
+    [Fact]
+    public void Bad_values_are_reported_with_their_keys()
+    {
+        var options = new MediationOptions { Url = "ftp://x" };
+        options.Sse.Path = "sse";
+        options.Poll.Path = "/events";
+        var errors = options.Validate();
+        errors.ShouldContain(e => e.Contains("Mediation:Url"));
+        errors.ShouldContain(e => e.Contains("Mediation:Sse:Path"));
+        errors.ShouldContain(e => e.Contains("share the path '/events'"));
+        options.Routes["ingress"].Bridge.Overflow = "sometimes";
+        Should.Throw<InvalidOperationException>(() => ConfiguredRoutes.FromOptions(options)).Message.ShouldContain("Mediation:Routes:ingress:Bridge:Overflow");
+    }
+}

@@ -1,0 +1,7 @@
+namespace Rx.Mediation.Server.Specs.Support;
+
+/// <summary>One dispatched SSE event (or a comment line, with <see cref="Comment"/> set).</summary>
+public sealed record SseMessage(string? Id, string? Event, string Data, string? Comment = null)
+{
+    public bool IsComment => Comment is not null;
+}
