@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Rx.Mediation.Engine;
 using Rx.Mediation.Nodes;
 using Rx.Mediation.Server.Entrypoints;
+using Rx.Mediation.Server.Endpoints;
 using Rx.Mediation.Server.Options;
 
 namespace Rx.Mediation.Server.Hosting;
@@ -31,12 +32,18 @@ public static class MediationServer
         if (errors.Count > 0) throw new InvalidOperationException("Invalid configuration:" + Environment.NewLine + string.Join(Environment.NewLine, errors));
         var routes = builder.Routes?.ToList() ?? ConfiguredRoutes.FromOptions(options);
         var entrypoints = EntrypointCatalog.Entrypoints(options).ToList();
-        var nodes = EntrypointCatalog.Endpoints(options).Concat(entrypoints).Concat(builder.Nodes).ToList();
+        var loggers = new DeferredLoggerFactory();
+        var (configured, endpointErrors) = new EndpointCatalog().Create(web.Configuration, loggers);
+        var nodes = EntrypointCatalog.Endpoints(options).Concat(configured).Concat(entrypoints).Concat(builder.Nodes).ToList();
 
         AddKestrel(web, options, entrypoints);
         AddMediation(web.Services, options, entrypoints, nodes, routes);
 
         var app = web.Build();
+        loggers.Connect(app.Services.GetRequiredService<ILoggerFactory>());
+        var startupLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Rx.Mediation.Server.Endpoints");
+        // A misconfigured endpoint does not stop the server: it is logged here and reported unhealthy by /readyz.
+        foreach (var error in endpointErrors) startupLog.LogError("Endpoint configuration error: {Error}", error);
         app.UseWebSockets();
         app.MapHealth();
         app.MapEntrypoints(entrypoints);

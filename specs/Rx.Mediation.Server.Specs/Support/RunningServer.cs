@@ -28,11 +28,14 @@ public sealed class RunningServer : IAsyncDisposable
 
     public Uri WebSocketUri(string pathAndQuery) => new($"ws://{BaseAddress.Authority}{pathAndQuery}");
 
-    public static async Task<RunningServer> StartAsync(Action<MediationServerBuilder>? configure = null)
+    public static Task<RunningServer> StartAsync(Action<MediationServerBuilder>? configure = null) => StartAsync([], configure);
+
+    /// <summary>Starts with extra command-line settings, e.g. <c>--Mediation:Endpoints:k:Type=kafka</c>.</summary>
+    public static async Task<RunningServer> StartAsync(string[] settings, Action<MediationServerBuilder>? configure = null)
     {
         // Specs assert on behaviour, not logs; warnings still show what went wrong.
         var app = MediationServer.Build(
-            ["--Mediation:Url=http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning"],
+            ["--Mediation:Url=http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning", .. settings],
             configure);
         await app.StartAsync();
         return new RunningServer(app);
