@@ -1,9 +1,19 @@
 #!/usr/bin/env bash
 # Installs the OS packages the test suite needs, on Debian 12, idempotently.
-# Broker packages (RabbitMQ, Mosquitto, librdkafka, Qpid Proton) join this list with the broker endpoints.
+# Brokers run from Debian's packages on loopback ports the tests choose; the tests start and stop them.
 set -euo pipefail
 
-packages=(python3 curl)
+packages=(
+  python3 curl
+  # Kafka: the native client library (also its built-in mock cluster, the test broker) and kcat as an independent client
+  librdkafka1 kcat
+  # RabbitMQ (AMQP 0-9-1, and AMQP 1.0 through its plugin) and amqp-tools as an independent client
+  rabbitmq-server amqp-tools
+  # MQTT 5: the Mosquitto broker, its client library, and mosquitto_pub/sub as independent clients
+  mosquitto mosquitto-clients libmosquitto1
+  # AMQP 1.0 (JMS-style): Qpid Proton C, and its Python binding as an independent client
+  libqpid-proton11 python3-qpid-proton
+)
 
 missing=()
 for package in "${packages[@]}"; do
@@ -15,6 +25,12 @@ if ((${#missing[@]} > 0)); then
   sudo_cmd=""
   [[ $(id -u) -eq 0 ]] || sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
+  # Debian starts services it installs where it can; the tests run their own broker instances instead.
+  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+    printf '#!/bin/sh\nexit 101\n' | $sudo_cmd tee /usr/sbin/policy-rc.d >/dev/null
+    $sudo_cmd chmod +x /usr/sbin/policy-rc.d
+    trap '$sudo_cmd rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 

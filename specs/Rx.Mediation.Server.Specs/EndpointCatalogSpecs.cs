@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Rx.Mediation.Endpoints.Memory;
 using Rx.Mediation.Server.Endpoints;
 using Rx.Mediation.Server.Specs.Support;
+using Rx.Mediation.Testing;
 
 namespace Rx.Mediation.Server.Specs;
 

@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using Rx.Mediation.Server.Specs.Support;
+using Rx.Mediation.Testing;
 
 namespace Rx.Mediation.Server.Specs;
 

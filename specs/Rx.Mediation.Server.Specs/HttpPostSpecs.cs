@@ -4,6 +4,7 @@ using Rx.Mediation.Bridging;
 using Rx.Mediation.Routing;
 using Rx.Mediation.Server.Entrypoints.Http;
 using Rx.Mediation.Server.Specs.Support;
+using Rx.Mediation.Testing;
 using Rx.Mediation.Topics;
 
 namespace Rx.Mediation.Server.Specs;

@@ -6,6 +6,7 @@ using System.Reactive.Linq;
 using Rx.Mediation.Bridging;
 using Rx.Mediation.Routing;
 using Rx.Mediation.Server.Specs.Support;
+using Rx.Mediation.Testing;
 
 namespace Rx.Mediation.Server.Specs;
 

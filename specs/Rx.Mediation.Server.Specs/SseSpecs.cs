@@ -3,6 +3,7 @@ using Rx.Mediation.Bridging;
 using Rx.Mediation.Clients;
 using Rx.Mediation.Server.Entrypoints.ServerSentEvents;
 using Rx.Mediation.Server.Specs.Support;
+using Rx.Mediation.Testing;
 
 namespace Rx.Mediation.Server.Specs;
 

@@ -3,6 +3,7 @@ using System.Text;
 using Rx.Mediation.Events;
 using Rx.Mediation.Routing;
 using Rx.Mediation.Server.Specs.Support;
+using Rx.Mediation.Testing;
 using Rx.Mediation.Topics;
 
 namespace Rx.Mediation.Server.Specs;

@@ -4,7 +4,7 @@ using Rx.Mediation.Engine;
 using Rx.Mediation.Server.Entrypoints;
 using Rx.Mediation.Server.Hosting;
 
-namespace Rx.Mediation.Server.Specs.Support;
+namespace Rx.Mediation.Testing;
 
 /// <summary>The real server (same composition as Program) on a free loopback port, with a client for it.</summary>
 public sealed class RunningServer : IAsyncDisposable

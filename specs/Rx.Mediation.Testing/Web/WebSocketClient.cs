@@ -2,7 +2,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 
-namespace Rx.Mediation.Server.Specs.Support;
+namespace Rx.Mediation.Testing;
 
 /// <summary>ClientWebSocket with whole-message receive and bounded waits.</summary>
 public sealed class WebSocketClient : IAsyncDisposable

@@ -2,7 +2,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Threading.Channels;
 
-namespace Rx.Mediation.Server.Specs.Support;
+namespace Rx.Mediation.Testing;
 
 /// <summary>
 /// An SSE client over HttpClient streaming, parsing the wire format as the HTML spec's EventSource does

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Rx.Mediation.Events;
 using Rx.Mediation.Nodes;
 
-namespace Rx.Mediation.Server.Specs.Support;
+namespace Rx.Mediation.Testing;
 
 /// <summary>A target that records what routes send it; optionally blocks them until released, to fill a bridge.</summary>
 /// <param name="perEvent">Time each event takes, to stand for a slow broker (so bridges hold events at shutdown).</param>

@@ -1,4 +1,4 @@
-namespace Rx.Mediation.Server.Specs.Support;
+namespace Rx.Mediation.Testing;
 
 /// <summary>One dispatched SSE event (or a comment line, with <see cref="Comment"/> set).</summary>
 public sealed record SseMessage(string? Id, string? Event, string Data, string? Comment = null)

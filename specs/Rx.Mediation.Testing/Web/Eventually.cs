@@ -1,4 +1,4 @@
-namespace Rx.Mediation.Server.Specs.Support;
+namespace Rx.Mediation.Testing;
 
 /// <summary>Bounded waits for conditions: the specs never sleep for a fixed time and then assert.</summary>
 public static class Eventually
