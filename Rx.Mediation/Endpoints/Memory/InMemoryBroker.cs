@@ -39,14 +39,18 @@ public sealed class InMemoryBroker
     {
         Interlocked.Increment(ref _published);
         var cache = Volatile.Read(ref _byTopic);
-        if (!cache.TryGetValue(value.Topic, out var matching))
-        {
-            matching = Array.FindAll(Volatile.Read(ref _subscriptions), s => s.Filter.Matches(value.Topic));
-            if (cache.Count >= MaxCachedTopics) cache.Clear();
-            cache.TryAdd(value.Topic, matching);
-        }
+        if (!cache.TryGetValue(value.Topic, out var matching)) matching = Resolve(cache, value.Topic);
         foreach (var subscription in matching) subscription.Observer.OnNext(value);
         return matching.Length;
+    }
+
+    // Kept out of Publish: the lambda's closure would otherwise be allocated on every publish, cache hit or not.
+    private Subscription[] Resolve(ConcurrentDictionary<string, Subscription[]> cache, string topic)
+    {
+        var matching = Array.FindAll(Volatile.Read(ref _subscriptions), s => s.Filter.Matches(topic));
+        if (cache.Count >= MaxCachedTopics) cache.Clear();
+        cache.TryAdd(topic, matching);
+        return matching;
     }
 
     private void Change(Func<Subscription[], Subscription[]> change)

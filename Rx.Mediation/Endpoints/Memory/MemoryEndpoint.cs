@@ -59,6 +59,8 @@ public sealed class MemoryEndpoint : MediationNode, IEndpoint
         // Past a broker an event is a broadcast on its topic: the sending client becomes a header, not an address.
         public void OnNext(Event value)
         {
+            // No route reads from this endpoint: skip building a copy nobody would take.
+            if (!endpoint.Inbound.HasObservers) return;
             var received = value.ClientId is null
                 ? value.WithSource(endpoint.Name)
                 : value.WithClientId(null).WithSource(endpoint.Name).WithHeader(SenderHeader, value.ClientId);
