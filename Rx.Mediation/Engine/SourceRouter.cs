@@ -44,10 +44,17 @@ internal sealed class SourceRouter(IMediationNode node) : IAdmissionObserver, ID
         return result;
     }
 
-    public async ValueTask<Admission> OfferAsync(Event value, CancellationToken cancellationToken)
+    public ValueTask<Admission> OfferAsync(Event value, CancellationToken cancellationToken)
     {
-        if (_refusing) return Stopping;
+        if (_refusing) return new(Stopping);
         var inlets = Volatile.Read(ref _inlets);
+        // One route on this source (the common case): its answer is the answer, with no state machine in between.
+        if (inlets.Length == 1) return inlets[0].Wants(value) ? inlets[0].Route.OfferAsync(value, cancellationToken) : new(Admission.NoRoute);
+        return OfferToAllAsync(inlets, value, cancellationToken);
+    }
+
+    private static async ValueTask<Admission> OfferToAllAsync(RouteInlet[] inlets, Event value, CancellationToken cancellationToken)
+    {
         var result = Admission.NoRoute;
         foreach (var inlet in inlets)
         {

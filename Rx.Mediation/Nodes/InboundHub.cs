@@ -39,11 +39,17 @@ public sealed class InboundHub : IObservable<Event>
         return result;
     }
 
-    public async ValueTask<Admission> PublishAsync(Event value, CancellationToken cancellationToken = default)
+    public ValueTask<Admission> PublishAsync(Event value, CancellationToken cancellationToken = default)
     {
         var observers = Volatile.Read(ref _observers);
-        if (observers.Length == 0) return Admission.NoRoute;
-        if (observers.Length == 1 && observers[0] is IAdmissionObserver single) return await single.OfferAsync(value, cancellationToken).ConfigureAwait(false);
+        if (observers.Length == 0) return new(Admission.NoRoute);
+        // The usual case, the engine as the only subscriber: hand its answer straight back, no state machine.
+        if (observers.Length == 1 && observers[0] is IAdmissionObserver single) return single.OfferAsync(value, cancellationToken);
+        return PublishToAllAsync(observers, value, cancellationToken);
+    }
+
+    private static async ValueTask<Admission> PublishToAllAsync(IObserver<Event>[] observers, Event value, CancellationToken cancellationToken)
+    {
         var result = Admission.NoRoute;
         foreach (var observer in observers)
         {

@@ -11,10 +11,14 @@ public sealed class RouteCounters
 {
     // Sources count offers on their threads, the drain counts what leaves: on separate cache lines, the two sides
     // do not invalidate each other's line on every event.
-    private Padded _offered, _accepted, _emitted, _delivered;
-    private long _failed, _completedDiscards;
+    private Padded _accepted, _emitted, _delivered;
+    private long _refused, _failed, _completedDiscards;
 
-    public long Offered => Volatile.Read(ref _offered.Value);
+    /// <summary>Offered to the route: accepted or refused.</summary>
+    public long Offered => Accepted + Refused;
+
+    /// <summary>Refused at the bridge (full under drop-new or backpressure, failed, stopping); each refusal is also a counted drop.</summary>
+    public long Refused => Volatile.Read(ref _refused);
 
     /// <summary>Taken into the bridge.</summary>
     public long Accepted => Volatile.Read(ref _accepted.Value);
@@ -33,7 +37,7 @@ public sealed class RouteCounters
 
     public DropCounters Dropped { get; } = new();
 
-    internal void CountOffered() => Interlocked.Increment(ref _offered.Value);
+    internal void CountRefused() => Interlocked.Increment(ref _refused);
 
     internal void CountAccepted() => Interlocked.Increment(ref _accepted.Value);
 

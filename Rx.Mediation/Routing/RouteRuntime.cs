@@ -85,19 +85,21 @@ public sealed class RouteRuntime : IDisposable
         lock (_gate) SubscribeChain();
     }
 
-    internal Admission Offer(Event value)
+    internal Admission Offer(Event value) => Count(Bridge.Offer(value));
+
+    internal ValueTask<Admission> OfferAsync(Event value, CancellationToken cancellationToken)
     {
-        Counters.CountOffered();
-        var admission = Bridge.Offer(value);
-        if (admission.IsAccepted) Counters.CountAccepted();
-        return admission;
+        var pending = Bridge.OfferAsync(value, cancellationToken);
+        return pending.IsCompletedSuccessfully ? new(Count(pending.Result)) : CountWhenDoneAsync(pending);
     }
 
-    internal async ValueTask<Admission> OfferAsync(Event value, CancellationToken cancellationToken)
+    private async ValueTask<Admission> CountWhenDoneAsync(ValueTask<Admission> pending) => Count(await pending.ConfigureAwait(false));
+
+    // One interlocked add per accepted event; refusals are rare and counted apart, so Offered needs no write of its own.
+    private Admission Count(Admission admission)
     {
-        Counters.CountOffered();
-        var admission = await Bridge.OfferAsync(value, cancellationToken).ConfigureAwait(false);
         if (admission.IsAccepted) Counters.CountAccepted();
+        else Counters.CountRefused();
         return admission;
     }
 

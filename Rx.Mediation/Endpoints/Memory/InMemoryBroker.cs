@@ -15,8 +15,10 @@ public sealed class InMemoryBroker
     private const int MaxCachedTopics = 10_000;
 
     private Subscription[] _subscriptions = [];
-    private ConcurrentDictionary<string, Subscription[]> _byTopic = new(StringComparer.Ordinal);
+    private ConcurrentDictionary<string, LastTopic> _byTopic = new(StringComparer.Ordinal);
     private long _published;
+    private LastTopic? _last;
+    private int _version;
 
     /// <summary>Events published so far.</summary>
     public long Published => Interlocked.Read(ref _published);
@@ -38,19 +40,32 @@ public sealed class InMemoryBroker
     public int Publish(Event value)
     {
         Interlocked.Increment(ref _published);
-        var cache = Volatile.Read(ref _byTopic);
-        if (!cache.TryGetValue(value.Topic, out var matching)) matching = Resolve(cache, value.Topic);
+        // Consecutive events mostly share one topic string: compare references before hashing the topic.
+        var last = Volatile.Read(ref _last);
+        Subscription[] matching;
+        if (last is not null && ReferenceEquals(last.Topic, value.Topic) && last.Version == Volatile.Read(ref _version))
+        {
+            matching = last.Subscribers;
+        }
+        else
+        {
+            var cache = Volatile.Read(ref _byTopic);
+            if (!cache.TryGetValue(value.Topic, out var entry)) entry = Resolve(cache, value.Topic);
+            Volatile.Write(ref _last, entry);
+            matching = entry.Subscribers;
+        }
         foreach (var subscription in matching) subscription.Observer.OnNext(value);
         return matching.Length;
     }
 
     // Kept out of Publish: the lambda's closure would otherwise be allocated on every publish, cache hit or not.
-    private Subscription[] Resolve(ConcurrentDictionary<string, Subscription[]> cache, string topic)
+    private LastTopic Resolve(ConcurrentDictionary<string, LastTopic> cache, string topic)
     {
-        var matching = Array.FindAll(Volatile.Read(ref _subscriptions), s => s.Filter.Matches(topic));
+        // The version is read before the subscriptions: a change in between makes this entry stale, never wrong.
+        var version = Volatile.Read(ref _version);
+        var entry = new LastTopic(topic, Array.FindAll(Volatile.Read(ref _subscriptions), s => s.Filter.Matches(topic)), version);
         if (cache.Count >= MaxCachedTopics) cache.Clear();
-        cache.TryAdd(topic, matching);
-        return matching;
+        return cache.GetOrAdd(topic, entry);
     }
 
     private void Change(Func<Subscription[], Subscription[]> change)
@@ -58,9 +73,13 @@ public sealed class InMemoryBroker
         lock (this)
         {
             Volatile.Write(ref _subscriptions, change(_subscriptions));
-            Volatile.Write(ref _byTopic, new ConcurrentDictionary<string, Subscription[]>(StringComparer.Ordinal));
+            Volatile.Write(ref _byTopic, new ConcurrentDictionary<string, LastTopic>(StringComparer.Ordinal));
+            Interlocked.Increment(ref _version);
         }
     }
+
+    /// <summary>The subscribers of one topic, as cached; also the one-entry cache of the last topic published.</summary>
+    private sealed record LastTopic(string Topic, Subscription[] Subscribers, int Version);
 
     private sealed class Subscription(InMemoryBroker broker, TopicPattern filter, IObserver<Event> observer) : IDisposable
     {
