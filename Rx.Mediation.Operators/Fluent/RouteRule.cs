@@ -21,6 +21,7 @@ public sealed class RouteRule
     private string? _name;
     private BridgeOptions _bridge = BridgeOptions.Default;
     private bool _lifecycle;
+    private DeliveryGuarantee _guarantee = DeliveryGuarantee.AtMostOnce;
     private IScheduler? _scheduler;
 
     internal RouteRule(RouteTable table, IReadOnlyList<SourceBinding> sources)
@@ -53,6 +54,16 @@ public sealed class RouteRule
     public RouteRule WithLifecycle()
     {
         _lifecycle = true;
+        return this;
+    }
+
+    /// <summary>
+    /// Declares that no event may be lost once a source handed it over. The engine refuses the route when a source
+    /// cannot acknowledge after acceptance, a target cannot confirm sends, or the bridge would drop accepted events.
+    /// </summary>
+    public RouteRule AtLeastOnce()
+    {
+        _guarantee = DeliveryGuarantee.AtLeastOnce;
         return this;
     }
 
@@ -138,6 +149,7 @@ public sealed class RouteRule
             Targets = targets,
             Bridge = _bridge,
             IncludeLifecycle = _lifecycle,
+            Guarantee = _guarantee,
             Scheduler = _scheduler,
         };
         _table.Add(definition);

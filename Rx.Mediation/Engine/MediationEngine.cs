@@ -231,8 +231,25 @@ public sealed class MediationEngine : IAsyncDisposable
             {
                 errors.Add($"route '{route}': {ex.Message}");
             }
+            if (definition.Guarantee == DeliveryGuarantee.AtLeastOnce) errors.AddRange(CheckAtLeastOnce(definition, route));
         }
         if (errors.Count > 0) throw new RouteBuildException(errors);
+    }
+
+    private IEnumerable<string> CheckAtLeastOnce(RouteDefinition definition, string route)
+    {
+        foreach (var source in definition.AllSources.Select(s => Find(s.Node)).OfType<IMediationNode>().Distinct())
+        {
+            if (!source.Capabilities.HasFlag(DeliveryCapabilities.AcknowledgesAfterAcceptance))
+                yield return $"route '{route}': declares at-least-once, but source '{source.Name}' ({source.GetType().Name}) does not acknowledge events only after a route accepted them";
+        }
+        foreach (var target in definition.Targets.Select(Find).OfType<IMediationNode>())
+        {
+            if (!target.Capabilities.HasFlag(DeliveryCapabilities.ConfirmsSends))
+                yield return $"route '{route}': declares at-least-once, but target '{target.Name}' ({target.GetType().Name}) does not confirm what it sends";
+        }
+        if (definition.Bridge.Overflow is OverflowStrategy.DropHead or OverflowStrategy.DropTail or OverflowStrategy.DropBuffer)
+            yield return $"route '{route}': declares at-least-once, but its bridge's '{definition.Bridge.Overflow.ToName()}' strategy drops events it already accepted; use backpressure, drop-new or fail";
     }
 
     private string Known()

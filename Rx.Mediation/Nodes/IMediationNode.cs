@@ -20,6 +20,9 @@ public interface IMediationNode : IObservable<Event>, IObserver<Event>
     /// <summary>Why the node is not healthy (e.g. "connection refused to 127.0.0.1:9092"), or null.</summary>
     string? HealthDetail { get; }
 
+    /// <summary>What this node can promise about delivery (see <see cref="DeliveryCapabilities"/>); nothing by default.</summary>
+    DeliveryCapabilities Capabilities => DeliveryCapabilities.None;
+
     Task StartAsync(CancellationToken cancellationToken);
 
     Task StopAsync(CancellationToken cancellationToken);

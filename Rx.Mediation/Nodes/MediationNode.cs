@@ -22,6 +22,8 @@ public abstract class MediationNode : IMediationNode
 
     public string? HealthDetail => _health.Detail;
 
+    public virtual DeliveryCapabilities Capabilities => DeliveryCapabilities.None;
+
     protected InboundHub Inbound { get; } = new();
 
     public IDisposable Subscribe(IObserver<Event> observer) => Inbound.Subscribe(observer);

@@ -19,6 +19,9 @@ public sealed record RouteDefinition
 
     public BridgeOptions Bridge { get; init; } = BridgeOptions.Default;
 
+    /// <summary>What the route promises; checked against its nodes and bridge when it is built.</summary>
+    public DeliveryGuarantee Guarantee { get; init; } = DeliveryGuarantee.AtMostOnce;
+
     /// <summary>Whether Connect/Disconnect events reach this route; by default only data does.</summary>
     public bool IncludeLifecycle { get; init; }
 

@@ -14,6 +14,9 @@ namespace Rx.Mediation.Server.Entrypoints.Http;
 /// </summary>
 public sealed class HttpPostEntrypoint(HttpEntrypointOptions options) : WebEntrypoint(options)
 {
+    /// <summary>A client gets 202 only once a route accepted its event, and 503 (retry) otherwise.</summary>
+    public override DeliveryCapabilities Capabilities => DeliveryCapabilities.AcknowledgesAfterAcceptance;
+
     public const string TopicHeader = "X-Topic";
 
     /// <summary>Request headers named <c>X-Header-{name}</c> become event header <c>{name}</c>.</summary>

@@ -30,6 +30,9 @@ public sealed class MemoryEndpoint : MediationNode, IEndpoint
 
     public IReadOnlyList<TopicPattern> Subscriptions => _subscriptions;
 
+    /// <summary>Publishing hands the event to every subscriber before it returns: a send is done when OnNext returns.</summary>
+    public override DeliveryCapabilities Capabilities => DeliveryCapabilities.ConfirmsSends;
+
     public override void OnNext(Event value) => Broker.Publish(value);
 
     public override Task StartAsync(CancellationToken cancellationToken)
