@@ -1,0 +1,54 @@
+namespace Rx.Mediation.Server.Endpoints.Mqtt;
+
+/// <summary>A validated MQTT endpoint configuration (see <see cref="MqttSettings"/> for the configured form and defaults).</summary>
+public sealed record MqttEndpointOptions
+{
+    public required string Host { get; init; }
+
+    public int Port { get; init; } = 1883;
+
+    /// <summary>Null lets the endpoint pick a unique id (only with CleanStart).</summary>
+    public string? ClientId { get; init; }
+
+    public bool CleanStart { get; init; } = true;
+
+    /// <summary>How long the broker keeps the session after a disconnect; 0 ends it with the connection.</summary>
+    public uint SessionExpirySeconds { get; init; }
+
+    public string? Username { get; init; }
+
+    public string? Password { get; init; }
+
+    public int Qos { get; init; } = 1;
+
+    public bool Retain { get; init; }
+
+    public IReadOnlyList<string> Subscriptions { get; init; } = [];
+
+    public int KeepAliveSeconds { get; init; } = 30;
+
+    public int OutboundCapacity { get; init; } = 10_000;
+
+    public int MaxInFlight { get; init; } = 1_000;
+
+    public TimeSpan ReconnectDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan MaxReconnectDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often a message the routes refuse is offered again before the endpoint gives up on it.</summary>
+    public int MaxAdmissionRetries { get; init; } = 50;
+
+    /// <summary>How long stopping waits for queued and in-flight messages to be acknowledged.</summary>
+    public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Extra check of a topic before publishing (Solace rules); returns why it cannot be published, or null.</summary>
+    public Func<string, string?>? PublishTopicCheck { get; init; }
+
+    /// <summary>What health details and logs call the broker, e.g. "MQTT broker 127.0.0.1:1883".</summary>
+    public string? Description { get; init; }
+
+    internal string Address => $"{Host}:{Port}";
+
+    /// <summary>At-least-once across reconnects needs the broker to keep the session: a fixed id, no clean start, an expiry.</summary>
+    internal bool PersistentSession => !CleanStart && SessionExpirySeconds > 0;
+}
