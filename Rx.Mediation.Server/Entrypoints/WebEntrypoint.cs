@@ -1,3 +1,6 @@
+using Rx.Mediation.Topics;
+using Rx.Mediation.Clients;
+using Microsoft.AspNetCore.Http;
 using System.Reactive;
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
@@ -74,6 +77,23 @@ public abstract class WebEntrypoint : MediationNode, IEntrypoint
         Refuse();
         Sessions.Abort();
         return base.StopAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Registers a streaming client (SSE, WebSocket) with its own bounded send queue, whose drops are counted as
+    /// slow-client drops. Answers 409 and returns null when a client with that id is already connected here.
+    /// </summary>
+    protected async Task<(ConnectedClient Client, IDisposable Registration)?> RegisterClientAsync(
+        HttpContext context, ClientRegistry clients, IReadOnlyList<TopicPattern> topics, StreamingEntrypointOptions options)
+    {
+        var clientId = ClientQuery.ClientId(context.Request);
+        var outbox = new ClientOutbox(options.SendQueueCapacity, options.SlowClientPolicy, e => ReportDrop(e, DropReason.SlowClient));
+        var client = new ConnectedClient(clientId, topics, outbox) { RemoteAddress = context.Connection.RemoteIpAddress?.ToString() };
+        var registration = clients.Add(client);
+        if (registration is not null) return (client, registration);
+        await JsonErrors.WriteAsync(context, StatusCodes.Status409Conflict, "duplicate-client",
+            $"a client with id '{clientId}' is already connected to entrypoint '{Name}'");
+        return null;
     }
 
     /// <summary>Marks an inbound request as in flight until disposed, so shutdown waits for its answer.</summary>

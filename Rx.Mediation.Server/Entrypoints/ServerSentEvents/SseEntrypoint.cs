@@ -60,16 +60,12 @@ public sealed class SseEntrypoint : WebEntrypoint
             await JsonErrors.WriteAsync(context, StatusCodes.Status400BadRequest, "bad-topic", topicError!);
             return;
         }
-        var clientId = ClientQuery.ClientId(request);
-        var outbox = new ClientOutbox(_options.SendQueueCapacity, _options.SlowClientPolicy, e => ReportDrop(e, DropReason.SlowClient));
-        var client = new ConnectedClient(clientId, topics, outbox) { RemoteAddress = context.Connection.RemoteIpAddress?.ToString() };
-        using var registration = Clients.Add(client);
-        if (registration is null)
-        {
-            await JsonErrors.WriteAsync(context, StatusCodes.Status409Conflict, "duplicate-client",
-                $"a client with id '{clientId}' is already connected to entrypoint '{Name}'");
-            return;
-        }
+        var registered = await RegisterClientAsync(context, Clients, topics!, _options);
+        if (registered is null) return;
+        var (client, registration) = registered.Value;
+        using var _ = registration;
+        var clientId = client.Id;
+        var outbox = client.Outbox;
         using var session = Sessions.Open(outbox);
 
         // Read after registering: whatever is appended from now on is also queued, so nothing falls in between.

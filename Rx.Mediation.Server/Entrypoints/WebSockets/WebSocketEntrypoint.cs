@@ -67,16 +67,12 @@ public sealed class WebSocketEntrypoint(WebSocketEntrypointOptions options) : We
             return;
         }
 
-        var clientId = ClientQuery.ClientId(request);
-        var outbox = new ClientOutbox(Options.SendQueueCapacity, Options.SlowClientPolicy, e => ReportDrop(e, DropReason.SlowClient));
-        var client = new ConnectedClient(clientId, topics, outbox) { RemoteAddress = context.Connection.RemoteIpAddress?.ToString() };
-        using var registration = Clients.Add(client);
-        if (registration is null)
-        {
-            await JsonErrors.WriteAsync(context, StatusCodes.Status409Conflict, "duplicate-client",
-                $"a client with id '{clientId}' is already connected to entrypoint '{Name}'");
-            return;
-        }
+        var registered = await RegisterClientAsync(context, Clients, topics!, Options);
+        if (registered is null) return;
+        var (client, registration) = registered.Value;
+        using var _ = registration;
+        var clientId = client.Id;
+        var outbox = client.Outbox;
         using var lease = Sessions.Open(outbox);
         try
         {
