@@ -1,0 +1,183 @@
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using Rx.Mediation.Endpoints;
+using Rx.Mediation.Events;
+using Rx.Mediation.Nodes;
+
+namespace Rx.Mediation.Server.Endpoints.Kafka;
+
+/// <summary>
+/// The receiving half, on its own thread because <c>Consume</c> blocks. At-least-once: librdkafka neither commits nor
+/// stores offsets by itself; an offset is committed only past messages the routes accepted (or that no route takes).
+/// A refused message is not skipped: the partition is sought back to it and offered again after the routes' RetryAfter.
+/// Offsets are committed every <see cref="KafkaEndpointOptions.CommitInterval"/>, when partitions are revoked, and on stop.
+/// </summary>
+internal sealed class KafkaConsumerLoop
+{
+    private static readonly TimeSpan PollTimeout = TimeSpan.FromMilliseconds(200);
+
+    private readonly KafkaEndpointOptions _options;
+    private readonly IConsumer<byte[]?, byte[]> _consumer;
+    private readonly Func<Event, CancellationToken, ValueTask<Admission>> _offer;
+    private readonly EndpointCounters _counters;
+    private readonly ILogger _logger;
+    private readonly Dictionary<TopicPartition, long> _uncommitted = [];
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Thread _thread;
+    private DateTime _lastCommit = DateTime.UtcNow;
+
+    public KafkaConsumerLoop(KafkaEndpointOptions options, ConsumerBuilder<byte[]?, byte[]> builder, Func<Event, CancellationToken, ValueTask<Admission>> offer, EndpointCounters counters, ILogger logger)
+    {
+        _options = options;
+        _offer = offer;
+        _counters = counters;
+        _logger = logger;
+        _consumer = builder
+            .SetPartitionsAssignedHandler((_, partitions) =>
+                _logger.LogInformation("Kafka endpoint '{Endpoint}' assigned {Partitions}", _options.Name, string.Join(", ", partitions)))
+            .SetPartitionsRevokedHandler((_, partitions) => CommitRevoked(partitions))
+            .Build();
+        _thread = new Thread(Run) { IsBackground = true, Name = $"kafka-consume-{options.Name}" };
+    }
+
+    public void Start()
+    {
+        _consumer.Subscribe(_options.ConsumeTopics);
+        _thread.Start();
+    }
+
+    private void Run()
+    {
+        var token = _stop.Token;
+        while (!token.IsCancellationRequested)
+        {
+            try
+            {
+                var result = _consumer.Consume(PollTimeout);
+                if (result is not null && !result.IsPartitionEOF && result.Message is not null) Offer(result, token);
+                if (DateTime.UtcNow - _lastCommit >= _options.CommitInterval) Commit();
+            }
+            catch (ConsumeException ex)
+            {
+                _logger.LogWarning("Kafka endpoint '{Endpoint}' consume error: {Reason} ({Code})", _options.Name, ex.Error.Reason, ex.Error.Code);
+                token.WaitHandle.WaitOne(TimeSpan.FromSeconds(1));
+            }
+            catch (KafkaException ex)
+            {
+                _logger.LogWarning("Kafka endpoint '{Endpoint}' consumer: {Reason} ({Code})", _options.Name, ex.Error.Reason, ex.Error.Code);
+                token.WaitHandle.WaitOne(TimeSpan.FromSeconds(1));
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+            }
+        }
+    }
+
+    private void Offer(ConsumeResult<byte[]?, byte[]> result, CancellationToken token)
+    {
+        _counters.CountReceived();
+        var value = KafkaMessages.ToEvent(_options.Name, result, _options.KeyHeader);
+        while (true)
+        {
+            Admission admission;
+            try
+            {
+                admission = _offer(value, token).AsTask().GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping: the message stays uncommitted and is delivered again to whoever consumes next.
+                return;
+            }
+            switch (admission.Status)
+            {
+                case AdmissionStatus.Accepted:
+                    _counters.CountAccepted();
+                    _uncommitted[result.TopicPartition] = result.Offset.Value + 1;
+                    return;
+                case AdmissionStatus.NoRoute:
+                    _counters.CountUnrouted();
+                    _logger.LogDebug("Kafka endpoint '{Endpoint}': no route takes {Id}", _options.Name, value.Id);
+                    _uncommitted[result.TopicPartition] = result.Offset.Value + 1;
+                    return;
+                default:
+                    _counters.CountRedelivered();
+                    var wait = admission.RetryAfter > TimeSpan.Zero ? admission.RetryAfter : TimeSpan.FromSeconds(1);
+                    _logger.LogDebug("Kafka endpoint '{Endpoint}': routes refused {Id} ({Reason}); offered again in {Wait}", _options.Name, value.Id, admission.Reason, wait);
+                    if (TrySeek(result.TopicPartitionOffset))
+                    {
+                        // The partition re-fetches from this message; other partitions wait too, which is the backpressure wanted.
+                        token.WaitHandle.WaitOne(wait);
+                        return;
+                    }
+                    // Seeking failed (partition in a transitional state): offer again in place rather than skip it.
+                    if (token.WaitHandle.WaitOne(wait)) return;
+                    break;
+            }
+        }
+    }
+
+    private bool TrySeek(TopicPartitionOffset position)
+    {
+        try
+        {
+            _consumer.Seek(position);
+            return true;
+        }
+        catch (KafkaException ex)
+        {
+            _logger.LogWarning("Kafka endpoint '{Endpoint}' could not seek back to {Position}: {Reason}", _options.Name, position, ex.Error.Reason);
+            return false;
+        }
+    }
+
+    private void Commit(IEnumerable<TopicPartition>? only = null)
+    {
+        _lastCommit = DateTime.UtcNow;
+        var offsets = _uncommitted
+            .Where(p => only is null || only.Contains(p.Key))
+            .Select(p => new TopicPartitionOffset(p.Key, new Offset(p.Value)))
+            .ToList();
+        if (offsets.Count == 0) return;
+        try
+        {
+            _consumer.Commit(offsets);
+            foreach (var offset in offsets)
+            {
+                if (_uncommitted.TryGetValue(offset.TopicPartition, out var pending) && pending == offset.Offset.Value) _uncommitted.Remove(offset.TopicPartition);
+            }
+        }
+        catch (KafkaException ex)
+        {
+            // Kept for the next commit; until then a restart would deliver these messages again (at least once).
+            _logger.LogWarning("Kafka endpoint '{Endpoint}' could not commit offsets: {Reason}", _options.Name, ex.Error.Reason);
+        }
+    }
+
+    private void CommitRevoked(List<TopicPartitionOffset> partitions)
+    {
+        var revoked = partitions.Select(p => p.TopicPartition).ToHashSet();
+        Commit(revoked);
+        foreach (var partition in revoked) _uncommitted.Remove(partition);
+    }
+
+    /// <summary>Stops the loop, commits what was accepted and leaves the group.</summary>
+    public void Stop(TimeSpan timeout)
+    {
+        _stop.Cancel();
+        if (_thread.IsAlive && !_thread.Join(timeout))
+            _logger.LogWarning("Kafka endpoint '{Endpoint}': the consumer thread did not stop within {Timeout}", _options.Name, timeout);
+        if (_thread.IsAlive) return;
+        Commit();
+        try
+        {
+            _consumer.Close();
+        }
+        catch (KafkaException ex)
+        {
+            _logger.LogWarning("Kafka endpoint '{Endpoint}' consumer close: {Reason}", _options.Name, ex.Error.Reason);
+        }
+        _consumer.Dispose();
+        _stop.Dispose();
+    }
+}

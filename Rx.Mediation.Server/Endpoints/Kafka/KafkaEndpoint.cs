@@ -1,0 +1,168 @@
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using Rx.Mediation.Endpoints;
+using Rx.Mediation.Events;
+using Rx.Mediation.Nodes;
+using Rx.Mediation.Server.Endpoints.Kafka.Native;
+
+namespace Rx.Mediation.Server.Endpoints.Kafka;
+
+/// <summary>
+/// A Kafka cluster as an endpoint: what routes send goes to Kafka through an idempotent producer (acks=all by default);
+/// what it consumes from <see cref="KafkaEndpointOptions.ConsumeTopics"/> in its consumer group is offered to the routes,
+/// at least once. Starting never fails for an unreachable cluster: the endpoint reports Unhealthy with the reason and
+/// librdkafka keeps reconnecting; a metadata probe brings it back to Healthy.
+/// </summary>
+public sealed class KafkaEndpoint : MediationNode, IEndpoint
+{
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(3);
+
+    private readonly KafkaEndpointOptions _options;
+    private readonly ILogger _logger;
+    private readonly ILogger _librdkafka;
+    private readonly KafkaHealth _health;
+    private readonly object _gate = new();
+    private IProducer<byte[]?, byte[]>? _producer;
+    private KafkaSender? _sender;
+    private KafkaConsumerLoop? _consumer;
+    private CancellationTokenSource? _probeStop;
+    private Task? _probe;
+    private long _droppedBeforeStart;
+
+    public KafkaEndpoint(KafkaEndpointOptions options, ILoggerFactory loggerFactory)
+        : base(options.Name)
+    {
+        _options = options;
+        _logger = loggerFactory.CreateLogger<KafkaEndpoint>();
+        _librdkafka = loggerFactory.CreateLogger("Rx.Mediation.Server.Endpoints.Kafka.librdkafka");
+        _health = new KafkaHealth(options.Name, options.BootstrapServers, (state, detail) => SetHealth(state, detail), Counters, _logger);
+    }
+
+    public EndpointCounters Counters { get; } = new();
+
+    /// <summary>Sends are confirmed by delivery reports (acks=all); offsets are committed only after a route accepted the message.</summary>
+    public override DeliveryCapabilities Capabilities => DeliveryCapabilities.Both;
+
+    public KafkaEndpointOptions Options => _options;
+
+    public override void OnNext(Event value)
+    {
+        var sender = Volatile.Read(ref _sender);
+        if (sender is not null)
+        {
+            sender.Enqueue(value);
+            return;
+        }
+        Counters.CountDropped();
+        if (Interlocked.Increment(ref _droppedBeforeStart) % 1000 == 1)
+            _logger.LogWarning("Kafka endpoint '{Endpoint}' dropped event {Id}: the endpoint is not started", Name, value.Id);
+    }
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_producer is not null) return Task.CompletedTask;
+            _health.Starting();
+            try
+            {
+                KafkaNative.EnsureLoaded();
+                _producer = new ProducerBuilder<byte[]?, byte[]>(_options.ProducerProperties)
+                    .SetErrorHandler((_, error) => _health.OnError("producer", error))
+                    .SetLogHandler((_, message) => Log(message))
+                    .Build();
+                Volatile.Write(ref _sender, new KafkaSender(_options, _producer, Counters, _logger));
+                if (_options.ConsumeTopics.Count > 0)
+                {
+                    var builder = new ConsumerBuilder<byte[]?, byte[]>(_options.ConsumerProperties)
+                        .SetErrorHandler((_, error) => _health.OnError("consumer", error))
+                        .SetLogHandler((_, message) => Log(message));
+                    _consumer = new KafkaConsumerLoop(_options, builder, (value, token) => ReceiveAsync(value, token), Counters, _logger);
+                    _consumer.Start();
+                }
+            }
+            catch (Exception ex) when (ex is KafkaException or InvalidOperationException or ArgumentException or DllNotFoundException)
+            {
+                // A bad librdkafka property or a missing native library: the server stays up and /readyz says why.
+                SetHealth(NodeHealth.Unhealthy, $"could not start the Kafka client: {ex.Message}");
+                _logger.LogError("Kafka endpoint '{Endpoint}' could not start: {Reason}", Name, ex.Message);
+                return Task.CompletedTask;
+            }
+            _probeStop = new CancellationTokenSource();
+            _probe = Task.Run(() => ProbeAsync(_producer, _probeStop.Token), CancellationToken.None);
+        }
+        return Task.CompletedTask;
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        KafkaSender? sender;
+        KafkaConsumerLoop? consumer;
+        IProducer<byte[]?, byte[]>? producer;
+        lock (_gate)
+        {
+            sender = _sender;
+            consumer = _consumer;
+            producer = _producer;
+            _consumer = null;
+            _producer = null;
+        }
+        if (_probeStop is not null)
+        {
+            await _probeStop.CancelAsync();
+            try
+            {
+                if (_probe is not null) await _probe;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            _probeStop.Dispose();
+            _probeStop = null;
+        }
+        // The consumer first: nothing more is offered to the routes, and what they accepted gets committed.
+        if (consumer is not null) await Task.Run(() => consumer.Stop(_options.StopTimeout), CancellationToken.None);
+        if (sender is not null)
+        {
+            await sender.FlushAsync(_options.StopTimeout, cancellationToken);
+            Volatile.Write(ref _sender, null);
+            await sender.DisposeAsync();
+        }
+        producer?.Dispose();
+        _health.Stopped();
+        _logger.LogInformation("Kafka endpoint '{Endpoint}' stopped: {Counters}", Name, Counters);
+    }
+
+    private async Task ProbeAsync(IProducer<byte[]?, byte[]> producer, CancellationToken cancellationToken)
+    {
+        using var admin = new DependentAdminClientBuilder(producer.Handle).Build();
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                var metadata = admin.GetMetadata(ProbeTimeout);
+                if (metadata.Brokers.Count > 0) _health.OnReachable();
+                else _health.OnUnreachable("the cluster reported no brokers");
+            }
+            catch (KafkaException ex)
+            {
+                _health.OnUnreachable($"{ex.Error.Reason} ({ex.Error.Code})");
+            }
+            var every = _health.State == NodeHealth.Healthy ? TimeSpan.FromSeconds(5) : TimeSpan.FromMilliseconds(500);
+            await Task.Delay(every, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private void Log(LogMessage message)
+    {
+        // librdkafka's syslog levels: 0-3 errors, 4 warning, 5-6 notice/info, 7 debug. Connection errors also reach the
+        // error handler (and health), so they are kept at debug here to avoid logging every reconnect attempt twice.
+        var level = message.Level switch
+        {
+            SyslogLevel.Emergency or SyslogLevel.Alert or SyslogLevel.Critical => LogLevel.Error,
+            SyslogLevel.Warning => LogLevel.Information,
+            _ => LogLevel.Debug,
+        };
+        _librdkafka.Log(level, "Kafka endpoint '{Endpoint}' librdkafka {Facility}: {Message}", Name, message.Facility, message.Message);
+    }
+}

@@ -1,0 +1,163 @@
+using Rx.Mediation.Topics;
+
+namespace Rx.Mediation.Server.Endpoints.Kafka;
+
+/// <summary>
+/// A Kafka endpoint's settings once validated: librdkafka properties for its producer and consumer, what it consumes and
+/// how it picks topics and keys. <see cref="From"/> reports a bad setting with its configuration key.
+/// </summary>
+public sealed record KafkaEndpointOptions
+{
+    public required string Name { get; init; }
+
+    public required string BootstrapServers { get; init; }
+
+    public IReadOnlyList<string> ConsumeTopics { get; init; } = [];
+
+    public required string GroupId { get; init; }
+
+    public required KafkaTopicRouter Topics { get; init; }
+
+    public string KeyHeader { get; init; } = "kafka-key";
+
+    /// <summary>librdkafka properties for the producer; may hold a password, so never logged.</summary>
+    public required IReadOnlyDictionary<string, string> ProducerProperties { get; init; }
+
+    /// <summary>librdkafka properties for the consumer; may hold a password, so never logged.</summary>
+    public required IReadOnlyDictionary<string, string> ConsumerProperties { get; init; }
+
+    public int SendRetries { get; init; } = 3;
+
+    public int MaxInFlight { get; init; } = 10_000;
+
+    public int QueueCapacity { get; init; } = 10_000;
+
+    public TimeSpan CommitInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    private static readonly string[] OffsetResets = ["earliest", "latest", "error"];
+    private static readonly string[] AcksValues = ["all", "leader", "none", "-1", "0", "1"];
+    private static readonly string[] SecurityProtocols = ["plaintext", "ssl", "sasl_plaintext", "sasl_ssl"];
+
+    /// <param name="key">The endpoint's configuration key, e.g. <c>Mediation:Endpoints:orders</c>.</param>
+    /// <param name="environment">Reads environment variables (for <c>PasswordEnv</c>); the process environment by default.</param>
+    public static KafkaEndpointOptions From(string name, string key, KafkaSettings settings, Func<string, string?>? environment = null)
+    {
+        EndpointConfigurationException Bad(string setting, string problem) => new(name, $"{key}:{setting}", problem);
+
+        if (string.IsNullOrWhiteSpace(settings.BootstrapServers)) throw Bad("BootstrapServers", "is required (e.g. 127.0.0.1:9092)");
+        var servers = Split(settings.BootstrapServers);
+        foreach (var server in servers)
+        {
+            var colon = server.LastIndexOf(':');
+            if (colon <= 0 || !int.TryParse(server[(colon + 1)..], out var port) || port is < 1 or > 65535)
+                throw Bad("BootstrapServers", $"has '{server}', expected host:port");
+        }
+
+        var consume = Split(settings.Topics);
+        foreach (var topic in consume)
+        {
+            if (!KafkaTopicNames.IsValid(topic)) throw Bad("Topics", $"has '{topic}', not a valid Kafka topic name (1-{KafkaTopicNames.MaxLength} of [A-Za-z0-9._-])");
+        }
+
+        var fixedTopic = string.IsNullOrWhiteSpace(settings.Topic) ? null : settings.Topic.Trim();
+        if (fixedTopic is not null && !KafkaTopicNames.IsValid(fixedTopic)) throw Bad("Topic", $"'{fixedTopic}' is not a valid Kafka topic name");
+
+        var map = new List<(TopicPattern, string)>();
+        foreach (var pair in Split(settings.TopicMap))
+        {
+            var equals = pair.IndexOf('=');
+            if (equals <= 0) throw Bad("TopicMap", $"has '{pair}', expected filter=topic");
+            var filterText = pair[..equals].Trim();
+            var target = pair[(equals + 1)..].Trim();
+            if (!TopicPattern.TryParse(filterText, out var filter, out var error)) throw Bad("TopicMap", $"has a bad filter '{filterText}': {error}");
+            if (!KafkaTopicNames.IsValid(target)) throw Bad("TopicMap", $"maps to '{target}', not a valid Kafka topic name");
+            map.Add((filter!, target));
+        }
+
+        var reset = settings.AutoOffsetReset?.Trim().ToLowerInvariant() ?? "earliest";
+        if (!OffsetResets.Contains(reset)) throw Bad("AutoOffsetReset", $"'{settings.AutoOffsetReset}' is not one of {string.Join(", ", OffsetResets)}");
+        var acks = settings.Acks?.Trim().ToLowerInvariant() ?? "all";
+        if (!AcksValues.Contains(acks)) throw Bad("Acks", $"'{settings.Acks}' is not one of all, leader, none");
+        if (settings.EnableIdempotence && acks is not ("all" or "-1")) throw Bad("Acks", "must be all while EnableIdempotence is true");
+        if (string.IsNullOrWhiteSpace(settings.KeyHeader)) throw Bad("KeyHeader", "must not be empty");
+        if (settings.MessageTimeout <= TimeSpan.Zero) throw Bad("MessageTimeout", "must be positive");
+        if (settings.SendRetries < 0) throw Bad("SendRetries", "must not be negative");
+        if (settings.MaxInFlight < 1) throw Bad("MaxInFlight", "must be at least 1");
+        if (settings.QueueCapacity < 1) throw Bad("QueueCapacity", "must be at least 1");
+        if (settings.CommitInterval <= TimeSpan.Zero) throw Bad("CommitInterval", "must be positive");
+        if (settings.StopTimeout < TimeSpan.Zero) throw Bad("StopTimeout", "must not be negative");
+
+        var common = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["bootstrap.servers"] = string.Join(',', servers),
+            ["client.id"] = string.IsNullOrWhiteSpace(settings.ClientId) ? $"rx-mediation-{name}" : settings.ClientId.Trim(),
+            // librdkafka backs off up to 10 s between reconnects by default; a restarted broker is noticed sooner this way.
+            ["reconnect.backoff.max.ms"] = "2000",
+        };
+        if (!string.IsNullOrWhiteSpace(settings.SecurityProtocol))
+        {
+            var protocol = settings.SecurityProtocol.Trim().ToLowerInvariant();
+            if (!SecurityProtocols.Contains(protocol)) throw Bad("SecurityProtocol", $"'{settings.SecurityProtocol}' is not one of {string.Join(", ", SecurityProtocols)}");
+            common["security.protocol"] = protocol;
+        }
+        if (!string.IsNullOrWhiteSpace(settings.SaslMechanism)) common["sasl.mechanisms"] = settings.SaslMechanism.Trim();
+        if (!string.IsNullOrWhiteSpace(settings.SaslUsername)) common["sasl.username"] = settings.SaslUsername;
+        var password = settings.Password;
+        if (!string.IsNullOrWhiteSpace(settings.PasswordEnv))
+        {
+            password = (environment ?? Environment.GetEnvironmentVariable)(settings.PasswordEnv.Trim());
+            if (string.IsNullOrEmpty(password)) throw Bad("PasswordEnv", $"names environment variable '{settings.PasswordEnv.Trim()}', which is not set");
+        }
+        if (!string.IsNullOrEmpty(password))
+        {
+            if (string.IsNullOrWhiteSpace(settings.SaslUsername)) throw Bad("SaslUsername", "is required with a password");
+            common["sasl.password"] = password;
+        }
+
+        var producer = new Dictionary<string, string>(common, StringComparer.Ordinal)
+        {
+            ["acks"] = acks switch { "leader" => "1", "none" => "0", _ => acks == "all" ? "all" : acks },
+            ["enable.idempotence"] = settings.EnableIdempotence ? "true" : "false",
+            ["message.timeout.ms"] = ((long)settings.MessageTimeout.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["linger.ms"] = "5",
+        };
+        var groupId = string.IsNullOrWhiteSpace(settings.GroupId) ? $"rx-mediation-{name}" : settings.GroupId.Trim();
+        var consumer = new Dictionary<string, string>(common, StringComparer.Ordinal)
+        {
+            ["group.id"] = groupId,
+            ["auto.offset.reset"] = reset,
+            // At-least-once: an offset is committed only for messages the routes accepted (see KafkaConsumerLoop).
+            ["enable.auto.commit"] = "false",
+            ["enable.auto.offset.store"] = "false",
+            ["enable.partition.eof"] = "false",
+        };
+        foreach (var (property, value) in settings.Properties)
+        {
+            if (string.IsNullOrWhiteSpace(property)) continue;
+            producer[property] = value;
+            consumer[property] = value;
+        }
+
+        return new KafkaEndpointOptions
+        {
+            Name = name,
+            BootstrapServers = string.Join(',', servers),
+            ConsumeTopics = consume,
+            GroupId = groupId,
+            Topics = new KafkaTopicRouter(fixedTopic, map),
+            KeyHeader = settings.KeyHeader.Trim(),
+            ProducerProperties = producer,
+            ConsumerProperties = consumer,
+            SendRetries = settings.SendRetries,
+            MaxInFlight = settings.MaxInFlight,
+            QueueCapacity = settings.QueueCapacity,
+            CommitInterval = settings.CommitInterval,
+            StopTimeout = settings.StopTimeout,
+        };
+    }
+
+    private static List<string> Split(string? text) =>
+        (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+}

@@ -1,0 +1,16 @@
+namespace Rx.Mediation.Server.Endpoints.Kafka;
+
+/// <summary>
+/// Type <c>kafka</c>: an endpoint on a Kafka cluster through Confluent.Kafka over the system's librdkafka.
+/// Creating it only validates settings; librdkafka is loaded and brokers are contacted when it starts.
+/// </summary>
+public sealed class KafkaEndpointProvider : IEndpointProvider
+{
+    public IReadOnlyCollection<string> Types { get; } = ["kafka"];
+
+    public Rx.Mediation.Nodes.IEndpoint Create(EndpointContext context)
+    {
+        var options = KafkaEndpointOptions.From(context.Name, context.Key, context.Bind<KafkaSettings>());
+        return new KafkaEndpoint(options, context.LoggerFactory);
+    }
+}

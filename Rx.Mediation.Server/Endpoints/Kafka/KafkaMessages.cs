@@ -1,0 +1,70 @@
+using System.Globalization;
+using System.Text;
+using Confluent.Kafka;
+using Rx.Mediation.Events;
+
+namespace Rx.Mediation.Server.Endpoints.Kafka;
+
+/// <summary>
+/// Event ↔ Kafka message. Event headers travel as Kafka headers (UTF-8 values); the key comes from the key header or
+/// the event id. A consumed message carries its position as headers and as its id <c>topic@partition#offset</c>.
+/// </summary>
+public static class KafkaMessages
+{
+    public const string TopicHeader = "kafka-topic";
+    public const string PartitionHeader = "kafka-partition";
+    public const string OffsetHeader = "kafka-offset";
+    public const string TimestampHeader = "kafka-timestamp";
+    public const string DefaultKeyHeader = "kafka-key";
+
+    /// <summary>Position headers describe where a consumed message was; sent on, they would be stale, so they are not.</summary>
+    private static readonly string[] PositionHeaders = [TopicHeader, PartitionHeader, OffsetHeader, TimestampHeader];
+
+    public static string IdOf(string topic, int partition, long offset) =>
+        string.Create(CultureInfo.InvariantCulture, $"{topic}@{partition}#{offset}");
+
+    public static Message<byte[]?, byte[]> ToMessage(Event value, string keyHeader = DefaultKeyHeader)
+    {
+        var headers = new Headers();
+        foreach (var (name, text) in value.Headers)
+        {
+            if (PositionHeaders.Contains(name, StringComparer.OrdinalIgnoreCase) || string.Equals(name, keyHeader, StringComparison.OrdinalIgnoreCase)) continue;
+            headers.Add(name, Encoding.UTF8.GetBytes(text));
+        }
+        var key = value.Header(keyHeader) ?? value.Id;
+        return new Message<byte[]?, byte[]>
+        {
+            Key = Encoding.UTF8.GetBytes(key),
+            Value = value.Payload.ToArray(),
+            Headers = headers,
+            Timestamp = new Timestamp(value.Timestamp),
+        };
+    }
+
+    public static Event ToEvent(string source, ConsumeResult<byte[]?, byte[]> result, string keyHeader = DefaultKeyHeader)
+    {
+        var message = result.Message;
+        var pairs = new List<KeyValuePair<string, string>>();
+        if (message.Headers is not null)
+        {
+            foreach (var header in message.Headers)
+            {
+                var bytes = header.GetValueBytes();
+                pairs.Add(new(header.Key, bytes is null ? "" : Encoding.UTF8.GetString(bytes)));
+            }
+        }
+        var partition = result.Partition.Value;
+        var offset = result.Offset.Value;
+        pairs.Add(new(TopicHeader, result.Topic));
+        pairs.Add(new(PartitionHeader, partition.ToString(CultureInfo.InvariantCulture)));
+        pairs.Add(new(OffsetHeader, offset.ToString(CultureInfo.InvariantCulture)));
+        DateTimeOffset? timestamp = null;
+        if (message.Timestamp.Type != TimestampType.NotAvailable)
+        {
+            pairs.Add(new(TimestampHeader, message.Timestamp.UnixTimestampMs.ToString(CultureInfo.InvariantCulture)));
+            timestamp = DateTimeOffset.FromUnixTimeMilliseconds(message.Timestamp.UnixTimestampMs);
+        }
+        if (message.Key is { } key) pairs.Add(new(keyHeader, Encoding.UTF8.GetString(key)));
+        return Event.Create(source, result.Topic, message.Value ?? [], EventHeaders.From(pairs), timestamp: timestamp, id: IdOf(result.Topic, partition, offset));
+    }
+}

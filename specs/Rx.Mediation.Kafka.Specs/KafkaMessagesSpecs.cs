@@ -1,0 +1,80 @@
+using System.Text;
+using Confluent.Kafka;
+using Rx.Mediation.Events;
+using Rx.Mediation.Server.Endpoints.Kafka;
+
+namespace Rx.Mediation.Kafka.Specs;
+
+public sealed class KafkaMessagesSpecs
+{
+    [Fact]
+    public void Event_headers_become_kafka_headers_and_the_key_header_becomes_the_key()
+    {
+        var value = Event.Create("http", "orders", Encoding.UTF8.GetBytes("body"),
+            EventHeaders.From(("trace", "t-1"), ("kafka-key", "order-7"), ("kafka-offset", "12"), ("kafka-partition", "3")));
+
+        var message = KafkaMessages.ToMessage(value);
+
+        Encoding.UTF8.GetString(message.Key!).ShouldBe("order-7");
+        Encoding.UTF8.GetString(message.Value).ShouldBe("body");
+        message.Headers.Select(h => h.Key).ShouldBe(["trace"]);
+        Encoding.UTF8.GetString(message.Headers.GetLastBytes("trace")).ShouldBe("t-1");
+    }
+
+    [Fact]
+    public void Without_the_key_header_the_key_is_the_event_id()
+    {
+        var value = Event.Create("http", "orders", Encoding.UTF8.GetBytes("x"), id: "evt-1");
+
+        Encoding.UTF8.GetString(KafkaMessages.ToMessage(value).Key!).ShouldBe("evt-1");
+        Encoding.UTF8.GetString(KafkaMessages.ToMessage(value.WithHeader("id", "k"), keyHeader: "id").Key!).ShouldBe("k");
+    }
+
+    [Fact]
+    public void A_consumed_message_carries_its_position_key_timestamp_and_headers()
+    {
+        var headers = new Headers { { "trace", Encoding.UTF8.GetBytes("t-2") }, { "empty", null } };
+        var result = new ConsumeResult<byte[]?, byte[]>
+        {
+            TopicPartitionOffset = new TopicPartitionOffset("news", new Partition(2), new Offset(41)),
+            Message = new Message<byte[]?, byte[]>
+            {
+                Key = Encoding.UTF8.GetBytes("k1"),
+                Value = Encoding.UTF8.GetBytes("hello"),
+                Headers = headers,
+                Timestamp = new Timestamp(1_700_000_000_123, TimestampType.CreateTime),
+            },
+        };
+
+        var value = KafkaMessages.ToEvent("kafka", result);
+
+        value.Id.ShouldBe("news@2#41");
+        value.Source.ShouldBe("kafka");
+        value.Topic.ShouldBe("news");
+        value.Text.ShouldBe("hello");
+        value.Timestamp.ShouldBe(DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_123));
+        value.Header("trace").ShouldBe("t-2");
+        value.Header("empty").ShouldBe("");
+        value.Header("kafka-key").ShouldBe("k1");
+        value.Header("kafka-topic").ShouldBe("news");
+        value.Header("kafka-partition").ShouldBe("2");
+        value.Header("kafka-offset").ShouldBe("41");
+        value.Header("kafka-timestamp").ShouldBe("1700000000123");
+    }
+
+    [Fact]
+    public void A_message_without_key_has_no_key_header_and_its_own_position_wins_over_a_forged_one()
+    {
+        var result = new ConsumeResult<byte[]?, byte[]>
+        {
+            TopicPartitionOffset = new TopicPartitionOffset("news", new Partition(0), new Offset(5)),
+            Message = new Message<byte[]?, byte[]> { Key = null, Value = [], Headers = new Headers { { "kafka-offset", Encoding.UTF8.GetBytes("999") } } },
+        };
+
+        var value = KafkaMessages.ToEvent("kafka", result);
+
+        value.Header("kafka-key").ShouldBeNull();
+        value.Header("kafka-offset").ShouldBe("5");
+        value.Payload.Length.ShouldBe(0);
+    }
+}

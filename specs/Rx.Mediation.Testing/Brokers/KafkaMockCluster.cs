@@ -1,0 +1,100 @@
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Rx.Mediation.Testing;
+
+/// <summary>
+/// A Kafka-protocol cluster for tests: librdkafka's built-in mock cluster, reached over real TCP on loopback ports by
+/// any Kafka client (the endpoint under test, kcat). It runs inside the test process, on librdkafka's own threads; there
+/// is no Kafka broker package here and no JVM. Brokers can be taken down and up again on the same ports, which stands in
+/// for killing and restarting a broker process.
+/// </summary>
+public sealed class KafkaMockCluster : IDisposable
+{
+    private const string Library = "librdkafka.so.1";
+
+    private IntPtr _handle;
+    private IntPtr _cluster;
+
+    private KafkaMockCluster(IntPtr handle, IntPtr cluster, string bootstrap, int brokers)
+    {
+        _handle = handle;
+        _cluster = cluster;
+        BootstrapServers = bootstrap;
+        BrokerCount = brokers;
+    }
+
+    /// <summary>"127.0.0.1:port,…", one entry per broker.</summary>
+    public string BootstrapServers { get; }
+
+    public int BrokerCount { get; }
+
+    public static KafkaMockCluster Start(int brokers = 1)
+    {
+        IntPtr handle;
+        try
+        {
+            var conf = rd_kafka_conf_new();
+            var error = new StringBuilder(512);
+            // The handle only hosts the cluster: its own "no bootstrap.servers" warning would just be noise on stderr.
+            rd_kafka_conf_set(conf, "log_level", "3", error, (UIntPtr)error.Capacity);
+            handle = rd_kafka_new(0 /* RD_KAFKA_PRODUCER */, conf, error, (UIntPtr)error.Capacity);
+            if (handle == IntPtr.Zero) throw new BrokerUnavailableException("Kafka mock cluster", "rd_kafka_new failed: " + error);
+        }
+        catch (DllNotFoundException ex)
+        {
+            throw new BrokerUnavailableException("Kafka mock cluster", $"{Library} is not installed ({ex.Message})");
+        }
+        catch (EntryPointNotFoundException ex)
+        {
+            throw new BrokerUnavailableException("Kafka mock cluster", $"{Library} has no mock cluster API ({ex.Message})");
+        }
+        var cluster = rd_kafka_mock_cluster_new(handle, brokers);
+        if (cluster == IntPtr.Zero)
+        {
+            rd_kafka_destroy(handle);
+            throw new BrokerUnavailableException("Kafka mock cluster", "rd_kafka_mock_cluster_new returned null");
+        }
+        var bootstrap = Marshal.PtrToStringUTF8(rd_kafka_mock_cluster_bootstraps(cluster)) ?? "";
+        return new KafkaMockCluster(handle, cluster, bootstrap, brokers);
+    }
+
+    /// <summary>Creates a topic (the mock cluster also auto-creates topics a client asks for, with several partitions).</summary>
+    public void CreateTopic(string topic, int partitions = 1)
+    {
+        var error = rd_kafka_mock_topic_create(Cluster, topic, partitions, 1);
+        if (error != 0) throw new InvalidOperationException($"could not create topic {topic} on the mock cluster: error {error}");
+    }
+
+    /// <summary>Disconnects the broker(s) and refuses new connections, as a killed broker would (-1 = all).</summary>
+    public void SetDown(int brokerId = -1) => Check(rd_kafka_mock_broker_set_down(Cluster, brokerId), "set_down");
+
+    /// <summary>Accepts connections again on the same port, as a restarted broker would.</summary>
+    public void SetUp(int brokerId = -1) => Check(rd_kafka_mock_broker_set_up(Cluster, brokerId), "set_up");
+
+    private IntPtr Cluster => _cluster != IntPtr.Zero ? _cluster : throw new ObjectDisposedException(nameof(KafkaMockCluster));
+
+    private static void Check(int error, string call)
+    {
+        if (error != 0) throw new InvalidOperationException($"rd_kafka_mock_broker_{call} failed with error {error}");
+    }
+
+    public void Dispose()
+    {
+        if (_cluster != IntPtr.Zero) rd_kafka_mock_cluster_destroy(_cluster);
+        if (_handle != IntPtr.Zero) rd_kafka_destroy(_handle);
+        _cluster = IntPtr.Zero;
+        _handle = IntPtr.Zero;
+    }
+
+    [DllImport(Library)] private static extern IntPtr rd_kafka_conf_new();
+    [DllImport(Library)] private static extern int rd_kafka_conf_set(IntPtr conf, [MarshalAs(UnmanagedType.LPUTF8Str)] string name, [MarshalAs(UnmanagedType.LPUTF8Str)] string value, StringBuilder errstr, UIntPtr errstrSize);
+    [DllImport(Library)] private static extern IntPtr rd_kafka_new(int type, IntPtr conf, StringBuilder errstr, UIntPtr errstrSize);
+    [DllImport(Library)] private static extern void rd_kafka_destroy(IntPtr rk);
+    [DllImport(Library)] private static extern IntPtr rd_kafka_mock_cluster_new(IntPtr rk, int brokerCount);
+    [DllImport(Library)] private static extern void rd_kafka_mock_cluster_destroy(IntPtr cluster);
+    [DllImport(Library)] private static extern IntPtr rd_kafka_mock_cluster_bootstraps(IntPtr cluster);
+    [DllImport(Library)] private static extern int rd_kafka_mock_topic_create(IntPtr cluster, [MarshalAs(UnmanagedType.LPUTF8Str)] string topic, int partitions, int replicationFactor);
+    [DllImport(Library)] private static extern int rd_kafka_mock_broker_set_down(IntPtr cluster, int brokerId);
+    [DllImport(Library)] private static extern int rd_kafka_mock_broker_set_up(IntPtr cluster, int brokerId);
+}
