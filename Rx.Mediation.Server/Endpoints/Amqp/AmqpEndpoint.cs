@@ -1,0 +1,171 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Rx.Mediation.Endpoints;
+using Rx.Mediation.Events;
+using Rx.Mediation.Nodes;
+
+namespace Rx.Mediation.Server.Endpoints.Amqp;
+
+/// <summary>
+/// An AMQP 1.0 endpoint (JMS-style queues and topics). What routes send it goes to a bounded outbound queue and from
+/// there to the broker, each message kept until the broker accepts it; the addresses in <c>Receive</c> are consumed
+/// with link credit, and each message is settled only after the routes answered: accepted (or unrouted) → ACCEPTED,
+/// refused → RELEASED after the routes' Retry-After so the broker delivers it again.
+/// </summary>
+public sealed class AmqpEndpoint : MediationNode, IEndpoint
+{
+    private readonly ILogger _log;
+    private readonly Channel<Event> _outbound;
+    private readonly Channel<AmqpIncoming> _incoming = Channel.CreateUnbounded<AmqpIncoming>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly CancellationTokenSource _stopping = new();
+    private AmqpConnection? _connection;
+    private Task _consumer = Task.CompletedTask;
+    private Timer? _nudge;
+    // Open from construction: events routed before StartAsync wait in the queue for the connection.
+    private volatile bool _accepting = true;
+
+    public AmqpEndpoint(string name, AmqpSettings settings, ILoggerFactory loggerFactory) : base(name)
+    {
+        Settings = settings;
+        _log = loggerFactory.CreateLogger<AmqpEndpoint>();
+        _outbound = Channel.CreateBounded<Event>(new BoundedChannelOptions(settings.QueueCapacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleReader = true,
+        });
+    }
+
+    public AmqpSettings Settings { get; }
+
+    public EndpointCounters Counters { get; } = new();
+
+    /// <summary>Sends count once the peer settles ACCEPTED; received deliveries are accepted only after a route accepted them.</summary>
+    public override DeliveryCapabilities Capabilities => DeliveryCapabilities.Both;
+
+    /// <summary>Events waiting in the outbound queue plus those taken by the connection and not yet settled.</summary>
+    public int Pending => _outbound.Reader.Count + (_connection?.Held ?? 0);
+
+    public override void OnNext(Event value)
+    {
+        if (!_accepting || !_outbound.Writer.TryWrite(value))
+        {
+            Counters.CountDropped();
+            var dropped = Counters.Dropped;
+            if (dropped == 1 || dropped % 1000 == 0)
+                _log.LogWarning("AMQP endpoint {Endpoint}: dropped event {Id} ({Reason}); {Dropped} dropped so far",
+                    Name, value.Id, _accepting ? $"outbound queue full at {Settings.QueueCapacity}" : "endpoint not running", dropped);
+            return;
+        }
+        _connection?.Wake();
+    }
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (_connection is not null) return Task.CompletedTask;
+        SetHealth(NodeHealth.Degraded, $"connecting to {Settings.Host}:{Settings.Port}");
+        var connection = new AmqpConnection(Name, Settings, _log, Counters, _outbound.Reader,
+            incoming => _incoming.Writer.TryWrite(incoming), (health, detail) => SetHealth(health, detail));
+        try
+        {
+            connection.Start();
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // A server without Proton still runs: this endpoint is reported, the others work.
+            var detail = $"Qpid Proton C is not available ({ex.Message}); install Debian's libqpid-proton11 (eng/install-deps.sh)";
+            _log.LogError("AMQP endpoint {Endpoint}: {Detail}", Name, detail);
+            SetHealth(NodeHealth.Unhealthy, detail);
+            return Task.CompletedTask;
+        }
+        _connection = connection;
+        // Cheap insurance: events waiting while nothing wakes the loop (a wake lost to a closing connection) still go.
+        _nudge = new Timer(_ => { if (_outbound.Reader.Count > 0) _connection?.Nudge(); }, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        if (Settings.ReceiveAddresses.Count > 0) _consumer = Task.Run(() => ConsumeAsync(_stopping.Token));
+        return Task.CompletedTask;
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _accepting = false;
+        var connection = _connection;
+        if (connection is null)
+        {
+            SetHealth(NodeHealth.Stopped);
+            return;
+        }
+        // Flush first: what the routes handed over should reach the broker, within a bound.
+        using (var drain = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            drain.CancelAfter(Settings.DrainTimeout);
+            try
+            {
+                while (Pending > 0) await Task.Delay(20, drain.Token);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+        var left = Pending;
+        if (left > 0)
+        {
+            // Never silent: queued events and unacknowledged sends (which may or may not have arrived) count as dropped.
+            for (var i = 0; i < left; i++) Counters.CountDropped();
+            while (_outbound.Reader.TryRead(out _)) { }
+            _log.LogWarning("AMQP endpoint {Endpoint}: stopping with {Left} events not acknowledged by {Host}:{Port}; counted as dropped",
+                Name, left, Settings.Host, Settings.Port);
+        }
+        if (_nudge is not null) await _nudge.DisposeAsync();
+        _stopping.Cancel();
+        _incoming.Writer.TryComplete();
+        try
+        {
+            await _consumer;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        await connection.CloseAsync(TimeSpan.FromSeconds(5));
+        _log.LogInformation("AMQP endpoint {Endpoint} stopped: {Counters}", Name, Counters);
+        SetHealth(NodeHealth.Stopped);
+    }
+
+    private async Task ConsumeAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var incoming in _incoming.Reader.ReadAllAsync(cancellationToken))
+            {
+                var admission = await ReceiveAsync(incoming.Event, cancellationToken);
+                switch (admission.Status)
+                {
+                    case AdmissionStatus.Accepted:
+                        Counters.CountAccepted();
+                        _connection!.Settle(incoming.Token, AmqpSettlement.Accept);
+                        break;
+                    case AdmissionStatus.NoRoute:
+                        Counters.CountUnrouted();
+                        _log.LogDebug("AMQP endpoint {Endpoint}: no route takes {Topic}; message {Id} accepted and counted as unrouted", Name, incoming.Event.Topic, incoming.Event.Id);
+                        _connection!.Settle(incoming.Token, AmqpSettlement.Accept);
+                        break;
+                    default:
+                        // Not settled until the delay passed, so the broker does not hand it straight back.
+                        Counters.CountRedelivered();
+                        var delay = admission.RetryAfter > TimeSpan.Zero ? admission.RetryAfter : Settings.RedeliveryDelay;
+                        _log.LogDebug("AMQP endpoint {Endpoint}: routes refused {Id} ({Reason}); releasing it in {Delay}", Name, incoming.Event.Id, admission.Reason, delay);
+                        await Task.Delay(delay, cancellationToken);
+                        _connection!.Settle(incoming.Token, AmqpSettlement.Release);
+                        break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Unsettled messages go back to the broker when the connection closes.
+        }
+        catch (Exception ex)
+        {
+            _log.LogError(ex, "AMQP endpoint {Endpoint}: the consumer failed", Name);
+            SetHealth(NodeHealth.Unhealthy, $"consumer failed: {ex.Message}");
+        }
+    }
+}

@@ -1,0 +1,93 @@
+using System.Text.Json;
+using Rx.Mediation.Testing;
+using Rx.Mediation.Testing.Brokers;
+
+namespace Rx.Mediation.Amqp.Specs.Support;
+
+/// <summary>
+/// One private RabbitMQ node with the AMQP 1.0 plugin for the whole run, plus the independent client (Qpid Proton
+/// Python, Debian's python3-qpid-proton under /usr/bin/python3) and amqp-tools to declare queues.
+/// If the broker cannot start, every test of the collection fails with <see cref="BrokerUnavailableException"/>.
+/// </summary>
+public sealed class AmqpBrokerFixture : IAsyncLifetime
+{
+    private const string Python = "/usr/bin/python3";
+    private RabbitMqBroker? _broker;
+
+    public RabbitMqBroker Broker => _broker ?? throw new InvalidOperationException("the broker is not started");
+
+    /// <summary>host:port of the AMQP 1.0 listener (the plugin shares the AMQP 0-9-1 port).</summary>
+    public string Target => $"127.0.0.1:{Broker.AmqpPort}";
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(Python)) throw new BrokerUnavailableException("AMQP 1.0 client", $"{Python} not found (Debian package python3-qpid-proton)");
+        _broker = await RabbitMqBroker.StartAsync(amqp10Plugin: true);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_broker is not null) await _broker.DisposeAsync();
+    }
+
+    /// <summary>Settings for an amqp10 endpoint named <paramref name="name"/> on this broker.</summary>
+    public string[] Endpoint(string name, params string[] settings) =>
+    [
+        $"--Mediation:Endpoints:{name}:Type=amqp10",
+        $"--Mediation:Endpoints:{name}:Host=127.0.0.1",
+        $"--Mediation:Endpoints:{name}:Port={Broker.AmqpPort}",
+        $"--Mediation:Endpoints:{name}:ReconnectBackoff=00:00:00.200",
+        $"--Mediation:Endpoints:{name}:MaxReconnectBackoff=00:00:01",
+        .. settings.Select(s => $"--Mediation:Endpoints:{name}:{s}"),
+    ];
+
+    /// <summary>A durable classic queue, addressed as <c>/amq/queue/NAME</c> over AMQP 1.0.</summary>
+    public async Task DeclareQueueAsync(string name)
+    {
+        var (code, output) = await ExternalProcess.RunAsync("amqp-declare-queue", ["-u", Broker.CliUri, "-q", name, "-d"], TimeSpan.FromSeconds(60));
+        code.ShouldBe(0, output);
+    }
+
+    /// <summary>Ready and unacknowledged message counts of a queue, from rabbitmqctl.</summary>
+    public async Task<(int Ready, int Unacknowledged)> QueueDepthAsync(string name)
+    {
+        var (code, output) = await Broker.CtlAsync("list_queues", "-q", "--no-table-headers", "name", "messages_ready", "messages_unacknowledged");
+        code.ShouldBe(0, output);
+        foreach (var line in output.Split('\n'))
+        {
+            var parts = line.Split('\t', StringSplitOptions.TrimEntries);
+            if (parts.Length == 3 && parts[0] == name) return (int.Parse(parts[1]), int.Parse(parts[2]));
+        }
+        throw new ShouldAssertException($"queue {name} not listed:\n{output}");
+    }
+
+    /// <summary>Sends with the independent client; <paramref name="fields"/> as send.py documents.</summary>
+    public async Task SendAsync(string address, int count, string bodyPrefix, object? fields = null)
+    {
+        var (code, output) = await ExternalProcess.RunAsync(Python,
+            [Script("send.py"), Target, address, count.ToString(), bodyPrefix, JsonSerializer.Serialize(fields ?? new { })], TimeSpan.FromSeconds(120));
+        code.ShouldBe(0, output);
+        output.ShouldContain($"sent {count}");
+    }
+
+    /// <summary>Receives up to <paramref name="count"/> messages with the independent client, each as its JSON line.</summary>
+    public async Task<List<JsonElement>> ReceiveAsync(string address, int count, TimeSpan idle)
+    {
+        var (code, output) = await ExternalProcess.RunAsync(Python,
+            [Script("receive.py"), Target, address, count.ToString(), idle.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            TimeSpan.FromSeconds(60) + idle * 2 + TimeSpan.FromMilliseconds(count * 20));
+        code.ShouldBe(0, output);
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(l => l.StartsWith('{'))
+            .Select(l => JsonDocument.Parse(l).RootElement.Clone())
+            .ToList();
+    }
+
+    private static string Script(string name) => Path.Combine(AppContext.BaseDirectory, "Scripts", name);
+}
+
+[CollectionDefinition(Name)]
+public sealed class AmqpBrokerCollection : ICollectionFixture<AmqpBrokerFixture>
+{
+    public const string Name = "rabbitmq-amqp10";
+}
