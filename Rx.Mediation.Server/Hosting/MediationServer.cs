@@ -7,6 +7,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Rx.Mediation.Engine;
 using Rx.Mediation.Nodes;
+using Rx.Mediation.Operators.Configuration;
+using Rx.Mediation.Server.Admin;
+using Rx.Mediation.Server.Configuration;
 using Rx.Mediation.Server.Entrypoints;
 using Rx.Mediation.Server.Endpoints;
 using Rx.Mediation.Server.Options;
@@ -28,22 +31,76 @@ public static class MediationServer
         AddJsonLogging(web);
         configure?.Invoke(builder);
 
+        var loggers = new DeferredLoggerFactory();
+        var configFile = ConfigFileLocator.Find(web.Configuration["config"]);
+        if (configFile is not null) return BuildFromFile(web, builder, configFile, loggers);
+
         var errors = options.Validate();
         if (errors.Count > 0) throw new InvalidOperationException("Invalid configuration:" + Environment.NewLine + string.Join(Environment.NewLine, errors));
         var routes = builder.Routes?.ToList() ?? ConfiguredRoutes.FromOptions(options);
         var entrypoints = EntrypointCatalog.Entrypoints(options).ToList();
-        var loggers = new DeferredLoggerFactory();
         var (configured, endpointErrors) = new EndpointCatalog().Create(web.Configuration, loggers);
         var nodes = EntrypointCatalog.Endpoints(options).Concat(configured).Concat(entrypoints).Concat(builder.Nodes).ToList();
 
         AddKestrel(web, options, entrypoints);
         AddMediation(web.Services, options, entrypoints, nodes, routes);
 
-        var app = web.Build();
-        loggers.Connect(app.Services.GetRequiredService<ILoggerFactory>());
+        var app = Finish(web, loggers, entrypoints);
         var startupLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Rx.Mediation.Server.Endpoints");
         // A misconfigured endpoint does not stop the server: it is logged here and reported unhealthy by /readyz.
         foreach (var error in endpointErrors) startupLog.LogError("Endpoint configuration error: {Error}", error);
+        return app;
+    }
+
+    /// <summary>
+    /// Runs from a YAML file (docs/configuration.md): its entrypoints, endpoints and routes, beside the builder's
+    /// nodes and code routes; the file is then watched and reloaded. An invalid file stops the start with its errors.
+    /// </summary>
+    private static WebApplication BuildFromFile(WebApplicationBuilder web, MediationServerBuilder builder, string file, DeferredLoggerFactory loggers)
+    {
+        var options = builder.Options;
+        var catalog = new EndpointCatalog();
+        var codeNodes = builder.Nodes.Select(n => n.Name).ToList();
+        var (config, configErrors) = ServerConfigReader.Load(file, catalog.KnownTypes, codeNodes);
+        if (config is null) throw new ConfigException(configErrors);
+        var server = config.Server;
+        if (server.Url is { } url) options.Url = url;
+        if (server.DrainTimeout is { } drain) options.DrainTimeout = drain;
+        if (server.ClientCloseTimeout is { } close) options.ClientCloseTimeout = close;
+        if (server.DropLogInterval is { } interval) options.DropLogInterval = interval;
+        var errors = options.Validate();
+        if (errors.Count > 0) throw new InvalidOperationException("Invalid configuration:" + Environment.NewLine + string.Join(Environment.NewLine, errors));
+
+        var entrypoints = config.Entrypoints.Select(e => e.Create()).ToList();
+        var endpoints = ConfigRuntime.CreateEndpoints(catalog, loggers, config.Endpoints);
+        var codeRoutes = ConfigRuntime.Fingerprinted(builder.Routes ?? []);
+        var routes = ConfigRuntime.RouteSet(codeRoutes, config);
+        var nodes = endpoints.Concat<IMediationNode>(entrypoints).Concat(builder.Nodes).ToList();
+        // The largest body any HTTP entrypoint takes sets Kestrel's own limit (see AddKestrel).
+        options.Http.MaxBodyBytes = config.Entrypoints.Select(e => e.Options).OfType<HttpEntrypointOptions>().Select(h => h.MaxBodyBytes).DefaultIfEmpty(options.Http.MaxBodyBytes).Max();
+
+        AddKestrel(web, options, entrypoints);
+        AddMediation(web.Services, options, entrypoints, nodes, routes);
+        var status = new ConfigStatus();
+        status.Loaded(config, DateTimeOffset.UtcNow);
+        web.Services.AddSingleton(status);
+        web.Services.AddSingleton(sp => new ConfigRuntime(
+            sp.GetRequiredService<MediationEngine>(), catalog, sp.GetRequiredService<ILoggerFactory>(), codeRoutes, config, status));
+        web.Services.AddSingleton(sp => new ConfigReloader(
+            file, sp.GetRequiredService<ConfigRuntime>(), catalog.KnownTypes, codeNodes, sp.GetRequiredService<ILogger<ConfigReloader>>()));
+        // Registered after MediationHost, so watching starts once the first version runs.
+        web.Services.AddHostedService(sp => new ConfigWatcher(
+            sp.GetRequiredService<ConfigReloader>(), server.ReloadDebounce, TaskPoolScheduler.Default, sp.GetRequiredService<ILogger<ConfigWatcher>>()));
+
+        var app = Finish(web, loggers, entrypoints);
+        if (server.AdminEnabled) app.MapAdmin(status, server.AdminAllowRemote);
+        return app;
+    }
+
+    private static WebApplication Finish(WebApplicationBuilder web, DeferredLoggerFactory loggers, IReadOnlyList<WebEntrypoint> entrypoints)
+    {
+        var app = web.Build();
+        loggers.Connect(app.Services.GetRequiredService<ILoggerFactory>());
         app.UseWebSockets();
         app.MapHealth();
         app.MapEntrypoints(entrypoints);

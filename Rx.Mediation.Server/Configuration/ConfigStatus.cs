@@ -1,0 +1,36 @@
+using Rx.Mediation.Operators.Configuration;
+
+namespace Rx.Mediation.Server.Configuration;
+
+/// <summary>What <c>GET /admin/config</c> shows: the active version, when it was loaded, and the last refused change.</summary>
+public sealed class ConfigStatus
+{
+    private readonly object _gate = new();
+    private Snapshot _snapshot = new(0, null, null, null, [], null);
+
+    public Snapshot Current
+    {
+        get { lock (_gate) return _snapshot; }
+    }
+
+    public void Loaded(ServerConfig config, DateTimeOffset at)
+    {
+        lock (_gate) _snapshot = _snapshot with
+        {
+            Version = _snapshot.Version + 1,
+            LoadedAt = at,
+            File = config.File,
+            Hash = config.Hash,
+            Routes = [.. config.Routes.Select(r => r.Name)],
+        };
+    }
+
+    public void Failed(IReadOnlyList<ConfigError> errors, DateTimeOffset at)
+    {
+        lock (_gate) _snapshot = _snapshot with { LastError = new RefusedChange(errors, at) };
+    }
+
+    public sealed record Snapshot(long Version, DateTimeOffset? LoadedAt, string? File, string? Hash, IReadOnlyList<string> Routes, RefusedChange? LastError);
+
+    public sealed record RefusedChange(IReadOnlyList<ConfigError> Errors, DateTimeOffset At);
+}

@@ -1,0 +1,33 @@
+using Rx.Mediation.Operators.Configuration;
+using Rx.Mediation.Server.Entrypoints;
+using Rx.Mediation.Server.Entrypoints.Http;
+using Rx.Mediation.Server.Entrypoints.Polling;
+using Rx.Mediation.Server.Entrypoints.ServerSentEvents;
+using Rx.Mediation.Server.Entrypoints.WebSockets;
+using Rx.Mediation.Server.Options;
+
+namespace Rx.Mediation.Server.Configuration;
+
+/// <summary>A web entrypoint declared in the file: its name, type (http, websocket, sse, poll) and bound options.</summary>
+public sealed record EntrypointConfig(string Name, string Type, EntrypointOptions Options, string Canonical, ConfigLocation Location)
+{
+    public static readonly IReadOnlyList<string> Types = ["http", "websocket", "sse", "poll"];
+
+    public static EntrypointOptions? NewOptions(string type) => type switch
+    {
+        "http" => new HttpEntrypointOptions(),
+        "websocket" or "ws" => new WebSocketEntrypointOptions(),
+        "sse" => new SseEntrypointOptions(),
+        "poll" => new PollEntrypointOptions(),
+        _ => null,
+    };
+
+    public WebEntrypoint Create() => Options switch
+    {
+        HttpEntrypointOptions http => new HttpPostEntrypoint(http),
+        WebSocketEntrypointOptions ws => new WebSocketEntrypoint(ws),
+        SseEntrypointOptions sse => new SseEntrypoint(sse),
+        PollEntrypointOptions poll => new PollEntrypoint(poll),
+        _ => throw new InvalidOperationException($"no entrypoint for {Options.GetType().Name}"),
+    };
+}
