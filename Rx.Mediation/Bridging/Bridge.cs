@@ -39,6 +39,7 @@ public sealed class Bridge
     private PaddedInt _drain;
     private int _state;
     private bool _failed;
+    private readonly bool _spinBeforeYield;
     private Exception? _completionError;
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -56,6 +57,8 @@ public sealed class Bridge
         _downstream = downstream;
         _onDrop = onDrop;
         _onDeliveryFault = onDeliveryFault ?? ((_, _) => { });
+        // Spinning only makes sense where the drain runs on its own thread; a virtual clock would gain nothing.
+        _spinBeforeYield = scheduler is not VirtualTimeSchedulerBase<long, long> and not VirtualTimeSchedulerBase<DateTimeOffset, TimeSpan> and not ImmediateScheduler and not CurrentThreadScheduler;
         var channelOptions = new BoundedChannelOptions(options.Capacity)
         {
             FullMode = options.Overflow switch
@@ -301,6 +304,10 @@ public sealed class Bridge
                 return; // the drain flag stays set: nothing drains a finished bridge again
             }
 
+            // Under a steady stream the channel is empty only for a moment: wait briefly for the next event on a
+            // real thread rather than hand back the flag and pay for a new scheduled work item per event.
+            if (delivered < MaxEventsPerPass && _spinBeforeYield && SpinForMore(reader)) continue;
+
             Interlocked.Exchange(ref _drain.Value, 0);
             var more = reader.Count > 0 || Volatile.Read(ref _waitingLive) > 0 || Volatile.Read(ref _state) == Completing;
             if (!more || Interlocked.CompareExchange(ref _drain.Value, 1, 0) != 0) return;
@@ -314,6 +321,17 @@ public sealed class Bridge
                 return;
             }
         }
+    }
+
+    private static bool SpinForMore(ChannelReader<Event> reader)
+    {
+        var spinner = new SpinWait();
+        while (!spinner.NextSpinWillYield)
+        {
+            spinner.SpinOnce();
+            if (reader.Count > 0) return true;
+        }
+        return false;
     }
 
     private void Finish()
