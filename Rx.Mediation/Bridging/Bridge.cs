@@ -40,16 +40,22 @@ public sealed class Bridge
     private int _state;
     private bool _failed;
     private readonly bool _spinBeforeYield;
+    private readonly Func<long>? _arrivals;
     private Exception? _completionError;
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <param name="arrivals">
+    /// Optional: a count that grows whenever a producer's event has been taken (the route's accepted count). A drain
+    /// on a real thread watches it, lock-free, for a moment before giving back its turn.
+    /// </param>
     public Bridge(
         string route,
         BridgeOptions options,
         IScheduler scheduler,
         IObserver<Event> downstream,
         Action<Event, DropReason> onDrop,
-        Action<Event, Exception>? onDeliveryFault = null)
+        Action<Event, Exception>? onDeliveryFault = null,
+        Func<long>? arrivals = null)
     {
         _route = route;
         _options = options.Validate();
@@ -57,8 +63,10 @@ public sealed class Bridge
         _downstream = downstream;
         _onDrop = onDrop;
         _onDeliveryFault = onDeliveryFault ?? ((_, _) => { });
-        // Spinning only makes sense where the drain runs on its own thread; a virtual clock would gain nothing.
-        _spinBeforeYield = scheduler is not VirtualTimeSchedulerBase<long, long> and not VirtualTimeSchedulerBase<DateTimeOffset, TimeSpan> and not ImmediateScheduler and not CurrentThreadScheduler;
+        _arrivals = arrivals;
+        // Only the pool and thread schedulers run the drain beside its producers; elsewhere (virtual time, immediate,
+        // inline) a spin would only burn the producer's own thread.
+        _spinBeforeYield = scheduler is TaskPoolScheduler or ThreadPoolScheduler or DefaultScheduler or NewThreadScheduler or EventLoopScheduler;
         var channelOptions = new BoundedChannelOptions(options.Capacity)
         {
             FullMode = options.Overflow switch
@@ -306,7 +314,7 @@ public sealed class Bridge
 
             // Under a steady stream the channel is empty only for a moment: wait briefly for the next event on a
             // real thread rather than hand back the flag and pay for a new scheduled work item per event.
-            if (delivered < MaxEventsPerPass && _spinBeforeYield && SpinForMore(reader)) continue;
+            if (delivered < MaxEventsPerPass && _spinBeforeYield && SpinForMore()) continue;
 
             Interlocked.Exchange(ref _drain.Value, 0);
             var more = reader.Count > 0 || Volatile.Read(ref _waitingLive) > 0 || Volatile.Read(ref _state) == Completing;
@@ -323,13 +331,18 @@ public sealed class Bridge
         }
     }
 
-    private static bool SpinForMore(ChannelReader<Event> reader)
+    // Watching the producers' arrival count takes no lock; asking the channel for its count would take the lock the
+    // producers need to write, and a spinning drain would then slow down the very writes it waits for.
+    private bool SpinForMore()
     {
+        var reader = _channel.Reader;
+        var arrivals = _arrivals;
+        var seen = arrivals?.Invoke() ?? 0;
         var spinner = new SpinWait();
         while (!spinner.NextSpinWillYield)
         {
             spinner.SpinOnce();
-            if (reader.Count > 0) return true;
+            if (arrivals is null ? reader.Count > 0 : arrivals() != seen) return true;
         }
         return false;
     }

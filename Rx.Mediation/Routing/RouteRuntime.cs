@@ -48,7 +48,7 @@ public sealed class RouteRuntime : IDisposable
         _publishFailure = publishFailure;
         _stageCounters = definition.Stages.Select(_ => new StageCounters()).ToArray();
         _openSources = definition.AllSources.Select(s => s.Node).ToHashSet(StringComparer.Ordinal);
-        Bridge = new Bridge(definition.Name, definition.Bridge, scheduler, new InputObserver(this), OnDropped, OnDeliveryFault);
+        Bridge = new Bridge(definition.Name, definition.Bridge, scheduler, new InputObserver(this), OnDropped, OnDeliveryFault, () => Counters.Accepted);
     }
 
     public string Name => Definition.Name;
@@ -173,7 +173,8 @@ public sealed class RouteRuntime : IDisposable
 
     private void Deliver(Event value)
     {
-        Interlocked.Exchange(ref _consecutiveChainErrors, 0);
+        // Read first: a locked write per event would cost more than everything else here, and errors are rare.
+        if (Volatile.Read(ref _consecutiveChainErrors) != 0) Volatile.Write(ref _consecutiveChainErrors, 0);
         Counters.CountEmitted(value.Weight);
         foreach (var target in _targets)
         {

@@ -5,5 +5,13 @@ namespace Rx.Mediation.Benchmarks;
 /// <summary>Entry point: <c>eng/bench.sh</c> (default: the route throughput comparison), or any BenchmarkDotNet arguments.</summary>
 public static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static void Main(string[] args)
+    {
+        if (args is ["--profile-route", ..])
+        {
+            ProfileLoop.Run(TimeSpan.FromSeconds(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10));
+            return;
+        }
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    }
 }
