@@ -5,6 +5,7 @@ using System.Reactive.Subjects;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Rx.Mediation.Bridging;
+using Rx.Mediation.Diagnostics;
 using Rx.Mediation.Nodes;
 using Rx.Mediation.Routing;
 
@@ -53,6 +54,12 @@ public sealed class MediationEngine : IAsyncDisposable
     public IObservable<FailureRecord> Failures => _failures.AsObservable();
 
     public IReadOnlyList<RouteRuntime> Routes => Volatile.Read(ref _routes);
+
+    /// <summary>The flow taps attached to every route, current and future (packet log, metrics, live views).</summary>
+    public FlowTaps Taps { get; } = new();
+
+    /// <summary>Sees every event at every stage of every route until the returned handle is disposed. See <see cref="IFlowTap"/>.</summary>
+    public IDisposable Tap(IFlowTap tap) => Taps.Add(tap);
 
     public IReadOnlyList<IMediationNode> Nodes
     {
@@ -261,7 +268,7 @@ public sealed class MediationEngine : IAsyncDisposable
     private RouteRuntime Build(RouteDefinition definition)
     {
         var targets = definition.Targets.Select(t => Find(t)!).ToList();
-        return new RouteRuntime(definition, definition.Scheduler ?? Scheduler, targets, _dropSink.OnNext, _failureSink.OnNext);
+        return new RouteRuntime(definition, definition.Scheduler ?? Scheduler, targets, _dropSink.OnNext, _failureSink.OnNext, Taps);
     }
 
     private List<(SourceRouter, RouteInlet)> SwapInlets(IReadOnlyList<RouteRuntime> routes)

@@ -2,6 +2,7 @@ using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
 using Rx.Mediation.Bridging;
+using Rx.Mediation.Diagnostics;
 using Rx.Mediation.Events;
 using Rx.Mediation.Nodes;
 
@@ -23,6 +24,7 @@ public sealed class RouteRuntime : IDisposable
     private readonly IMediationNode[] _targets;
     private readonly Action<DropRecord> _publishDrop;
     private readonly Action<FailureRecord> _publishFailure;
+    private readonly FlowTaps _taps;
     private readonly Subject<Event> _input = new();
     private readonly StageCounters[] _stageCounters;
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -39,13 +41,15 @@ public sealed class RouteRuntime : IDisposable
         IScheduler scheduler,
         IReadOnlyList<IMediationNode> targets,
         Action<DropRecord> publishDrop,
-        Action<FailureRecord> publishFailure)
+        Action<FailureRecord> publishFailure,
+        FlowTaps? taps = null)
     {
         Definition = definition;
         Scheduler = scheduler;
         _targets = [.. targets];
         _publishDrop = publishDrop;
         _publishFailure = publishFailure;
+        _taps = taps ?? new FlowTaps();
         _stageCounters = definition.Stages.Select(_ => new StageCounters()).ToArray();
         _openSources = definition.AllSources.Select(s => s.Node).ToHashSet(StringComparer.Ordinal);
         Bridge = new Bridge(definition.Name, definition.Bridge, scheduler, new InputObserver(this), OnDropped, OnDeliveryFault, () => Counters.Accepted);
@@ -85,23 +89,33 @@ public sealed class RouteRuntime : IDisposable
         lock (_gate) SubscribeChain();
     }
 
-    internal Admission Offer(Event value) => Count(Bridge.Offer(value));
+    internal Admission Offer(Event value) => Count(Bridge.Offer(value), value);
 
     internal ValueTask<Admission> OfferAsync(Event value, CancellationToken cancellationToken)
     {
         var pending = Bridge.OfferAsync(value, cancellationToken);
-        return pending.IsCompletedSuccessfully ? new(Count(pending.Result)) : CountWhenDoneAsync(pending);
+        return pending.IsCompletedSuccessfully ? new(Count(pending.Result, value)) : CountWhenDoneAsync(pending, value);
     }
 
-    private async ValueTask<Admission> CountWhenDoneAsync(ValueTask<Admission> pending) => Count(await pending.ConfigureAwait(false));
+    private async ValueTask<Admission> CountWhenDoneAsync(ValueTask<Admission> pending, Event value) => Count(await pending.ConfigureAwait(false), value);
 
     // One interlocked add per accepted event; refusals are rare and counted apart, so Offered needs no write of its own.
-    private Admission Count(Admission admission)
+    private Admission Count(Admission admission, Event value)
     {
-        if (admission.IsAccepted) Counters.CountAccepted();
-        else Counters.CountRefused();
+        if (admission.IsAccepted)
+        {
+            Counters.CountAccepted();
+            if (!_taps.IsEmpty) Tap(FlowStage.Received, value, value.Source, null);
+        }
+        else
+        {
+            Counters.CountRefused();
+        }
         return admission;
     }
+
+    private void Tap(FlowStage stage, Event value, string? node, string? reason) =>
+        _taps.Publish(new FlowRecord(stage, Name, value, node, reason, Scheduler.Now));
 
     /// <summary>A source of this route ended; once all have, the bridge drains and the chain completes.</summary>
     internal void SourceEnded(string node, Exception? error)
@@ -160,6 +174,7 @@ public sealed class RouteRuntime : IDisposable
     {
         Counters.Dropped.Increment(reason);
         _publishDrop(new DropRecord(Name, reason, value, Scheduler.Now));
+        if (!_taps.IsEmpty) Tap(FlowStage.Dropped, value, null, reason.ToName());
     }
 
     private void OnDeliveryFault(Event value, Exception error)
@@ -168,20 +183,26 @@ public sealed class RouteRuntime : IDisposable
         ReportFailure("chain", value, error);
     }
 
-    private void ReportFailure(string stage, Event? value, Exception error) =>
+    private void ReportFailure(string stage, Event? value, Exception error)
+    {
         _publishFailure(new FailureRecord(Name, stage, value, error, Scheduler.Now));
+        if (value is not null && !_taps.IsEmpty) Tap(FlowStage.Failed, value, stage, error.Message);
+    }
 
     private void Deliver(Event value)
     {
         // Read first: a locked write per event would cost more than everything else here, and errors are rare.
         if (Volatile.Read(ref _consecutiveChainErrors) != 0) Volatile.Write(ref _consecutiveChainErrors, 0);
         Counters.CountEmitted(value.Weight);
+        var tapping = !_taps.IsEmpty;
+        if (tapping) Tap(FlowStage.Routed, value, null, null);
         foreach (var target in _targets)
         {
             try
             {
                 target.OnNext(value);
                 Counters.CountDelivered();
+                if (tapping) Tap(FlowStage.Delivered, value, target.Name, null);
             }
             catch (Exception ex)
             {
