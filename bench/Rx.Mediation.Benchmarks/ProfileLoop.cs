@@ -5,24 +5,26 @@ namespace Rx.Mediation.Benchmarks;
 /// <summary>
 /// Not a benchmark: runs the engine route of <see cref="RouteThroughput"/> in a plain loop for a while, so a sampling
 /// profiler (<c>perf record</c> with <c>DOTNET_PerfMapEnabled=1</c>) can see where its time goes.
-/// Run with <c>dotnet run -c Release --project bench/Rx.Mediation.Benchmarks -- --profile-route [seconds]</c>.
+/// Run with <c>dotnet run -c Release --project bench/Rx.Mediation.Benchmarks -- --profile-route [seconds]</c>, or
+/// <c>--profile-inline</c> for the same route on one thread (its bridge drains inside each send).
 /// </summary>
 public static class ProfileLoop
 {
-    public static void Run(TimeSpan duration)
+    public static void Run(TimeSpan duration, bool inline = false)
     {
         var events = Workload.CreateEvents();
-        using var fixtureScope = new FixtureScope(EngineRouteFixture.Create());
+        using var fixtureScope = new FixtureScope(inline ? EngineRouteFixture.Create(scheduler: InlineScheduler.Instance) : EngineRouteFixture.Create());
         var fixture = fixtureScope.Fixture;
         var clock = Stopwatch.StartNew();
         long sent = 0;
         while (clock.Elapsed < duration)
         {
-            fixture.SendAsyncPath(events);
+            if (inline) fixture.SendSyncPaced(events);
+            else fixture.SendAsyncPath(events);
             sent += events.Length;
         }
         var nsPerEvent = clock.Elapsed.TotalNanoseconds / sent;
-        System.Console.WriteLine($"engine route: {sent:N0} events in {clock.Elapsed.TotalSeconds:0.0} s, {nsPerEvent:0.0} ns/event");
+        System.Console.WriteLine($"engine route{(inline ? " (inline)" : "")}: {sent:N0} events in {clock.Elapsed.TotalSeconds:0.0} s, {nsPerEvent:0.0} ns/event");
     }
 
     private sealed class FixtureScope(EngineRouteFixture fixture) : IDisposable

@@ -7,9 +7,10 @@ public static class Program
 {
     public static void Main(string[] args)
     {
-        if (args is ["--profile-route", ..])
+        if (args is ["--profile-route" or "--profile-inline", ..])
         {
-            ProfileLoop.Run(TimeSpan.FromSeconds(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10));
+            var seconds = args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10;
+            ProfileLoop.Run(TimeSpan.FromSeconds(seconds), inline: args[0] == "--profile-inline");
             return;
         }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
