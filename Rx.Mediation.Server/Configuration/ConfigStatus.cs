@@ -7,6 +7,7 @@ public sealed class ConfigStatus
 {
     private readonly object _gate = new();
     private Snapshot _snapshot = new(0, null, null, null, [], null);
+    private long _refusals;
 
     public Snapshot Current
     {
@@ -27,8 +28,12 @@ public sealed class ConfigStatus
 
     public void Failed(IReadOnlyList<ConfigError> errors, DateTimeOffset at)
     {
+        Interlocked.Increment(ref _refusals);
         lock (_gate) _snapshot = _snapshot with { LastError = new RefusedChange(errors, at) };
     }
+
+    /// <summary>How many changed versions were refused since start (metrics: <c>rx_mediation_config_reloads_total{result="refused"}</c>).</summary>
+    public long Refusals => Interlocked.Read(ref _refusals);
 
     public sealed record Snapshot(long Version, DateTimeOffset? LoadedAt, string? File, string? Hash, IReadOnlyList<string> Routes, RefusedChange? LastError);
 

@@ -13,6 +13,9 @@ public sealed record EntrypointConfig(string Name, string Type, EntrypointOption
 {
     public static readonly IReadOnlyList<string> Types = ["http", "websocket", "sse", "poll"];
 
+    /// <summary>Where its <c>port</c> is written, if it has one (a reload that needs a new listener is refused there).</summary>
+    public ConfigLocation? PortLocation { get; init; }
+
     public static EntrypointOptions? NewOptions(string type) => type switch
     {
         "http" => new HttpEntrypointOptions(),

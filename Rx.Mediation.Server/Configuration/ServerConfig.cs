@@ -12,5 +12,8 @@ public sealed record ServerConfig(
     IReadOnlyList<EndpointConfig> Endpoints,
     IReadOnlyList<ConfiguredRoute> Routes)
 {
+    /// <summary>Where the <c>server:</c> section is, if the file has one (a change to it is refused there).</summary>
+    public ConfigLocation? ServerLocation { get; init; }
+
     public IEnumerable<string> NodeNames => Entrypoints.Select(e => e.Name).Concat(Endpoints.Select(e => e.Name));
 }

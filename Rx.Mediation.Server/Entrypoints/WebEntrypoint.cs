@@ -50,8 +50,17 @@ public abstract class WebEntrypoint : MediationNode, IEntrypoint
     /// <summary>Events this entrypoint dropped itself (slow clients), by reason.</summary>
     public DropCounters Drops { get; } = new();
 
+    /// <summary>Events taken from clients and written to them (metrics: <c>rx_mediation_entrypoint_events_total</c>).</summary>
+    public Operations.Metrics.EntrypointTraffic Traffic { get; } = new();
+
     /// <summary>Every event dropped here, for the aggregated drop log.</summary>
     public IObservable<DropRecord> DropRecords => _drops.AsObservable();
+
+    /// <summary>
+    /// What streaming clients are told when the server ends their stream: "server stopping" at shutdown, or why the
+    /// entrypoint went away when a configuration reload removed or replaced it.
+    /// </summary>
+    public string ClosingReason { get; set; } = "server stopping";
 
     /// <summary>Sessions (streaming clients, long polls) currently open.</summary>
     public ClientSessions Sessions { get; } = new();
@@ -112,7 +121,11 @@ public abstract class WebEntrypoint : MediationNode, IEntrypoint
     /// <summary>Publishes a lifecycle event; nobody waits on its admission (only routes that asked for lifecycle take it).</summary>
     protected void Announce(Event lifecycle) => Receive(lifecycle);
 
-    protected ValueTask<Admission> OfferAsync(Event value, CancellationToken cancellationToken) => ReceiveAsync(value, cancellationToken);
+    protected ValueTask<Admission> OfferAsync(Event value, CancellationToken cancellationToken)
+    {
+        Traffic.CountReceived();
+        return ReceiveAsync(value, cancellationToken);
+    }
 
     private void Leave()
     {

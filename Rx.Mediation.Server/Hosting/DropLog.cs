@@ -7,7 +7,6 @@ using Microsoft.Extensions.Logging;
 using Rx.Mediation.Bridging;
 using Rx.Mediation.Engine;
 using Rx.Mediation.Routing;
-using Rx.Mediation.Server.Entrypoints;
 
 namespace Rx.Mediation.Server.Hosting;
 
@@ -15,14 +14,15 @@ namespace Rx.Mediation.Server.Hosting;
 /// Logs drops and failures as summaries, one line per route (or entrypoint) and reason per interval: under
 /// overload there may be thousands of drops a second, and one log line each would make things worse.
 /// </summary>
-public sealed class DropLog(MediationEngine engine, IEnumerable<WebEntrypoint> entrypoints, TimeSpan interval, IScheduler scheduler, ILogger<DropLog> logger) : IDisposable
+/// <param name="entrypointDrops">What web entrypoints drop themselves (slow clients), e.g. <see cref="EntrypointRegistry.Drops"/>.</param>
+public sealed class DropLog(MediationEngine engine, IObservable<DropRecord> entrypointDrops, TimeSpan interval, IScheduler scheduler, ILogger<DropLog> logger) : IDisposable
 {
     private readonly Subject<Unit> _stop = new();
     private readonly CompositeDisposable _subscriptions = new();
 
     public void Start()
     {
-        var drops = engine.Drops.Merge(entrypoints.Select(e => e.DropRecords).Merge());
+        var drops = engine.Drops.Merge(entrypointDrops);
         // TakeUntil rather than Dispose at stop: Buffer then flushes the last window instead of losing it.
         _subscriptions.Add(drops.TakeUntil(_stop).Buffer(interval, scheduler).Where(b => b.Count > 0).Subscribe(LogDrops));
         _subscriptions.Add(engine.Failures.TakeUntil(_stop).Buffer(interval, scheduler).Where(b => b.Count > 0).Subscribe(LogFailures));

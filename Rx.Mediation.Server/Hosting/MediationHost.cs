@@ -1,10 +1,11 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Rx.Mediation.Engine;
 using Rx.Mediation.Routing;
-using Rx.Mediation.Server.Entrypoints;
+using Rx.Mediation.Server.Configuration;
 using Rx.Mediation.Server.Options;
 
 namespace Rx.Mediation.Server.Hosting;
@@ -17,7 +18,8 @@ namespace Rx.Mediation.Server.Hosting;
 /// </summary>
 public sealed class MediationHost(
     MediationEngine engine,
-    IReadOnlyList<WebEntrypoint> entrypoints,
+    EntrypointRegistry registry,
+    IServiceProvider services,
     IReadOnlyList<RouteDefinition> routes,
     MediationOptions options,
     DropLog dropLog,
@@ -36,8 +38,8 @@ public sealed class MediationHost(
     public Task StartedAsync(CancellationToken cancellationToken)
     {
         var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
-        var listener = addresses.FirstOrDefault() ?? options.Url;
-        var urls = entrypoints.Select(e => (Entrypoint: e, Url: UrlOf(e, listener))).ToList();
+        registry.Listener = addresses.FirstOrDefault() ?? options.Url;
+        var urls = registry.Current.Select(e => (Entrypoint: e, Url: registry.UrlOf(e))).ToList();
         logger.LogInformation("Mediation server listening on {Listeners} with entrypoints {Entrypoints} and routes {Routes}",
             string.Join(", ", addresses),
             string.Join(", ", urls.Select(u => $"{u.Entrypoint.Name}={u.Url}")),
@@ -51,6 +53,9 @@ public sealed class MediationHost(
 
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
+        // A reload in progress finishes first; none starts after this (the entrypoints below are the last ones).
+        if (services.GetService<ConfigRuntime>() is { } configuration) await configuration.CloseAsync(cancellationToken);
+        var entrypoints = registry.Current;
         logger.LogInformation("Stopping: refusing new web input, draining {RouteCount} routes", engine.Routes.Count);
         var started = DateTime.UtcNow;
         foreach (var entrypoint in entrypoints) entrypoint.Refuse();
@@ -75,14 +80,5 @@ public sealed class MediationHost(
     {
         await engine.StopAsync(cancellationToken);
         dropLog.Stop();
-    }
-
-    private static string UrlOf(WebEntrypoint entrypoint, string listener)
-    {
-        var url = new UriBuilder(listener) { Path = entrypoint.Path };
-        if (entrypoint.Port is { } port) url.Port = port;
-        if (entrypoint.Scheme == "ws") url.Scheme = url.Scheme == "https" ? "wss" : "ws";
-        // UriBuilder keeps the default port out of the text once the scheme changed; keep it explicit instead.
-        return $"{url.Scheme}://{url.Host}:{url.Port}{url.Path}";
     }
 }

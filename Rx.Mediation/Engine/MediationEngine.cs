@@ -128,43 +128,101 @@ public sealed class MediationEngine : IAsyncDisposable
     /// subscribed, each source switches to them in one step, and replaced routes drain what their bridges accepted
     /// before they are disposed. Routes whose <see cref="RouteDefinition.Fingerprint"/> is unchanged keep running untouched.
     /// </summary>
-    public async Task ApplyRoutesAsync(IEnumerable<RouteDefinition> definitions, CancellationToken cancellationToken = default)
+    public Task ApplyRoutesAsync(IEnumerable<RouteDefinition> definitions, CancellationToken cancellationToken = default) =>
+        ApplyAsync(definitions, [], null, cancellationToken);
+
+    /// <summary>
+    /// Applies <paramref name="definitions"/> as <see cref="ApplyRoutesAsync"/> does, bringing <paramref name="nodes"/> in
+    /// with them make-before-break: a node whose name is not registered is added; one whose name is registered replaces
+    /// that instance. Each incoming node is bound to its new routes before it starts (the first event it receives already
+    /// has them) and started before any source switches to routes that send to it. Then every source switches in one
+    /// step, <paramref name="switched"/> runs, and the replaced routes drain, still sending to the instances they were
+    /// built with. Routes naming an incoming node are rebuilt even when their fingerprint is unchanged.
+    /// </summary>
+    /// <returns>
+    /// The instances that were replaced: no longer registered and <b>not stopped</b>. Whatever they still receive is
+    /// refused with a short retry (a broker redelivers it); the caller stops them, after letting their clients finish.
+    /// </returns>
+    public async Task<IReadOnlyList<IMediationNode>> ApplyAsync(
+        IEnumerable<RouteDefinition> definitions, IReadOnlyCollection<IMediationNode> nodes, Action? switched = null, CancellationToken cancellationToken = default)
     {
         var wanted = definitions.ToList();
+        var incoming = new Dictionary<string, IMediationNode>(StringComparer.Ordinal);
+        foreach (var node in nodes)
+        {
+            if (!incoming.TryAdd(node.Name, node)) throw new ArgumentException($"two incoming nodes are named '{node.Name}'", nameof(nodes));
+        }
         await _routeChanges.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            Validate(wanted);
+            foreach (var name in incoming.Keys.Where(n => ReferenceEquals(Find(n), incoming[n])).ToList()) incoming.Remove(name);
+            Validate(wanted, incoming);
             var old = Volatile.Read(ref _routes);
             var next = new List<RouteRuntime>(wanted.Count);
             var created = new List<RouteRuntime>();
             foreach (var definition in wanted)
             {
                 var kept = definition.Fingerprint is null ? null : Array.Find(old, r => r.Definition.Fingerprint == definition.Fingerprint && r.Name == definition.Name);
-                if (kept is not null && kept.State == RouteState.Running)
+                if (kept is not null && kept.State == RouteState.Running && !NodesOf(kept.Definition).Any(incoming.ContainsKey))
                 {
                     next.Add(kept);
                     continue;
                 }
-                var runtime = Build(definition);
+                var runtime = Build(definition, incoming);
                 created.Add(runtime);
                 next.Add(runtime);
             }
 
             // Subscribe every new chain before any source switches to it.
             foreach (var route in created) route.Start();
+            var staged = incoming.Values.Select(n => (Node: n, Router: Bind(n, next))).ToList();
+            if (_state == EngineState.Running)
+            {
+                foreach (var (node, _) in staged) await StartNodeAsync(node, cancellationToken).ConfigureAwait(false);
+            }
+            var retired = new List<IMediationNode>();
+            lock (_gate)
+            {
+                foreach (var (node, router) in staged)
+                {
+                    var at = _nodes.FindIndex(n => n.Name == node.Name);
+                    if (at < 0)
+                    {
+                        _nodes.Add(node);
+                    }
+                    else
+                    {
+                        retired.Add(_nodes[at]);
+                        _nodes[at] = node;
+                    }
+                    if (_routers.Remove(node.Name, out var previous)) previous.Retire(node is IEntrypoint ? router : null);
+                    if (router is not null) _routers[node.Name] = router;
+                }
+            }
             var newInlets = SwapInlets(next);
             foreach (var (router, inlet) in newInlets) router.NotifyIfEnded(inlet);
             Volatile.Write(ref _routes, [.. next]);
+            if (switched is not null)
+            {
+                try
+                {
+                    switched();
+                }
+                catch (Exception ex)
+                {
+                    _logger.LogError(ex, "A callback after switching routes failed: {Reason}", ex.Message);
+                }
+            }
 
             var replaced = old.Where(r => !next.Contains(r)).ToList();
             foreach (var route in replaced) route.BeginDrain();
-            if (created.Count > 0 || replaced.Count > 0)
+            if (created.Count > 0 || replaced.Count > 0 || retired.Count > 0)
             {
-                _logger.LogInformation("Routes applied: {Created} built, {Kept} kept, {Replaced} replaced",
-                    created.Count, next.Count - created.Count, replaced.Count);
+                _logger.LogInformation("Routes applied: {Created} built, {Kept} kept, {Replaced} replaced; nodes added {Added}, replaced {Retired}",
+                    created.Count, next.Count - created.Count, replaced.Count, staged.Count - retired.Count, retired.Count);
             }
             await DrainAsync(replaced).ConfigureAwait(false);
+            return retired;
         }
         finally
         {
@@ -211,7 +269,7 @@ public sealed class MediationEngine : IAsyncDisposable
         _failures.OnCompleted();
     }
 
-    private void Validate(IReadOnlyList<RouteDefinition> definitions)
+    private void Validate(IReadOnlyList<RouteDefinition> definitions, IReadOnlyDictionary<string, IMediationNode> incoming)
     {
         var errors = new List<string>();
         var names = new HashSet<string>(StringComparer.Ordinal);
@@ -224,11 +282,11 @@ public sealed class MediationEngine : IAsyncDisposable
             if (definition.Targets.Count == 0) errors.Add($"route '{route}': it has no target");
             foreach (var source in definition.AllSources)
             {
-                if (Find(source.Node) is null) errors.Add($"route '{route}': unknown source '{source.Node}'{Known()}");
+                if (Resolve(source.Node, incoming) is null) errors.Add($"route '{route}': unknown source '{source.Node}'{Known(incoming)}");
             }
             foreach (var target in definition.Targets)
             {
-                if (Find(target) is null) errors.Add($"route '{route}': unknown target '{target}'{Known()}");
+                if (Resolve(target, incoming) is null) errors.Add($"route '{route}': unknown target '{target}'{Known(incoming)}");
             }
             try
             {
@@ -238,19 +296,19 @@ public sealed class MediationEngine : IAsyncDisposable
             {
                 errors.Add($"route '{route}': {ex.Message}");
             }
-            if (definition.Guarantee == DeliveryGuarantee.AtLeastOnce) errors.AddRange(CheckAtLeastOnce(definition, route));
+            if (definition.Guarantee == DeliveryGuarantee.AtLeastOnce) errors.AddRange(CheckAtLeastOnce(definition, route, incoming));
         }
         if (errors.Count > 0) throw new RouteBuildException(errors);
     }
 
-    private IEnumerable<string> CheckAtLeastOnce(RouteDefinition definition, string route)
+    private IEnumerable<string> CheckAtLeastOnce(RouteDefinition definition, string route, IReadOnlyDictionary<string, IMediationNode> incoming)
     {
-        foreach (var source in definition.AllSources.Select(s => Find(s.Node)).OfType<IMediationNode>().Distinct())
+        foreach (var source in definition.AllSources.Select(s => Resolve(s.Node, incoming)).OfType<IMediationNode>().Distinct())
         {
             if (!source.Capabilities.HasFlag(DeliveryCapabilities.AcknowledgesAfterAcceptance))
                 yield return $"route '{route}': declares at-least-once, but source '{source.Name}' ({source.GetType().Name}) does not acknowledge events only after a route accepted them";
         }
-        foreach (var target in definition.Targets.Select(Find).OfType<IMediationNode>())
+        foreach (var target in definition.Targets.Select(t => Resolve(t, incoming)).OfType<IMediationNode>())
         {
             if (!target.Capabilities.HasFlag(DeliveryCapabilities.ConfirmsSends))
                 yield return $"route '{route}': declares at-least-once, but target '{target.Name}' ({target.GetType().Name}) does not confirm what it sends";
@@ -259,16 +317,33 @@ public sealed class MediationEngine : IAsyncDisposable
             yield return $"route '{route}': declares at-least-once, but its bridge's '{definition.Bridge.Overflow.ToName()}' strategy drops events it already accepted; use backpressure, drop-new or fail";
     }
 
-    private string Known()
+    private string Known(IReadOnlyDictionary<string, IMediationNode> incoming)
     {
-        var names = Nodes.Select(n => n.Name).ToList();
+        var names = Nodes.Select(n => n.Name).Union(incoming.Keys).ToList();
         return names.Count == 0 ? " (no nodes are registered)" : $" (known: {string.Join(", ", names)})";
     }
 
-    private RouteRuntime Build(RouteDefinition definition)
+    private RouteRuntime Build(RouteDefinition definition, IReadOnlyDictionary<string, IMediationNode> incoming)
     {
-        var targets = definition.Targets.Select(t => Find(t)!).ToList();
+        var targets = definition.Targets.Select(t => Resolve(t, incoming)!).ToList();
         return new RouteRuntime(definition, definition.Scheduler ?? Scheduler, targets, _dropSink.OnNext, _failureSink.OnNext, Taps);
+    }
+
+    /// <summary>A node by name, an incoming instance first (it replaces the registered one).</summary>
+    private IMediationNode? Resolve(string name, IReadOnlyDictionary<string, IMediationNode> incoming) =>
+        incoming.TryGetValue(name, out var node) ? node : Find(name);
+
+    private static IEnumerable<string> NodesOf(RouteDefinition definition) => definition.Targets.Concat(definition.AllSources.Select(s => s.Node));
+
+    /// <summary>A router for an incoming node, already holding the inlets of the routes that read from it; null if none does.</summary>
+    private static SourceRouter? Bind(IMediationNode node, IReadOnlyList<RouteRuntime> routes)
+    {
+        var inlets = routes.SelectMany(r => r.Definition.AllSources.Where(s => s.Node == node.Name).Select(s => new RouteInlet(r, s))).ToArray();
+        if (inlets.Length == 0) return null;
+        var router = new SourceRouter(node);
+        router.Swap(inlets);
+        router.Attach();
+        return router;
     }
 
     private List<(SourceRouter, RouteInlet)> SwapInlets(IReadOnlyList<RouteRuntime> routes)

@@ -15,6 +15,8 @@ internal sealed class SourceRouter(IMediationNode node) : IAdmissionObserver, ID
 
     private RouteInlet[] _inlets = [];
     private IDisposable? _subscription;
+    private Admission _refusal = Stopping;
+    private SourceRouter? _successor;
     private volatile bool _refusing;
     private Exception? _endedWith;
     private volatile bool _ended;
@@ -32,9 +34,22 @@ internal sealed class SourceRouter(IMediationNode node) : IAdmissionObserver, ID
     /// <summary>From now on, refuse everything (the engine is stopping): sources are told to retry elsewhere or later.</summary>
     public void Refuse() => _refusing = true;
 
+    /// <summary>
+    /// The node was replaced by a new instance. What this instance still receives until it stops goes to
+    /// <paramref name="successor"/>'s routes when given (an entrypoint: its clients are on one instance only), or is
+    /// refused with a short retry (an endpoint: both instances may receive the same broker message, and a broker
+    /// redelivers a refused one, to the new instance).
+    /// </summary>
+    public void Retire(SourceRouter? successor)
+    {
+        _refusal = Admission.Rejected($"'{Node.Name}' is being replaced", TimeSpan.FromSeconds(1));
+        _successor = successor;
+        _refusing = true;
+    }
+
     public Admission Offer(Event value)
     {
-        if (_refusing) return Stopping;
+        if (_refusing) return _successor is { } successor ? successor.Offer(value) : _refusal;
         var inlets = Volatile.Read(ref _inlets);
         var result = Admission.NoRoute;
         foreach (var inlet in inlets)
@@ -46,7 +61,7 @@ internal sealed class SourceRouter(IMediationNode node) : IAdmissionObserver, ID
 
     public ValueTask<Admission> OfferAsync(Event value, CancellationToken cancellationToken)
     {
-        if (_refusing) return new(Stopping);
+        if (_refusing) return _successor is { } successor ? successor.OfferAsync(value, cancellationToken) : new(_refusal);
         var inlets = Volatile.Read(ref _inlets);
         // One route on this source (the common case): its answer is the answer, with no state machine in between.
         if (inlets.Length == 1) return inlets[0].Wants(value) ? inlets[0].Route.OfferAsync(value, cancellationToken) : new(Admission.NoRoute);

@@ -143,14 +143,18 @@ internal sealed class WebSocketSession(WebSocketEntrypoint entrypoint, WebSocket
         {
             while (await reader.WaitToReadAsync(cancellationToken))
             {
-                while (!_clientClosing && reader.TryRead(out var value)) await SendEventAsync(value, cancellationToken);
+                while (!_clientClosing && reader.TryRead(out var value))
+                {
+                    await SendEventAsync(value, cancellationToken);
+                    Operations.Metrics.ClientDelivery.Written(entrypoint, value);
+                }
                 if (_clientClosing) return;
             }
-            // The outbox was completed with its queue sent: the server is stopping.
+            // The outbox was completed with its queue sent: the server is stopping, or the entrypoint is going away.
             if (!_clientClosing)
             {
-                _closedBecause ??= "server stopping";
-                await CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "server stopping");
+                _closedBecause ??= entrypoint.ClosingReason;
+                await CloseAsync(WebSocketCloseStatus.EndpointUnavailable, entrypoint.ClosingReason);
                 // A peer that never answers the close frame must not hold shutdown for the whole client grace period.
                 if (await Task.WhenAny(_receiveEnded.Task, Task.Delay(CloseTimeout, CancellationToken.None)) != _receiveEnded.Task) socket.Abort();
             }
