@@ -14,6 +14,7 @@ public sealed class TopicLog
     private readonly Dictionary<string, Ring> _topics = new(StringComparer.Ordinal);
     private TaskCompletionSource _appended = NewSignal();
     private long _sequence;
+    private long _forgottenThrough;
 
     public TopicLog(int capacityPerTopic = 1024, int maxTopics = 10_000)
     {
@@ -76,17 +77,41 @@ public sealed class TopicLog
     }
 
     /// <summary>The sequence of the event with this id, if it is still kept.</summary>
-    public long? FindSequence(string eventId)
+    public long? FindSequence(string eventId) => FindSequence(e => e.Id == eventId);
+
+    /// <summary>The sequence of the newest kept event that <paramref name="match"/> accepts, if any.</summary>
+    public long? FindSequence(Func<Event, bool> match)
     {
+        ArgumentNullException.ThrowIfNull(match);
         lock (_gate)
         {
             foreach (var ring in _topics.Values)
             {
-                var found = ring.Find(eventId);
+                var found = ring.Find(match);
                 if (found is not null) return found;
             }
         }
         return null;
+    }
+
+    /// <summary>
+    /// Whether every event on topics matching <paramref name="filter"/> with a sequence above <paramref name="after"/>
+    /// is still kept, i.e. reading after it misses nothing. False once such an event was evicted (its topic's ring
+    /// was full, or its topic was forgotten past <see cref="MaxTopics"/>).
+    /// </summary>
+    public bool Holds(TopicPattern filter, long after)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        lock (_gate)
+        {
+            if (_forgottenThrough > after) return false;
+            if (!filter.IsWildcard) return !_topics.TryGetValue(filter.Text, out var ring) || ring.EvictedThrough <= after;
+            foreach (var (topic, ring) in _topics)
+            {
+                if (ring.EvictedThrough > after && filter.Matches(topic)) return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>
@@ -126,7 +151,9 @@ public sealed class TopicLog
                 stalest = topic;
             }
         }
-        if (stalest is not null) _topics.Remove(stalest);
+        if (stalest is null) return;
+        _topics.Remove(stalest);
+        _forgottenThrough = Math.Max(_forgottenThrough, oldest);
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -139,6 +166,9 @@ public sealed class TopicLog
 
         public long LastSequence => _count == 0 ? 0 : _items[(_start + _count - 1) % _items.Length].Sequence;
 
+        /// <summary>The sequence of the newest event overwritten so far (0 when none was).</summary>
+        public long EvictedThrough { get; private set; }
+
         public void Add(LoggedEvent item)
         {
             if (_count < _items.Length)
@@ -148,6 +178,7 @@ public sealed class TopicLog
             }
             else
             {
+                EvictedThrough = _items[_start].Sequence;
                 _items[_start] = item;
                 _start = (_start + 1) % _items.Length;
             }
@@ -166,12 +197,12 @@ public sealed class TopicLog
             }
         }
 
-        public long? Find(string eventId)
+        public long? Find(Func<Event, bool> match)
         {
             for (var i = _count - 1; i >= 0; i--)
             {
                 var item = _items[(_start + i) % _items.Length];
-                if (item.Event.Id == eventId) return item.Sequence;
+                if (match(item.Event)) return item.Sequence;
             }
             return null;
         }

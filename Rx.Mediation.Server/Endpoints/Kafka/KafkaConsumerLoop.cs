@@ -11,10 +11,13 @@ namespace Rx.Mediation.Server.Endpoints.Kafka;
 /// stores offsets by itself; an offset is committed only past messages the routes accepted (or that no route takes).
 /// A refused message is not skipped: the partition is sought back to it and offered again after the routes' RetryAfter.
 /// Offsets are committed every <see cref="KafkaEndpointOptions.CommitInterval"/>, when partitions are revoked, and on stop.
+/// <para>Each event carries its resume id: its own position and how far every other assigned partition was handed to
+/// the routes (<see cref="KafkaFrontier"/>), seeded when partitions are assigned, so a web client can resume from it.</para>
 /// </summary>
 internal sealed class KafkaConsumerLoop
 {
     private static readonly TimeSpan PollTimeout = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan SeedTimeout = TimeSpan.FromSeconds(5);
 
     private readonly KafkaEndpointOptions _options;
     private readonly IConsumer<byte[]?, byte[]> _consumer;
@@ -22,19 +25,27 @@ internal sealed class KafkaConsumerLoop
     private readonly EndpointCounters _counters;
     private readonly ILogger _logger;
     private readonly Dictionary<TopicPartition, long> _uncommitted = [];
+    private readonly KafkaFrontier _frontier = new();
+    private readonly KafkaLiveStart _liveStart;
     private readonly CancellationTokenSource _stop = new();
     private readonly Thread _thread;
     private DateTime _lastCommit = DateTime.UtcNow;
 
-    public KafkaConsumerLoop(KafkaEndpointOptions options, ConsumerBuilder<byte[]?, byte[]> builder, Func<Event, CancellationToken, ValueTask<Admission>> offer, EndpointCounters counters, ILogger logger)
+    public KafkaConsumerLoop(
+        KafkaEndpointOptions options, ConsumerBuilder<byte[]?, byte[]> builder, Func<Event, CancellationToken, ValueTask<Admission>> offer,
+        EndpointCounters counters, KafkaLiveStart liveStart, ILogger logger)
     {
         _options = options;
+        _liveStart = liveStart;
         _offer = offer;
         _counters = counters;
         _logger = logger;
         _consumer = builder
-            .SetPartitionsAssignedHandler((_, partitions) =>
-                _logger.LogInformation("Kafka endpoint '{Endpoint}' assigned {Partitions}", _options.Name, string.Join(", ", partitions)))
+            .SetPartitionsAssignedHandler((consumer, partitions) =>
+            {
+                _logger.LogInformation("Kafka endpoint '{Endpoint}' assigned {Partitions}", _options.Name, string.Join(", ", partitions));
+                return Start(consumer, partitions);
+            })
             .SetPartitionsRevokedHandler((_, partitions) => CommitRevoked(partitions))
             .Build();
         _thread = new Thread(Run) { IsBackground = true, Name = $"kafka-consume-{options.Name}" };
@@ -76,7 +87,9 @@ internal sealed class KafkaConsumerLoop
     private void Offer(ConsumeResult<byte[]?, byte[]> result, CancellationToken token)
     {
         _counters.CountReceived();
-        var value = KafkaMessages.ToEvent(_options.Name, result, _options.KeyHeader);
+        var topic = result.Topic;
+        var partition = result.Partition.Value;
+        var value = KafkaMessages.ToEvent(_options.Name, result, _options.KeyHeader, _frontier.Stamp(topic, partition, result.Offset.Value));
         while (true)
         {
             Admission admission;
@@ -94,11 +107,13 @@ internal sealed class KafkaConsumerLoop
                 case AdmissionStatus.Accepted:
                     _counters.CountAccepted();
                     _uncommitted[result.TopicPartition] = result.Offset.Value + 1;
+                    _frontier.Advance(topic, partition, result.Offset.Value);
                     return;
                 case AdmissionStatus.NoRoute:
                     _counters.CountUnrouted();
                     _logger.LogDebug("Kafka endpoint '{Endpoint}': no route takes {Id}", _options.Name, value.Id);
                     _uncommitted[result.TopicPartition] = result.Offset.Value + 1;
+                    _frontier.Advance(topic, partition, result.Offset.Value);
                     return;
                 default:
                     _counters.CountRedelivered();
@@ -158,7 +173,54 @@ internal sealed class KafkaConsumerLoop
     {
         var revoked = partitions.Select(p => p.TopicPartition).ToHashSet();
         Commit(revoked);
-        foreach (var partition in revoked) _uncommitted.Remove(partition);
+        foreach (var partition in revoked)
+        {
+            _uncommitted.Remove(partition);
+            _frontier.Remove(partition.Topic, partition.Partition.Value);
+        }
+        _liveStart.Revoked(revoked);
+    }
+
+    /// <summary>
+    /// Where each newly assigned partition starts: its committed offset, else where auto.offset.reset points (for
+    /// <c>latest</c> see <see cref="KafkaLiveStart"/>). Given to librdkafka explicitly, so that the resume ids name each
+    /// partition from exactly there before its first message arrives. Not knowing it is no error: librdkafka then
+    /// resolves the start itself, and the partition joins the resume ids with its first message.
+    /// </summary>
+    private List<TopicPartitionOffset> Start(IConsumer<byte[]?, byte[]> consumer, List<TopicPartition> partitions)
+    {
+        var starts = partitions.Select(p => new TopicPartitionOffset(p, Offset.Unset)).ToList();
+        try
+        {
+            if (partitions.Count == 0) return starts;
+            starts = consumer.Committed(partitions, SeedTimeout)
+                .Select(c => new TopicPartitionOffset(c.TopicPartition, c.Offset.Value >= 0 ? c.Offset : ResetOffset(consumer, c.TopicPartition)))
+                .ToList();
+            foreach (var start in starts.Where(s => s.Offset.Value >= 0)) _frontier.Seed(start.Topic, start.Partition.Value, start.Offset.Value - 1);
+        }
+        catch (KafkaException ex)
+        {
+            starts = partitions.Select(p => new TopicPartitionOffset(p, Offset.Unset)).ToList();
+            _logger.LogWarning("Kafka endpoint '{Endpoint}' could not read where {Partitions} start ({Reason}); they join resume ids with their first message",
+                _options.Name, string.Join(", ", partitions), ex.Error.Reason);
+        }
+        finally
+        {
+            _liveStart.Assigned(partitions);
+        }
+        return starts;
+    }
+
+    /// <summary>Where a partition without a committed offset starts per auto.offset.reset; <see cref="Offset.Unset"/> leaves it to librdkafka.</summary>
+    private Offset ResetOffset(IConsumer<byte[]?, byte[]> consumer, TopicPartition partition)
+    {
+        var reset = _options.ConsumerProperties.TryGetValue("auto.offset.reset", out var value) ? value : "earliest";
+        return reset switch
+        {
+            "earliest" or "smallest" or "beginning" => consumer.QueryWatermarkOffsets(partition, SeedTimeout).Low,
+            "latest" or "largest" or "end" => new Offset(_liveStart.Latest(partition, () => consumer.QueryWatermarkOffsets(partition, SeedTimeout).High.Value)),
+            _ => Offset.Unset,
+        };
     }
 
     /// <summary>Stops the loop, commits what was accepted and leaves the group.</summary>

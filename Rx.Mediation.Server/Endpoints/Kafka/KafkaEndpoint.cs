@@ -1,8 +1,10 @@
+using System.Diagnostics.CodeAnalysis;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using Rx.Mediation.Endpoints;
 using Rx.Mediation.Events;
 using Rx.Mediation.Nodes;
+using Rx.Mediation.Replay;
 using Rx.Mediation.Server.Endpoints.Kafka.Native;
 
 namespace Rx.Mediation.Server.Endpoints.Kafka;
@@ -12,10 +14,14 @@ namespace Rx.Mediation.Server.Endpoints.Kafka;
 /// what it consumes from <see cref="KafkaEndpointOptions.ConsumeTopics"/> in its consumer group is offered to the routes,
 /// at least once. Starting never fails for an unreachable cluster: the endpoint reports Unhealthy with the reason and
 /// librdkafka keeps reconnecting; a metadata probe brings it back to Healthy.
+/// <para>Replayable (<see cref="IReplayableSource"/>): the positions it consumed from can be read again, so a web client
+/// that resumes with one (SSE <c>Last-Event-ID</c>, a poll cursor) gets the messages after it from Kafka, on any
+/// server instance. See docs/endpoints/kafka.md, "Resume from the broker".</para>
 /// </summary>
-public sealed class KafkaEndpoint : MediationNode, IEndpoint
+public sealed class KafkaEndpoint : MediationNode, IEndpoint, IReplayableSource
 {
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(3);
+    private static readonly HashSet<string> ProducerOnlyProperties = ["acks", "enable.idempotence", "linger.ms", "message.timeout.ms"];
 
     private readonly KafkaEndpointOptions _options;
     private readonly ILogger _logger;
@@ -28,6 +34,8 @@ public sealed class KafkaEndpoint : MediationNode, IEndpoint
     private CancellationTokenSource? _probeStop;
     private Task? _probe;
     private long _droppedBeforeStart;
+    private readonly SemaphoreSlim _replayTurns;
+    private readonly KafkaLiveStart _liveStart = new();
 
     public KafkaEndpoint(KafkaEndpointOptions options, ILoggerFactory loggerFactory)
         : base(options.Name)
@@ -36,6 +44,7 @@ public sealed class KafkaEndpoint : MediationNode, IEndpoint
         _logger = loggerFactory.CreateLogger<KafkaEndpoint>();
         _librdkafka = loggerFactory.CreateLogger("Rx.Mediation.Server.Endpoints.Kafka.librdkafka");
         _health = new KafkaHealth(options.Name, options.BootstrapServers, (state, detail) => SetHealth(state, detail), Counters, _logger);
+        _replayTurns = new SemaphoreSlim(options.MaxReplays, options.MaxReplays);
     }
 
     public EndpointCounters Counters { get; } = new();
@@ -44,6 +53,32 @@ public sealed class KafkaEndpoint : MediationNode, IEndpoint
     public override DeliveryCapabilities Capabilities => DeliveryCapabilities.Both;
 
     public KafkaEndpointOptions Options => _options;
+
+    /// <summary>A position (see <see cref="KafkaPositions"/>) whose topics are all among those this endpoint consumes.</summary>
+    public bool TryParsePosition(string text, [NotNullWhen(true)] out ReplayPosition? position)
+    {
+        position = null;
+        if (_options.ConsumeTopics.Count == 0 || !KafkaPositions.TryParse(text, out var parsed)) return false;
+        foreach (var stream in parsed.Offsets.Keys)
+        {
+            if (!KafkaPositions.TryParseStream(stream, out var topic, out _) || !_options.ConsumeTopics.Contains(topic, StringComparer.Ordinal)) return false;
+        }
+        position = parsed;
+        return true;
+    }
+
+    public bool TryGetPosition(Event value, [NotNullWhen(true)] out ReplayPosition? position)
+    {
+        position = null;
+        if (value.Source != Name || value.Kind != EventKind.Data) return false;
+        if (!TryParsePosition(ResumeIds.Of(value), out var parsed) || parsed.At is null) return false;
+        position = parsed;
+        return true;
+    }
+
+    public string FormatPosition(ReplayPosition position) => KafkaPositions.Format(position);
+
+    public IObservable<Event> ReplayAfter(ReplayPosition after) => KafkaReplay.After(_options, after, _replayTurns, _liveStart, _logger);
 
     public override void OnNext(Event value)
     {
@@ -77,7 +112,7 @@ public sealed class KafkaEndpoint : MediationNode, IEndpoint
                     var builder = new ConsumerBuilder<byte[]?, byte[]>(_options.ConsumerProperties)
                         .SetErrorHandler((_, error) => _health.OnError("consumer", error))
                         .SetLogHandler((_, message) => Log(message));
-                    _consumer = new KafkaConsumerLoop(_options, builder, (value, token) => ReceiveAsync(value, token), Counters, _logger);
+                    _consumer = new KafkaConsumerLoop(_options, builder, (value, token) => ReceiveAsync(value, token), Counters, _liveStart, _logger);
                     _consumer.Start();
                 }
             }
@@ -89,7 +124,7 @@ public sealed class KafkaEndpoint : MediationNode, IEndpoint
                 return Task.CompletedTask;
             }
             _probeStop = new CancellationTokenSource();
-            _probe = Task.Run(() => ProbeAsync(_producer, _probeStop.Token), CancellationToken.None);
+            _probe = Task.Run(() => ProbeAsync(_probeStop.Token), CancellationToken.None);
         }
         return Task.CompletedTask;
     }
@@ -133,9 +168,15 @@ public sealed class KafkaEndpoint : MediationNode, IEndpoint
         _logger.LogInformation("Kafka endpoint '{Endpoint}' stopped: {Counters}", Name, Counters);
     }
 
-    private async Task ProbeAsync(IProducer<byte[]?, byte[]> producer, CancellationToken cancellationToken)
+    private async Task ProbeAsync(CancellationToken cancellationToken)
     {
-        using var admin = new DependentAdminClientBuilder(producer.Handle).Build();
+        // Not a DependentAdminClientBuilder(producer.Handle): in Confluent.Kafka 1.9.3 a dependent admin client polls
+        // its result queue with a zero timeout (its cancellation delay is never set), a busy loop that keeps one core
+        // at 100 % for the endpoint's whole life. An admin client of its own polls with a 100 ms timeout; it connects
+        // with the producer's connection settings (not its producer-only ones).
+        using var admin = new AdminClientBuilder(_options.ProducerProperties.Where(p => !ProducerOnlyProperties.Contains(p.Key)))
+            .SetLogHandler((_, message) => Log(message))
+            .Build();
         while (!cancellationToken.IsCancellationRequested)
         {
             try

@@ -36,6 +36,12 @@ public sealed record KafkaEndpointOptions
 
     public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Replays for resuming web clients reading at once (see <see cref="KafkaReplay"/>).</summary>
+    public int MaxReplays { get; init; } = 4;
+
+    /// <summary>How long a replay waits for the cluster before it fails.</summary>
+    public TimeSpan ReplayTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     private static readonly string[] OffsetResets = ["earliest", "latest", "error"];
     private static readonly string[] AcksValues = ["all", "leader", "none", "-1", "0", "1"];
     private static readonly string[] SecurityProtocols = ["plaintext", "ssl", "sasl_plaintext", "sasl_ssl"];
@@ -88,6 +94,8 @@ public sealed record KafkaEndpointOptions
         if (settings.QueueCapacity < 1) throw Bad("QueueCapacity", "must be at least 1");
         if (settings.CommitInterval <= TimeSpan.Zero) throw Bad("CommitInterval", "must be positive");
         if (settings.StopTimeout < TimeSpan.Zero) throw Bad("StopTimeout", "must not be negative");
+        if (settings.MaxReplays < 1) throw Bad("MaxReplays", "must be at least 1");
+        if (settings.ReplayTimeout <= TimeSpan.Zero) throw Bad("ReplayTimeout", "must be positive");
 
         var common = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -155,6 +163,8 @@ public sealed record KafkaEndpointOptions
             QueueCapacity = settings.QueueCapacity,
             CommitInterval = settings.CommitInterval,
             StopTimeout = settings.StopTimeout,
+            MaxReplays = settings.MaxReplays,
+            ReplayTimeout = settings.ReplayTimeout,
         };
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
 using Rx.Mediation.Events;
+using Rx.Mediation.Replay;
 
 namespace Rx.Mediation.Server.Endpoints.Kafka;
 
@@ -18,7 +19,7 @@ public static class KafkaMessages
     public const string DefaultKeyHeader = "kafka-key";
 
     /// <summary>Position headers describe where a consumed message was; sent on, they would be stale, so they are not.</summary>
-    private static readonly string[] PositionHeaders = [TopicHeader, PartitionHeader, OffsetHeader, TimestampHeader];
+    private static readonly string[] PositionHeaders = [TopicHeader, PartitionHeader, OffsetHeader, TimestampHeader, ResumeIds.Header];
 
     public static string IdOf(string topic, int partition, long offset) =>
         string.Create(CultureInfo.InvariantCulture, $"{topic}@{partition}#{offset}");
@@ -41,7 +42,11 @@ public static class KafkaMessages
         };
     }
 
-    public static Event ToEvent(string source, ConsumeResult<byte[]?, byte[]> result, string keyHeader = DefaultKeyHeader)
+    /// <param name="resumeId">
+    /// The positions of every partition the consumer covered, own first (<see cref="KafkaFrontier.Stamp"/>), set as
+    /// <see cref="ResumeIds.Header"/>; null when the event's own id is all there is.
+    /// </param>
+    public static Event ToEvent(string source, ConsumeResult<byte[]?, byte[]> result, string keyHeader = DefaultKeyHeader, string? resumeId = null)
     {
         var message = result.Message;
         var pairs = new List<KeyValuePair<string, string>>();
@@ -65,6 +70,8 @@ public static class KafkaMessages
             timestamp = DateTimeOffset.FromUnixTimeMilliseconds(message.Timestamp.UnixTimestampMs);
         }
         if (message.Key is { } key) pairs.Add(new(keyHeader, Encoding.UTF8.GetString(key)));
+        pairs.RemoveAll(p => string.Equals(p.Key, ResumeIds.Header, StringComparison.OrdinalIgnoreCase));
+        if (resumeId is not null) pairs.Add(new(ResumeIds.Header, resumeId));
         return Event.Create(source, result.Topic, message.Value ?? [], EventHeaders.From(pairs), timestamp: timestamp, id: IdOf(result.Topic, partition, offset));
     }
 }

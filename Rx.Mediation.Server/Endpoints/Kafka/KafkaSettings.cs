@@ -50,6 +50,12 @@ public sealed class KafkaSettings
     /// <summary>How long stopping waits for queued and in-flight sends.</summary>
     public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Replays for resuming web clients (SSE <c>Last-Event-ID</c>, poll cursors) reading at once; others wait their turn.</summary>
+    public int MaxReplays { get; set; } = 4;
+
+    /// <summary>How long a replay waits for the cluster (watermarks, the next message) before it fails.</summary>
+    public TimeSpan ReplayTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Default <c>rx-mediation-{endpoint}</c>.</summary>
     public string? ClientId { get; set; }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
@@ -5,6 +6,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Rx.Mediation.Buffers;
 using Rx.Mediation.Events;
+using Rx.Mediation.Replay;
+using Rx.Mediation.Server.Entrypoints.Resume;
 using Rx.Mediation.Server.Options;
 using Rx.Mediation.Topics;
 
@@ -19,6 +22,11 @@ namespace Rx.Mediation.Server.Entrypoints.Polling;
 /// <see cref="PollEntrypointOptions.DefaultTimeout"/> (25 s), capped at <see cref="PollEntrypointOptions.MaxTimeout"/>;
 /// 0 answers at once. On timeout <c>items</c> is empty and <c>nextCursor</c> is the cursor to poll with next.</item>
 /// <item><c>limit</c>: 1…MaxLimit items (default 100).</item>
+/// <item>Items from a replayable source (Kafka) give cursors that also carry the client's broker position
+/// (<see cref="PollCursor.Position"/>). Such a cursor from another server process, or one whose events this log has
+/// evicted, resumes from the broker: the events after it are read through the routes' stages (<c>"resume":
+/// "broker"</c>), page by page, and once caught up the client goes on with this log, the events it already got
+/// dropped. If the broker cannot be read: <c>503</c> with <c>Retry-After</c>, the same cursor works later.</item>
 /// </list>
 /// </summary>
 public sealed class PollEntrypoint : WebEntrypoint
@@ -63,20 +71,6 @@ public sealed class PollEntrypoint : WebEntrypoint
             return;
         }
 
-        var after = 0L;
-        var reset = false;
-        var cursorText = query["cursor"].ToString();
-        if (!string.IsNullOrEmpty(cursorText))
-        {
-            if (!PollCursor.TryParse(cursorText, out var cursor))
-            {
-                await BadRequest(context, "bad-cursor", $"cursor '{cursorText}' is not one this server handed out: pass back a nextCursor, or omit it to start from the oldest buffered event");
-                return;
-            }
-            if (cursor.Epoch == _epoch) after = cursor.Sequence;
-            else reset = true;
-        }
-
         var limit = _options.DefaultLimit;
         var limitText = query["limit"].ToString();
         if (!string.IsNullOrEmpty(limitText) && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > _options.MaxLimit))
@@ -97,33 +91,130 @@ public sealed class PollEntrypoint : WebEntrypoint
             timeout = TimeSpan.FromSeconds(Math.Min(seconds, _options.MaxTimeout.TotalSeconds));
         }
 
-        using var session = Sessions.Open();
-        IReadOnlyList<LoggedEvent> items;
-        var lastSequence = Log.LastSequence;
-        using (var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, Sessions.Closing))
+        var after = 0L;
+        var reset = false;
+        string? resumed = null;
+        RouteReplay? broker = null;
+        var position = new PositionTracker(context);
+        var cursorText = query["cursor"].ToString();
+        if (!string.IsNullOrEmpty(cursorText))
         {
+            if (!PollCursor.TryParse(cursorText, out var cursor))
+            {
+                await BadRequest(context, "bad-cursor", $"cursor '{cursorText}' is not one this server handed out: pass back a nextCursor, or omit it to start from the oldest buffered event");
+                return;
+            }
+            var replay = cursor.Position is { } text ? BrokerResume.Find(context, Name, text) : null;
+            position = new PositionTracker(context, replay, cursor.Position);
+            if (cursor.Epoch == _epoch && (replay is null || Log.Holds(topic!, cursor.Sequence))) after = cursor.Sequence;
+            else if (replay is not null) broker = replay;
+            else reset = true;
+        }
+
+        using var session = Sessions.Open();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, Sessions.Closing);
+        if (broker is not null)
+        {
+            // Whatever reaches the log from now on is read from it next, the seam dropping what the replay gave already.
+            var logEnd = Log.LastSequence;
+            var page = await ReplayAsync(context, broker, position, topic!, limit, stop.Token);
+            if (page.Error is { } error)
+            {
+                context.Response.Headers.RetryAfter = "1";
+                await JsonErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "replay-failed",
+                    $"could not read the events after this cursor from '{broker.Source.Name}': {error}; poll again with the same cursor");
+                return;
+            }
+            if (page.Items.Count > 0 || !page.Complete || timeout <= TimeSpan.Zero)
+            {
+                var next = page.Complete ? new PollCursor(_epoch, logEnd, position.Text) : new PollCursor(0, 0, position.Text);
+                await WriteAsync(context, page.Items, next, reset: false, resumed: "broker");
+                return;
+            }
+            // Caught up with nothing to give: wait on the log like any poll.
+            after = logEnd;
+            resumed = "broker";
+        }
+
+        var answered = new List<(Event Value, PollCursor Cursor)>();
+        var started = Stopwatch.GetTimestamp();
+        while (true)
+        {
+            var remaining = timeout - Stopwatch.GetElapsedTime(started);
+            IReadOnlyList<LoggedEvent> items;
+            var lastSequence = Log.LastSequence;
             try
             {
-                items = timeout <= TimeSpan.Zero
+                items = remaining <= TimeSpan.Zero
                     ? Log.ReadAfter(topic!, after, limit)
-                    : await Log.WaitAfterAsync(topic!, after, limit, timeout, stop.Token);
+                    : await Log.WaitAfterAsync(topic!, after, limit, remaining, stop.Token);
             }
             catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
             {
                 // The server is stopping: answer now with what is there, so the client can come back elsewhere.
                 items = Log.ReadAfter(topic!, after, limit);
+                remaining = TimeSpan.Zero;
+            }
+            foreach (var item in items)
+            {
+                after = item.Sequence;
+                if (position.Admit(item.Event)) answered.Add((item.Event, new PollCursor(_epoch, item.Sequence, position.Text)));
+            }
+            // Empty: nothing matching up to lastSequence (read before the log was) was there, so the client may skip ahead to it.
+            if (items.Count == 0) after = Math.Max(after, lastSequence);
+            // Only events the client already had (after a replay): wait for the rest of the timeout.
+            if (answered.Count > 0 || items.Count == 0 || remaining <= TimeSpan.Zero) break;
+        }
+        await WriteAsync(context, answered, new PollCursor(_epoch, after, position.Text), reset, resumed);
+        Operations.Metrics.ClientDelivery.Written(this, answered.Select(a => a.Value));
+    }
+
+    /// <summary>One page of a broker replay for a poll: up to <paramref name="limit"/> items, and whether the replay reached its end.</summary>
+    private async Task<ReplayPage> ReplayAsync(HttpContext context, RouteReplay replay, PositionTracker position, TopicPattern topic, int limit, CancellationToken cancellationToken)
+    {
+        var logger = BrokerResume.Logger(context, typeof(PollEntrypoint).FullName!);
+        var run = replay.Start(replay.From, BrokerResume.LogFailures(logger, Name));
+        var items = new List<(Event Value, PollCursor Cursor)>();
+        var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = new object();
+        using var subscription = run.Events.Subscribe(
+            value =>
+            {
+                lock (gate)
+                {
+                    if (done.Task.IsCompleted || value.Kind != EventKind.Data || !topic.Matches(value.Topic) || !position.Admit(value)) return;
+                    // Epoch 0: this item's cursor resumes from the broker wherever it is used.
+                    items.Add((value, new PollCursor(0, 0, position.Text)));
+                    if (items.Count >= limit) done.TrySetResult(false);
+                }
+            },
+            error => done.TrySetException(error),
+            () => done.TrySetResult(true));
+        try
+        {
+            var complete = await done.Task.WaitAsync(cancellationToken);
+            lock (gate)
+            {
+                if (complete) position.Cover(run.Covered);
+                return new ReplayPage([.. items], complete, null);
             }
         }
-
-        // Empty: nothing matching up to lastSequence (read before the log was) was there, so the client may skip ahead to it.
-        var next = items.Count > 0 ? items[^1].Sequence : Math.Max(after, lastSequence);
-        await WriteAsync(context, items, new PollCursor(_epoch, next), reset);
+        catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            // The server is stopping: what was read so far, the cursor resuming after it.
+            lock (gate) return new ReplayPage([.. items], false, null);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning("Poll of {Entrypoint} could not resume from {Source}: {Reason}", Name, replay.Source.Name, ex.Message);
+            return new ReplayPage([], false, ex.Message);
+        }
     }
 
     private static Task BadRequest(HttpContext context, string error, string message) =>
         JsonErrors.WriteAsync(context, StatusCodes.Status400BadRequest, error, message);
 
-    private async Task WriteAsync(HttpContext context, IReadOnlyList<LoggedEvent> items, PollCursor next, bool reset)
+    private static async Task WriteAsync(HttpContext context, IReadOnlyList<(Event Value, PollCursor Cursor)> items, PollCursor next, bool reset, string? resumed)
     {
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json; charset=utf-8";
@@ -131,17 +222,45 @@ public sealed class PollEntrypoint : WebEntrypoint
         await using var writer = new Utf8JsonWriter(context.Response.BodyWriter);
         writer.WriteStartObject();
         writer.WriteStartArray("items");
-        foreach (var item in items)
+        foreach (var (value, cursor) in items)
         {
             writer.WriteStartObject();
-            EventJson.WriteProperties(writer, item.Event);
-            writer.WriteString("cursor", new PollCursor(_epoch, item.Sequence).ToString());
+            EventJson.WriteProperties(writer, value);
+            writer.WriteString("cursor", cursor.ToString());
             writer.WriteEndObject();
         }
         writer.WriteEndArray();
         writer.WriteString("nextCursor", next.ToString());
         if (reset) writer.WriteBoolean("reset", true);
+        if (resumed is not null) writer.WriteString("resume", resumed);
         writer.WriteEndObject();
         await writer.FlushAsync(context.RequestAborted);
+    }
+
+    private sealed record ReplayPage(IReadOnlyList<(Event Value, PollCursor Cursor)> Items, bool Complete, string? Error);
+
+    /// <summary>
+    /// The client's broker position through one poll: starts from the cursor's, follows the items from a replayable
+    /// source, drops those the client already had (after a replay) and gives the text each cursor carries. A position
+    /// no source here can follow is carried on as it came.
+    /// </summary>
+    private sealed class PositionTracker(HttpContext context, RouteReplay? replay = null, string? carried = null)
+    {
+        private ReplaySeam? _seam = replay is null ? null : new ReplaySeam(replay.Source, replay.From);
+
+        public string? Text => _seam is { Position.IsEmpty: false } seam ? seam.Source.FormatPosition(seam.Position) : carried;
+
+        /// <summary>False when the client already had <paramref name="value"/>.</summary>
+        public bool Admit(Event value)
+        {
+            if (_seam is null)
+            {
+                if (BrokerResume.SourceOf(context, value) is not { } source) return true;
+                _seam = new ReplaySeam(source, ReplayPosition.Empty);
+            }
+            return _seam.TryAdmit(value, out _);
+        }
+
+        public void Cover(ReplayPosition covered) => _seam?.Cover(covered);
     }
 }

@@ -1,11 +1,13 @@
 using System.Buffers;
 using System.Text;
 using Rx.Mediation.Events;
+using Rx.Mediation.Replay;
 
 namespace Rx.Mediation.Server.Entrypoints.ServerSentEvents;
 
 /// <summary>
-/// The <c>text/event-stream</c> wire format: <c>id:</c> (event id), <c>event:</c> (topic), one <c>data:</c> line per
+/// The <c>text/event-stream</c> wire format: <c>id:</c> (the id to resume after, <see cref="ResumeIds"/>: the event id,
+/// or for a multi-partition Kafka topic every partition's position), <c>event:</c> (topic), one <c>data:</c> line per
 /// payload line, then a blank line. Payloads that are not UTF-8 are sent as base64, announced by a
 /// <c>: encoding=base64</c> comment (comments are ignored by EventSource).
 /// </summary>
@@ -13,7 +15,10 @@ public static class SseFormat
 {
     public static readonly byte[] Keepalive = ": keepalive\n\n"u8.ToArray();
 
-    public static void WriteEvent(IBufferWriter<byte> output, Event value)
+    public static void WriteEvent(IBufferWriter<byte> output, Event value) => WriteEvent(output, value, ResumeIds.Of(value));
+
+    /// <summary>Writes <paramref name="value"/> under the id <paramref name="id"/> (a resuming client's position).</summary>
+    public static void WriteEvent(IBufferWriter<byte> output, Event value, string id)
     {
         var payload = value.Payload.Span;
         if (!PayloadJson.IsUtf8(payload))
@@ -21,11 +26,15 @@ public static class SseFormat
             Write(output, ": encoding=base64\n"u8);
             payload = Encoding.ASCII.GetBytes(Convert.ToBase64String(payload));
         }
-        WriteField(output, "id: "u8, value.Id);
+        WriteField(output, "id: "u8, id);
         WriteField(output, "event: "u8, value.Topic);
         WriteData(output, payload);
         Write(output, "\n"u8);
     }
+
+    /// <summary>Tells EventSource how long to wait before it reconnects (<c>retry:</c>, milliseconds).</summary>
+    public static void WriteRetry(IBufferWriter<byte> output, TimeSpan wait) =>
+        WriteField(output, "retry: "u8, ((long)wait.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     public static void WriteComment(IBufferWriter<byte> output, string text)
     {

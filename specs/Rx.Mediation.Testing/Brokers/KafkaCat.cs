@@ -42,9 +42,11 @@ public static class KafkaCat
     }
 
     /// <summary>Produces one message per line with the given key and headers, waiting for the broker's acknowledgement.</summary>
-    public static async Task ProduceAsync(string bootstrap, string topic, IEnumerable<string> lines, string? key = null, IEnumerable<(string Name, string Value)>? headers = null)
+    /// <param name="partition">The partition to write to (kcat <c>-p</c>); by default the partitioner chooses.</param>
+    public static async Task ProduceAsync(string bootstrap, string topic, IEnumerable<string> lines, string? key = null, IEnumerable<(string Name, string Value)>? headers = null, int? partition = null)
     {
         var arguments = new List<string> { "-b", bootstrap, "-P", "-t", topic, "-X", "acks=all" };
+        if (partition is { } p) arguments.AddRange(["-p", p.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         if (key is not null) arguments.AddRange(["-k", key]);
         foreach (var (name, value) in headers ?? []) arguments.AddRange(["-H", $"{name}={value}"]);
         var (exit, output) = await Run(arguments, string.Join('\n', lines) + "\n");

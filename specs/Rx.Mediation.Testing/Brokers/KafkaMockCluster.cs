@@ -72,6 +72,13 @@ public sealed class KafkaMockCluster : IDisposable
     /// <summary>Accepts connections again on the same port, as a restarted broker would.</summary>
     public void SetUp(int brokerId = -1) => Check(rd_kafka_mock_broker_set_up(Cluster, brokerId), "set_up");
 
+    /// <summary>
+    /// Delays the broker's answer to the next request of one API (e.g. 11, JoinGroup) by <paramref name="delay"/>, as
+    /// a slow group coordinator would. The answer itself is a normal one.
+    /// </summary>
+    public void DelayNextRequest(short apiKey, TimeSpan delay, int brokerId = 1) =>
+        Check(rd_kafka_mock_broker_push_request_error_rtts(Cluster, brokerId, apiKey, (UIntPtr)1, 0, (int)delay.TotalMilliseconds), "push_request_error_rtts");
+
     private IntPtr Cluster => _cluster != IntPtr.Zero ? _cluster : throw new ObjectDisposedException(nameof(KafkaMockCluster));
 
     private static void Check(int error, string call)
@@ -97,4 +104,6 @@ public sealed class KafkaMockCluster : IDisposable
     [DllImport(Library)] private static extern int rd_kafka_mock_topic_create(IntPtr cluster, [MarshalAs(UnmanagedType.LPUTF8Str)] string topic, int partitions, int replicationFactor);
     [DllImport(Library)] private static extern int rd_kafka_mock_broker_set_down(IntPtr cluster, int brokerId);
     [DllImport(Library)] private static extern int rd_kafka_mock_broker_set_up(IntPtr cluster, int brokerId);
+    // Variadic in C (cnt pairs of error code and round-trip time in ms); one pair, passed as the fixed arguments it ends in.
+    [DllImport(Library)] private static extern int rd_kafka_mock_broker_push_request_error_rtts(IntPtr cluster, int brokerId, short apiKey, UIntPtr count, int error, int rttMs);
 }
