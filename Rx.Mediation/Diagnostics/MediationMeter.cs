@@ -30,7 +30,11 @@ public static class MediationMeter
     public static IReadOnlyList<double> LatencyBuckets { get; } =
         [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
-    /// <summary>The process-wide meter that holds the latency histogram.</summary>
+    /// <summary>
+    /// The process-wide meter that holds the latency histogram. A <c>MeterListener</c> should pick the histogram by
+    /// name (<see cref="Name"/>, <see cref="DeliveryLatencyName"/>): it is published while this class is first
+    /// initialised, before <see cref="DeliveryLatency"/> returns it.
+    /// </summary>
     public static Meter Shared { get; } = new(Name);
 
     /// <summary>

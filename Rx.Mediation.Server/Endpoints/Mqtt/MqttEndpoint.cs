@@ -326,6 +326,7 @@ public sealed class MqttEndpoint : MediationNode, IEndpoint
         if (reasonCode < 0x80)
         {
             Counters.CountAcknowledged();
+            Rx.Mediation.Diagnostics.MediationMeter.Acknowledged(Name, value); // PUBACK/PUBCOMP (QoS 0: handed to the socket)
             return;
         }
         Counters.CountFailed();

@@ -135,6 +135,7 @@ internal sealed class RabbitMqSender
                 {
                     await channel.BasicPublishAsync(_options.Exchange, routingKey, _options.Mandatory, properties, value.Payload, timeout.Token);
                     _counters.CountAcknowledged();
+                    Rx.Mediation.Diagnostics.MediationMeter.Acknowledged(_name, value); // publisher confirm: latency to the broker's ack
                     if (_problemReported)
                     {
                         _problemReported = false;

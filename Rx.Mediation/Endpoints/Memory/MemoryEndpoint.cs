@@ -33,7 +33,11 @@ public sealed class MemoryEndpoint : MediationNode, IEndpoint
     /// <summary>Publishing hands the event to every subscriber before it returns: a send is done when OnNext returns.</summary>
     public override DeliveryCapabilities Capabilities => DeliveryCapabilities.ConfirmsSends;
 
-    public override void OnNext(Event value) => Broker.Publish(value);
+    public override void OnNext(Event value)
+    {
+        Broker.Publish(value);
+        Diagnostics.MediationMeter.Acknowledged(Name, value); // publishing returned: delivered to every subscriber
+    }
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
