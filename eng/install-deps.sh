@@ -13,6 +13,8 @@ packages=(
   mosquitto mosquitto-clients libmosquitto1
   # AMQP 1.0 (JMS-style): Qpid Proton C, and its Python binding as an independent client
   libqpid-proton11 python3-qpid-proton
+  # The dashboard (/ui) specs: a real headless browser, driven by Playwright for .NET
+  chromium
 )
 
 missing=()

@@ -11,12 +11,21 @@ public sealed record ServerSettings
 
     public TimeSpan? DropLogInterval { get; init; }
 
-    /// <summary>Whether <c>GET /admin/config</c> is mapped.</summary>
+    /// <summary>Whether the admin API (<c>/admin</c>) and the dashboard (<c>/ui</c>) are mapped.</summary>
     public bool AdminEnabled { get; init; } = true;
 
-    /// <summary>Whether the admin endpoint answers clients other than loopback ones.</summary>
+    /// <summary>With no key: whether the admin API and dashboard answer clients other than loopback ones (see AdminOptions).</summary>
     public bool AdminAllowRemote { get; init; }
+
+    /// <summary>The key remote clients send to reach the admin API and dashboard; null: Mediation:Admin:Key applies (e.g. from the environment).</summary>
+    public string? AdminKey { get; init; }
 
     /// <summary>How long the file must stay unchanged before it is reloaded (editors write in several steps).</summary>
     public TimeSpan ReloadDebounce { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary><c>packet-log:</c>, or null when the file has none; unlike the rest of the section it follows reloads.</summary>
+    public Operations.PacketLog.PacketLogOptions? PacketLog { get; init; }
+
+    /// <summary><c>metrics:</c> (/metrics and OTLP), or null when the file has none; read at start.</summary>
+    public Operations.Metrics.MetricsSettings? Metrics { get; init; }
 }

@@ -31,6 +31,15 @@ public sealed class MediationOptions
 
     public MemoryEndpointOptions Memory { get; set; } = new();
 
+    /// <summary>The packet log: one JSON line per event and stage on stdout (docs/operations/packet-log.md).</summary>
+    public Operations.PacketLog.PacketLogOptions PacketLog { get; set; } = new();
+
+    /// <summary>The admin API (/admin) and the dashboard (/ui): on, loopback clients only, unless a key lets remote ones in.</summary>
+    public Admin.AdminOptions Admin { get; set; } = new();
+
+    /// <summary>GET /metrics (Prometheus text format) and the optional OTLP export (docs/operations/metrics.md).</summary>
+    public Operations.Metrics.MetricsOptions Metrics { get; set; } = new();
+
     /// <summary>Routes by name. Configuration adds routes or changes these; <c>Enabled=false</c> removes one.</summary>
     public Dictionary<string, RouteOptions> Routes { get; set; } = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -51,6 +60,9 @@ public sealed class MediationOptions
         errors.AddRange(WebSocket.Validate($"{Section}:WebSocket"));
         errors.AddRange(Sse.Validate($"{Section}:Sse"));
         errors.AddRange(Poll.Validate($"{Section}:Poll"));
+        errors.AddRange(PacketLog.Validate($"{Section}:PacketLog"));
+        errors.AddRange(Admin.Validate($"{Section}:Admin"));
+        errors.AddRange(Metrics.Validate($"{Section}:Metrics"));
         var paths = new[] { (EntrypointOptions)Http, WebSocket, Sse, Poll }.Where(e => e.Enabled)
             .GroupBy(e => (e.Path, e.Port)).Where(g => g.Count() > 1);
         foreach (var clash in paths) errors.Add($"{Section}: entrypoints {string.Join(", ", clash.Select(e => e.Name))} share the path '{clash.Key.Path}'");
