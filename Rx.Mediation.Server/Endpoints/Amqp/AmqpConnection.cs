@@ -59,6 +59,7 @@ internal sealed class AmqpConnection
     private bool _everConnected;
     private bool _closing;
     private bool _exit;
+    private bool _windowFreed;
     private int _failures;
     private DateTime _lostAt;
     private string? _lastError;
@@ -174,6 +175,20 @@ internal sealed class AmqpConnection
                     catch (Exception ex)
                     {
                         _log.LogError(ex, "AMQP endpoint {Endpoint}: error handling Proton event {Event}", _name, pn_event_type(evt));
+                    }
+                }
+                // Settlements freed room in the MaxInFlight window: take more from the outbound queue now, within the
+                // connection's batch where the settlements arrived, instead of waiting for the next wake.
+                if (_windowFreed)
+                {
+                    _windowFreed = false;
+                    try
+                    {
+                        Pump();
+                    }
+                    catch (Exception ex)
+                    {
+                        _log.LogError(ex, "AMQP endpoint {Endpoint}: error sending after settlements", _name);
                     }
                 }
                 pn_proactor_done(proactor, batch);
@@ -466,9 +481,11 @@ internal sealed class AmqpConnection
         if (state is 0 or PN_RECEIVED) return;
         _unsettled.Remove(delivery);
         pn_delivery_settle(delivery);
+        _windowFreed = true;
         if (state == PN_ACCEPTED)
         {
             _counters.CountAcknowledged();
+            Rx.Mediation.Diagnostics.MediationMeter.Acknowledged(_name, outgoing.Event); // settled as accepted: latency to the broker's ack
             Interlocked.Decrement(ref _held);
             if (_linkError is not null)
             {

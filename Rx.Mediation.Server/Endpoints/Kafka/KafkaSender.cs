@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
@@ -20,10 +21,13 @@ internal sealed class KafkaSender : IAsyncDisposable
     private readonly EndpointCounters _counters;
     private readonly ILogger _logger;
     private readonly Channel<Event> _queue;
-    private readonly SemaphoreSlim _inFlight;
+    private readonly InFlightWindow _inFlight;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
+    private readonly ConcurrentDictionary<string, string> _topics = new(StringComparer.Ordinal);
     private long _dropsLogged;
+
+    private const int MaxRememberedTopics = 10_000;
 
     public KafkaSender(KafkaEndpointOptions options, IProducer<byte[]?, byte[]> producer, EndpointCounters counters, ILogger logger)
     {
@@ -32,7 +36,7 @@ internal sealed class KafkaSender : IAsyncDisposable
         _counters = counters;
         _logger = logger;
         _queue = Channel.CreateBounded<Event>(new BoundedChannelOptions(options.QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-        _inFlight = new SemaphoreSlim(options.MaxInFlight, options.MaxInFlight);
+        _inFlight = new InFlightWindow(options.MaxInFlight);
         _loop = Task.Run(RunAsync);
     }
 
@@ -47,15 +51,25 @@ internal sealed class KafkaSender : IAsyncDisposable
                 _options.Name, value.Id, value.Topic, _options.QueueCapacity, _counters.Dropped);
     }
 
+    /// <summary>
+    /// Takes every queued event in one pass and hands each to librdkafka synchronously; it awaits only when the queue is
+    /// empty, the in-flight window is full, or librdkafka's own queue is full. (An await per event, with its
+    /// continuation and the window's lock taken asynchronously, cost more than the <c>Produce</c> call itself.)
+    /// </summary>
     private async Task RunAsync()
     {
+        var reader = _queue.Reader;
+        var token = _stop.Token;
         try
         {
-            await foreach (var value in _queue.Reader.ReadAllAsync(_stop.Token).ConfigureAwait(false))
+            while (await reader.WaitToReadAsync(token).ConfigureAwait(false))
             {
-                await _inFlight.WaitAsync(_stop.Token).ConfigureAwait(false);
-                _counters.CountPublished();
-                await SendAsync(value, 0).ConfigureAwait(false);
+                while (reader.TryRead(out var value))
+                {
+                    if (!_inFlight.TryEnter()) await _inFlight.EnterAsync(token).ConfigureAwait(false);
+                    _counters.CountPublished();
+                    if (!TrySend(value, 0, out var message, out var topic)) await ProduceWhenRoomAsync(value, 0, topic!, message!).ConfigureAwait(false);
+                }
             }
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
@@ -63,40 +77,72 @@ internal sealed class KafkaSender : IAsyncDisposable
         }
     }
 
-    /// <summary>Hands one event to librdkafka; waits (not blocking a thread) while librdkafka's own queue is full.</summary>
+    /// <summary>Hands one event to librdkafka (a resend after a failed delivery report comes here from a timer).</summary>
     private async Task SendAsync(Event value, int attempt)
     {
-        var topic = _options.Topics.Resolve(value, out var error);
+        if (!TrySend(value, attempt, out var message, out var topic)) await ProduceWhenRoomAsync(value, attempt, topic!, message!).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Produces <paramref name="value"/>, or fails it (counted, logged); false only when librdkafka's queue is full,
+    /// with the message and topic to produce once there is room.
+    /// </summary>
+    private bool TrySend(Event value, int attempt, out Message<byte[]?, byte[]>? message, out string? topic)
+    {
+        message = null;
+        topic = ResolveTopic(value, out var error);
         if (topic is null)
         {
             Fail(value, error!);
-            return;
+            return true;
         }
-        var message = KafkaMessages.ToMessage(value, _options.KeyHeader);
+        message = KafkaMessages.ToMessage(value, _options.KeyHeader);
+        return TryProduce(value, attempt, topic, message);
+    }
+
+    /// <summary>Waits (not blocking a thread) while librdkafka's own queue is full.</summary>
+    private async Task ProduceWhenRoomAsync(Event value, int attempt, string topic, Message<byte[]?, byte[]> message)
+    {
         var delay = TimeSpan.FromMilliseconds(10);
-        while (true)
+        do
         {
-            try
-            {
-                _producer.Produce(topic, message, report => OnDelivered(value, attempt, report));
-                return;
-            }
-            catch (ProduceException<byte[]?, byte[]> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull && !_stop.IsCancellationRequested)
-            {
-                await Task.Delay(delay).ConfigureAwait(false);
-                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 500));
-            }
-            catch (ProduceException<byte[]?, byte[]> ex)
-            {
-                Fail(value, $"{ex.Error.Reason} ({ex.Error.Code})");
-                return;
-            }
-            catch (Exception ex) when (ex is KafkaException or ObjectDisposedException or ArgumentException)
-            {
-                Fail(value, ex.Message);
-                return;
-            }
+            await Task.Delay(delay).ConfigureAwait(false);
+            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 500));
         }
+        while (!TryProduce(value, attempt, topic, message));
+    }
+
+    private bool TryProduce(Event value, int attempt, string topic, Message<byte[]?, byte[]> message)
+    {
+        try
+        {
+            _producer.Produce(topic, message, report => OnDelivered(value, attempt, report));
+            return true;
+        }
+        catch (ProduceException<byte[]?, byte[]> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull && !_stop.IsCancellationRequested)
+        {
+            return false;
+        }
+        catch (ProduceException<byte[]?, byte[]> ex)
+        {
+            Fail(value, $"{ex.Error.Reason} ({ex.Error.Code})");
+            return true;
+        }
+        catch (Exception ex) when (ex is KafkaException or ObjectDisposedException or ArgumentException)
+        {
+            Fail(value, ex.Message);
+            return true;
+        }
+    }
+
+    /// <summary>The Kafka topic for an event's topic, remembered: the router's answer depends on the topic alone.</summary>
+    private string? ResolveTopic(Event value, out string? error)
+    {
+        error = null;
+        if (_topics.TryGetValue(value.Topic, out var known)) return known;
+        var topic = _options.Topics.Resolve(value, out error);
+        if (topic is not null && _topics.Count < MaxRememberedTopics) _topics.TryAdd(value.Topic, topic);
+        return topic;
     }
 
     // On librdkafka's poll thread: must not block, so a resend is scheduled rather than done here.
@@ -105,7 +151,8 @@ internal sealed class KafkaSender : IAsyncDisposable
         if (!report.Error.IsError)
         {
             _counters.CountAcknowledged();
-            _inFlight.Release();
+            Rx.Mediation.Diagnostics.MediationMeter.Acknowledged(_options.Name, value); // delivery report: latency to the broker's ack
+            _inFlight.Exit();
             return;
         }
         if (attempt < _options.SendRetries && !_stop.IsCancellationRequested && !report.Error.IsFatal)
@@ -123,8 +170,53 @@ internal sealed class KafkaSender : IAsyncDisposable
     private void Fail(Event value, string reason)
     {
         _counters.CountFailed();
-        _inFlight.Release();
+        _inFlight.Exit();
         _logger.LogError("Kafka endpoint '{Endpoint}' could not send event {Id} (topic {Topic}): {Reason}", _options.Name, value.Id, value.Topic, reason);
+    }
+
+    /// <summary>
+    /// The <see cref="KafkaEndpointOptions.MaxInFlight"/> window. Lock-free while there is room. When it is full the send
+    /// loop waits until a quarter of it is free again, not for one slot: delivery reports arrive in batches on
+    /// librdkafka's poll thread, and resuming the loop (a thread-pool hand-off) for every single report cost more than
+    /// the sends it let through. Entered by the send loop only (a resend keeps its slot); left from any thread.
+    /// </summary>
+    private sealed class InFlightWindow(int limit)
+    {
+        private readonly int _resumeAt = Math.Max(0, limit - Math.Max(1, limit / 4));
+        private readonly SemaphoreSlim _room = new(0, 1);
+        private int _count;
+        private int _waiting;
+
+        public bool TryEnter()
+        {
+            if (Volatile.Read(ref _count) >= limit) return false;
+            Interlocked.Increment(ref _count);
+            return true;
+        }
+
+        public async Task EnterAsync(CancellationToken cancellationToken)
+        {
+            while (Volatile.Read(ref _count) >= limit)
+            {
+                // Announce the wait, then look again: a report that freed the room before the announcement is seen here,
+                // one after it sees the announcement (both sides use full fences) and releases _room.
+                Interlocked.Exchange(ref _waiting, 1);
+                if (Volatile.Read(ref _count) <= _resumeAt)
+                {
+                    // A report may have taken the announcement already: then its release is ours to consume.
+                    if (Interlocked.Exchange(ref _waiting, 0) == 0) await _room.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    break;
+                }
+                await _room.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            Interlocked.Increment(ref _count);
+        }
+
+        public void Exit()
+        {
+            if (Interlocked.Decrement(ref _count) <= _resumeAt && Volatile.Read(ref _waiting) == 1 && Interlocked.Exchange(ref _waiting, 0) == 1)
+                _room.Release();
+        }
     }
 
     /// <summary>Stops taking events, then waits up to <paramref name="timeout"/> for the queue and the in-flight sends.</summary>

@@ -1,0 +1,94 @@
+using System.Globalization;
+
+namespace Rx.Mediation.BrokerBench;
+
+/// <summary>One throughput case: <see cref="Events"/> acknowledged by the broker in <see cref="Elapsed"/>.</summary>
+internal sealed record Throughput(string Case, long Events, TimeSpan Elapsed, long Lost = 0, string? Note = null)
+{
+    public double PerSecond => Events / Elapsed.TotalSeconds;
+
+    /// <summary>CPU time this whole process used during the case (all threads: clients, server, client libraries,
+    /// and for Kafka the in-process mock cluster), or null when not measured.</summary>
+    public TimeSpan? Cpu { get; init; }
+
+    public double? CpuMicrosecondsPerEvent => Cpu is { } cpu && Events > 0 ? cpu.TotalMicroseconds / Events : null;
+
+    /// <summary>Managed bytes this process allocated during the case (all threads), or null when not measured.</summary>
+    public long? Allocated { get; init; }
+
+    public double? AllocatedPerEvent => Allocated is { } bytes && Events > 0 ? (double)bytes / Events : null;
+
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"{Case}: {Events:N0} events in {Elapsed.TotalSeconds:0.000} s = {PerSecond:N0} events/s{(CpuMicrosecondsPerEvent is { } us ? $", process CPU {us:0.0} µs/event" : "")}{(AllocatedPerEvent is { } b ? $", {b:N0} B/event allocated" : "")}{(Lost > 0 ? $" ({Lost} lost)" : "")}{(Note is null ? "" : " — " + Note)}");
+}
+
+/// <summary>The process's CPU time (user + system, all threads).</summary>
+internal static class ProcessCpu
+{
+    public static TimeSpan Now()
+    {
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
+    }
+
+    public static async Task<Throughput> MeasureAsync(Func<Task<Throughput>> run)
+    {
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var before = Now();
+        var result = await run();
+        return result with { Cpu = Now() - before, Allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated };
+    }
+}
+
+/// <summary>Round-trip latencies in milliseconds, already sorted.</summary>
+internal sealed record Latency(double[] SortedMs, int Sent, int RatePerSecond)
+{
+    public int Received => SortedMs.Length;
+
+    public double P50 => Percentile(0.50);
+
+    public double P99 => Percentile(0.99);
+
+    public double Max => SortedMs.Length == 0 ? double.NaN : SortedMs[^1];
+
+    /// <summary>Nearest-rank percentile.</summary>
+    public double Percentile(double p)
+    {
+        if (SortedMs.Length == 0) return double.NaN;
+        var rank = (int)Math.Ceiling(p * SortedMs.Length);
+        return SortedMs[Math.Clamp(rank - 1, 0, SortedMs.Length - 1)];
+    }
+
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"latency: {Received}/{Sent} round trips at {RatePerSecond}/s: p50 {P50:0.00} ms, p99 {P99:0.00} ms, max {Max:0.00} ms");
+}
+
+/// <summary>Everything measured for one broker.</summary>
+internal sealed class BrokerReport(string broker)
+{
+    public string Broker { get; } = broker;
+
+    public List<Throughput> Direct { get; } = [];
+
+    public List<Throughput> EngineWs { get; } = [];
+
+    public List<Throughput> EngineInProcess { get; } = [];
+
+    /// <summary>Events handed to the endpoint's OnNext directly (no route): the endpoint's sender alone.</summary>
+    public List<Throughput> EndpointOnly { get; } = [];
+
+    /// <summary>How fast the WebSocket clients got their messages accepted by the engine (send completion), per engine-ws round.</summary>
+    public List<Throughput> WsIngress { get; } = [];
+
+    public Latency? Latency { get; set; }
+
+    /// <summary>A second latency run with a setting changed (Kafka: the consumer's fetch wait), and which.</summary>
+    public (string Setting, Latency Latency)? TunedLatency { get; set; }
+
+    /// <summary>The direct figure taken from another broker's run (Solace shares MQTT's transport and direct client).</summary>
+    public string? DirectFrom { get; set; }
+
+    public List<string> Notes { get; } = [];
+
+    public static Throughput? Best(List<Throughput> runs) => runs.Count == 0 ? null : runs.MaxBy(r => r.PerSecond);
+}
