@@ -55,10 +55,10 @@ public sealed class SettingsSpecs
     }
 
     [Fact]
-    public void Solace_needs_a_message_vpn_translates_its_subscriptions_and_refuses_queues()
+    public void Solace_needs_a_message_vpn_translates_its_subscriptions_and_refuses_queues_over_mqtt()
     {
         Create(("s:Type", "solace"), ("s:Host", "h")).Errors.ShouldHaveSingleItem().ShouldContain("Mediation:Endpoints:s:MessageVpn is required");
-        Create(("s:Type", "solace"), ("s:Host", "h"), ("s:MessageVpn", "default"), ("s:Queue", "q1")).Errors.ShouldHaveSingleItem().ShouldContain("Queue is not supported over MQTT");
+        Create(("s:Type", "solace"), ("s:Host", "h"), ("s:MessageVpn", "default"), ("s:Transport", "mqtt"), ("s:Queue", "q1")).Errors.ShouldHaveSingleItem().ShouldContain("Queue is not supported over MQTT");
         Create(("s:Type", "solace"), ("s:Host", "h"), ("s:MessageVpn", "default"), ("s:Subscriptions", "a/b*")).Errors.ShouldHaveSingleItem().ShouldContain("prefix wildcards");
 
         var (endpoints, errors) = Create(("s:Type", "solace"), ("s:Host", "h"), ("s:MessageVpn", "default"), ("s:ClientName", "app-1"), ("s:Subscriptions", "orders/*/new, #share/workers/jobs/>"));

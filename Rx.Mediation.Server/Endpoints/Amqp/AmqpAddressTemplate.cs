@@ -5,7 +5,7 @@ namespace Rx.Mediation.Server.Endpoints.Amqp;
 /// topic (<c>/topic/{topic}</c>, <c>/exchange/amq.topic/{topic}</c>). Read backwards it turns a received address into
 /// a topic, so a route can send to <c>/queue/{topic}</c> and a consumer of <c>/queue/orders</c> sees topic <c>orders</c>.
 /// </summary>
-public sealed class AmqpAddressTemplate
+public sealed class AmqpAddressTemplate : IAmqpAddressing
 {
     public const string Placeholder = "{topic}";
 
@@ -29,6 +29,13 @@ public sealed class AmqpAddressTemplate
     /// <summary>Null when the template has a placeholder but there is no topic to put in it.</summary>
     public string? Resolve(string topic) =>
         !HasTopic ? Template : string.IsNullOrEmpty(topic) ? null : _prefix + topic + _suffix;
+
+    string? IAmqpAddressing.Resolve(string topic, out string? problem)
+    {
+        var address = Resolve(topic);
+        problem = address is null ? $"it has no topic for address template {Template}" : null;
+        return address;
+    }
 
     /// <summary>
     /// The topic an address stands for: the <c>{topic}</c> part when it matches the template, else the address; either

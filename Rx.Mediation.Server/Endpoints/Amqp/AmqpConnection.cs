@@ -26,7 +26,7 @@ internal sealed class AmqpConnection
 
     private readonly string _name;
     private readonly AmqpSettings _settings;
-    private readonly AmqpAddressTemplate _template;
+    private readonly IAmqpAddressing _template;
     private readonly ILogger _log;
     private readonly EndpointCounters _counters;
     private readonly ChannelReader<Event> _outbound;
@@ -70,11 +70,11 @@ internal sealed class AmqpConnection
 
     public AmqpConnection(
         string name, AmqpSettings settings, ILogger log, EndpointCounters counters, ChannelReader<Event> outbound,
-        Action<AmqpIncoming> received, Action<NodeHealth, string?> health)
+        Action<AmqpIncoming> received, Action<NodeHealth, string?> health, IAmqpAddressing? addressing = null)
     {
         _name = name;
         _settings = settings;
-        _template = new AmqpAddressTemplate(settings.Address);
+        _template = addressing ?? new AmqpAddressTemplate(settings.Address);
         _log = log;
         _counters = counters;
         _outbound = outbound;
@@ -410,11 +410,11 @@ internal sealed class AmqpConnection
         }
         while (Held < _settings.MaxInFlight && _outbound.TryRead(out var value))
         {
-            var address = _template.Resolve(value.Topic);
+            var address = _template.Resolve(value.Topic, out var problem);
             if (address is null)
             {
                 _counters.CountFailed();
-                _log.LogError("AMQP endpoint {Endpoint}: event {Id} has no topic for address template {Template}; not sent", _name, value.Id, _template.Template);
+                _log.LogError("AMQP endpoint {Endpoint}: event {Id} not sent: {Problem}", _name, value.Id, problem);
                 continue;
             }
             byte[] encoded;

@@ -24,9 +24,13 @@ public sealed class AmqpEndpoint : MediationNode, IEndpoint
     // Open from construction: events routed before StartAsync wait in the queue for the connection.
     private volatile bool _accepting = true;
 
-    public AmqpEndpoint(string name, AmqpSettings settings, ILoggerFactory loggerFactory) : base(name)
+    private readonly IAmqpAddressing? _addressing;
+
+    /// <param name="addressing">Topic ↔ address conventions; default: the <c>Address</c> template of <paramref name="settings"/>.</param>
+    public AmqpEndpoint(string name, AmqpSettings settings, ILoggerFactory loggerFactory, IAmqpAddressing? addressing = null) : base(name)
     {
         Settings = settings;
+        _addressing = addressing;
         _log = loggerFactory.CreateLogger<AmqpEndpoint>();
         _outbound = Channel.CreateBounded<Event>(new BoundedChannelOptions(settings.QueueCapacity)
         {
@@ -36,6 +40,9 @@ public sealed class AmqpEndpoint : MediationNode, IEndpoint
     }
 
     public AmqpSettings Settings { get; }
+
+    /// <summary>The topic ↔ address conventions in use (the <c>Address</c> template unless the endpoint type brings its own).</summary>
+    public IAmqpAddressing Addressing => _addressing ?? new AmqpAddressTemplate(Settings.Address);
 
     public EndpointCounters Counters { get; } = new();
 
@@ -64,7 +71,7 @@ public sealed class AmqpEndpoint : MediationNode, IEndpoint
         if (_connection is not null) return Task.CompletedTask;
         SetHealth(NodeHealth.Degraded, $"connecting to {Settings.Host}:{Settings.Port}");
         var connection = new AmqpConnection(Name, Settings, _log, Counters, _outbound.Reader,
-            incoming => _incoming.Writer.TryWrite(incoming), (health, detail) => SetHealth(health, detail));
+            incoming => _incoming.Writer.TryWrite(incoming), (health, detail) => SetHealth(health, detail), _addressing);
         try
         {
             connection.Start();
