@@ -12,8 +12,14 @@ namespace Rx.Mediation.Server.Configuration;
 /// </summary>
 public static class ServerConfigReader
 {
-    private static readonly string[] ServerKeys = ["url", "drain-timeout", "client-close-timeout", "drop-log-interval", "admin", "reload-debounce"];
-    private static readonly string[] AdminKeys = ["enabled", "allow-remote"];
+    private static readonly string[] ServerKeys = ["url", "drain-timeout", "client-close-timeout", "drop-log-interval", "admin", "reload-debounce", Operations.PacketLog.PacketLogConfigReader.Key, Operations.Metrics.MetricsConfigReader.Key];
+    private static readonly string[] AdminKeys = ["enabled", "allow-remote", "key"];
+
+    /// <summary>Paths the server answers itself; an entrypoint there would make routing ambiguous.</summary>
+    private static readonly string[] ReservedPaths = ["/healthz", "/readyz", Admin.AdminEndpoints.Prefix, Operations.Dashboard.DashboardEndpoints.Prefix, Operations.Metrics.MetricsSetup.Path];
+
+    /// <summary>Everything under these is the admin API's and the dashboard's.</summary>
+    private static readonly string[] ReservedPrefixes = [Admin.AdminEndpoints.Prefix + "/", Operations.Dashboard.DashboardEndpoints.Prefix + "/"];
 
     /// <param name="endpointTypes">The endpoint types the server knows (from its EndpointCatalog).</param>
     /// <param name="otherNodes">Nodes added in code (builder.Nodes) that routes may also name.</param>
@@ -41,7 +47,11 @@ public static class ServerConfigReader
         RouteConfigReader.CheckNodes(routes, known, diagnostics);
         if (diagnostics.HasErrors) return (null, Sorted(diagnostics.Errors));
         var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
-        return (new ServerConfig(file, hash, server, serverCanonical, entrypoints, endpoints, routes), []);
+        var serverNode = top.Get("server");
+        return (new ServerConfig(file, hash, server, serverCanonical, entrypoints, endpoints, routes)
+        {
+            ServerLocation = serverNode is null ? null : diagnostics.At(serverNode),
+        }, []);
     }
 
     public static (ServerConfig? Config, IReadOnlyList<ConfigError> Errors) Load(
@@ -64,9 +74,25 @@ public static class ServerConfigReader
             DropLogInterval = map.Duration("drop-log-interval"),
             AdminEnabled = admin?.Bool("enabled") ?? true,
             AdminAllowRemote = admin?.Bool("allow-remote") ?? false,
+            AdminKey = AdminKey(admin, diagnostics),
             ReloadDebounce = map.Duration("reload-debounce") ?? new ServerSettings().ReloadDebounce,
+            PacketLog = Operations.PacketLog.PacketLogConfigReader.Read(map),
+            Metrics = Operations.Metrics.MetricsConfigReader.Read(map),
         };
-        return (settings, YamlCanonical.Write(map.Node));
+        // packet-log follows reloads, so a change to it alone is not a change of the (restart-only) section.
+        return (settings, YamlCanonical.Write(Operations.PacketLog.PacketLogConfigReader.WithoutSection(map.Node)));
+    }
+
+    /// <summary>The admin key, if set: at least <see cref="Admin.AdminOptions.MinKeyLength"/> characters, reported at its line otherwise.</summary>
+    private static string? AdminKey(YamlMap? admin, ConfigDiagnostics diagnostics)
+    {
+        var key = admin?.String("key");
+        if (key is null) return null;
+        if (key.Length < Admin.AdminOptions.MinKeyLength)
+            diagnostics.Error(admin!.Get("key")!, $"server: admin: 'key' must be at least {Admin.AdminOptions.MinKeyLength} characters, got {key.Length}");
+        else if (key.Trim().Length != key.Length)
+            diagnostics.Error(admin!.Get("key")!, "server: admin: 'key' must not start or end with white space");
+        return key;
     }
 
     private static List<EntrypointConfig> ReadEntrypoints(YamlNode? node, ConfigDiagnostics diagnostics)
@@ -85,7 +111,14 @@ public static class ServerConfigReader
             YamlSettings.Bind(map, options, diagnostics, $"entrypoint '{name.Value}'", "type");
             options.Name = name.Value!;
             foreach (var error in options.Validate($"entrypoint '{name.Value}'")) diagnostics.Error(map.Node, error);
-            result.Add(new EntrypointConfig(name.Value!, type, options, YamlCanonical.Write(map.Node), diagnostics.At(name)));
+            if (ReservedPaths.Contains(options.Path.TrimEnd('/'), StringComparer.OrdinalIgnoreCase)
+                || ReservedPrefixes.Any(p => options.Path.StartsWith(p, StringComparison.OrdinalIgnoreCase)))
+                diagnostics.Error(map.Get("path") ?? map.Node, $"entrypoint '{name.Value}': path '{options.Path}' is the server's own (reserved: {string.Join(", ", ReservedPaths)} and everything under /admin/ and /ui/)");
+            var port = map.Get("port");
+            result.Add(new EntrypointConfig(name.Value!, type, options, YamlCanonical.Write(map.Node), diagnostics.At(name))
+            {
+                PortLocation = port is null ? null : diagnostics.At(port),
+            });
         }
         return result;
     }

@@ -45,7 +45,7 @@ public static class MediationServer
         AddKestrel(web, options, entrypoints);
         AddMediation(web.Services, options, entrypoints, nodes, routes);
 
-        var app = Finish(web, loggers, entrypoints);
+        var app = Finish(web, loggers);
         var startupLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Rx.Mediation.Server.Endpoints");
         // A misconfigured endpoint does not stop the server: it is logged here and reported unhealthy by /readyz.
         foreach (var error in endpointErrors) startupLog.LogError("Endpoint configuration error: {Error}", error);
@@ -68,6 +68,12 @@ public static class MediationServer
         if (server.DrainTimeout is { } drain) options.DrainTimeout = drain;
         if (server.ClientCloseTimeout is { } close) options.ClientCloseTimeout = close;
         if (server.DropLogInterval is { } interval) options.DropLogInterval = interval;
+        if (server.PacketLog is { } packetLog) options.PacketLog = packetLog;
+        // The file's admin section governs /admin and /ui; a key not in the file may come from Mediation:Admin:Key (environment).
+        options.Admin.Enabled = server.AdminEnabled;
+        options.Admin.AllowRemote = server.AdminAllowRemote;
+        if (server.AdminKey is { } adminKey) options.Admin.Key = adminKey;
+        server.Metrics?.ApplyTo(options.Metrics);
         var errors = options.Validate();
         if (errors.Count > 0) throw new InvalidOperationException("Invalid configuration:" + Environment.NewLine + string.Join(Environment.NewLine, errors));
 
@@ -85,25 +91,27 @@ public static class MediationServer
         status.Loaded(config, DateTimeOffset.UtcNow);
         web.Services.AddSingleton(status);
         web.Services.AddSingleton(sp => new ConfigRuntime(
-            sp.GetRequiredService<MediationEngine>(), catalog, sp.GetRequiredService<ILoggerFactory>(), codeRoutes, config, status));
+            sp.GetRequiredService<MediationEngine>(), catalog, sp.GetRequiredService<EntrypointRegistry>(), options,
+            sp.GetRequiredService<ILoggerFactory>(), codeRoutes, config, status));
         web.Services.AddSingleton(sp => new ConfigReloader(
             file, sp.GetRequiredService<ConfigRuntime>(), catalog.KnownTypes, codeNodes, sp.GetRequiredService<ILogger<ConfigReloader>>()));
         // Registered after MediationHost, so watching starts once the first version runs.
         web.Services.AddHostedService(sp => new ConfigWatcher(
             sp.GetRequiredService<ConfigReloader>(), server.ReloadDebounce, TaskPoolScheduler.Default, sp.GetRequiredService<ILogger<ConfigWatcher>>()));
 
-        var app = Finish(web, loggers, entrypoints);
-        if (server.AdminEnabled) app.MapAdmin(status, server.AdminAllowRemote);
-        return app;
+        return Finish(web, loggers);
     }
 
-    private static WebApplication Finish(WebApplicationBuilder web, DeferredLoggerFactory loggers, IReadOnlyList<WebEntrypoint> entrypoints)
+    private static WebApplication Finish(WebApplicationBuilder web, DeferredLoggerFactory loggers)
     {
         var app = web.Build();
         loggers.Connect(app.Services.GetRequiredService<ILoggerFactory>());
         app.UseWebSockets();
         app.MapHealth();
-        app.MapEntrypoints(entrypoints);
+        app.MapAdminAndDashboard();
+        Operations.Metrics.MetricsSetup.MapMediationMetrics(app);
+        // Entrypoint paths go through the registry, so a reload can add, change and remove them while running.
+        app.Services.GetRequiredService<EntrypointRegistry>().MapInto(app);
         return app;
     }
 
@@ -135,7 +143,9 @@ public static class MediationServer
         IReadOnlyList<IMediationNode> nodes, IReadOnlyList<Routing.RouteDefinition> routes)
     {
         services.AddSingleton(options);
-        services.AddSingleton<IReadOnlyList<WebEntrypoint>>(entrypoints);
+        // Kestrel listens, for good, on the shared URL and on the own ports of the entrypoints known at start.
+        services.AddSingleton(new EntrypointRegistry(entrypoints, entrypoints.Select(e => e.Port).OfType<int>()));
+        services.AddSingleton<IReadOnlyList<WebEntrypoint>>(sp => sp.GetRequiredService<EntrypointRegistry>());
         services.AddSingleton<IReadOnlyList<Routing.RouteDefinition>>(routes);
         services.AddSingleton(sp =>
         {
@@ -144,8 +154,12 @@ public static class MediationServer
             return engine;
         });
         services.AddSingleton(sp => new DropLog(
-            sp.GetRequiredService<MediationEngine>(), entrypoints, options.DropLogInterval, TaskPoolScheduler.Default, sp.GetRequiredService<ILogger<DropLog>>()));
+            sp.GetRequiredService<MediationEngine>(), sp.GetRequiredService<EntrypointRegistry>().Drops, options.DropLogInterval, TaskPoolScheduler.Default, sp.GetRequiredService<ILogger<DropLog>>()));
+        // Before MediationHost: the packet log attaches before routes start and detaches after they drained.
+        Operations.PacketLog.PacketLogServices.AddPacketLog(services, options.PacketLog);
         services.AddHostedService<MediationHost>();
+        services.AddAdminAndDashboard(options.Admin);
+        Operations.Metrics.MetricsSetup.AddMediationMetrics(services, options.Metrics);
         // Drain, then close clients, then stop: all of it must fit, or the host gives up and cuts everything.
         services.Configure<HostOptions>(host => host.ShutdownTimeout = options.DrainTimeout + options.ClientCloseTimeout + TimeSpan.FromSeconds(10));
     }

@@ -115,7 +115,7 @@ public sealed class RouteRuntime : IDisposable
     }
 
     private void Tap(FlowStage stage, Event value, string? node, string? reason) =>
-        _taps.Publish(new FlowRecord(stage, Name, value, node, reason, Scheduler.Now));
+        _taps.Publish(new FlowRecord(stage, Name, value, node, reason, Scheduler));
 
     /// <summary>A source of this route ended; once all have, the bridge drains and the chain completes.</summary>
     internal void SourceEnded(string node, Exception? error)

@@ -39,6 +39,9 @@ public sealed class EngineRouteFixture : IAsyncDisposable
 
     public RouteRuntime Route => _engine.Routes[0];
 
+    /// <summary>The running engine, e.g. to attach flow taps (RouteObservability).</summary>
+    public MediationEngine Engine => _engine;
+
     /// <param name="endpointReceives">
     /// True (the default of <c>new MemoryEndpoint(name)</c>): the endpoint also subscribes to its own broker for "#",
     /// so every event it publishes is received back as a new event (<c>WithSource</c>). False: an endpoint with no

@@ -132,7 +132,7 @@ public class FlowTapSpecs
 
         public IReadOnlyList<string> Lines => Records.Select(Describe).ToList();
 
-        public void OnFlow(in FlowRecord record) => _records.Enqueue(record);
+        public void OnFlow(in FlowRecord record) => _records.Enqueue(record.Fixed());
 
         private static string Describe(FlowRecord r) =>
             $"{r.Stage.ToName()} {r.Route} {r.Event.Text}" + (r.Node is null ? "" : $" node={r.Node}") + (r.Reason is null ? "" : $" reason={r.Reason}");
