@@ -23,7 +23,7 @@ public abstract class WebEntrypoint : MediationNode, IEntrypoint
     private readonly IObserver<DropRecord> _dropSink;
     private volatile bool _refusing;
     private int _inFlight;
-    private TaskCompletionSource _idle = Completed();
+    private TaskCompletionSource? _idle; // made by a waiter while something is in flight; completed by the last to leave
 
     protected WebEntrypoint(EntrypointOptions options)
         : base(options.Name)
@@ -75,7 +75,19 @@ public abstract class WebEntrypoint : MediationNode, IEntrypoint
     }
 
     /// <summary>Completes once no inbound request is between reading its input and getting the routes' answer.</summary>
-    public Task WhenIdleAsync(CancellationToken cancellationToken) => Volatile.Read(ref _idle).Task.WaitAsync(cancellationToken);
+    public Task WhenIdleAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _inFlight) == 0) return Task.CompletedTask.WaitAsync(cancellationToken);
+        var fresh = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var idle = Interlocked.CompareExchange(ref _idle, fresh, null) ?? fresh;
+        // The last request may have left before the wait was installed: it found no waiter to complete.
+        if (Volatile.Read(ref _inFlight) == 0)
+        {
+            Interlocked.CompareExchange(ref _idle, null, idle);
+            idle.TrySetResult();
+        }
+        return idle.Task.WaitAsync(cancellationToken);
+    }
 
     /// <summary>Lets every client receive what is queued for it, then ends its stream; cuts off those not done within <paramref name="grace"/>.</summary>
     public virtual Task CloseClientsAsync(TimeSpan grace, CancellationToken cancellationToken) =>
@@ -105,12 +117,20 @@ public abstract class WebEntrypoint : MediationNode, IEntrypoint
         return null;
     }
 
-    /// <summary>Marks an inbound request as in flight until disposed, so shutdown waits for its answer.</summary>
+    /// <summary>
+    /// Marks an inbound request as in flight until disposed, so shutdown waits for its answer. One interlocked add: the
+    /// task <see cref="WhenIdleAsync"/> waits on is made only when someone waits (it used to be made whenever the count
+    /// rose from 0, i.e. for nearly every message of a WebSocket client).
+    /// </summary>
     protected InFlight TrackInbound()
     {
-        if (Interlocked.Increment(ref _inFlight) == 1) Volatile.Write(ref _idle, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        EnterInbound();
         return new InFlight(this);
     }
+
+    private protected void EnterInbound() => Interlocked.Increment(ref _inFlight);
+
+    private protected void LeaveInbound() => Leave();
 
     protected void ReportDrop(Event value, DropReason reason)
     {
@@ -129,14 +149,7 @@ public abstract class WebEntrypoint : MediationNode, IEntrypoint
 
     private void Leave()
     {
-        if (Interlocked.Decrement(ref _inFlight) == 0) Volatile.Read(ref _idle).TrySetResult();
-    }
-
-    private static TaskCompletionSource Completed()
-    {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        done.SetResult();
-        return done;
+        if (Interlocked.Decrement(ref _inFlight) == 0 && Volatile.Read(ref _idle) is not null) Interlocked.Exchange(ref _idle, null)?.TrySetResult();
     }
 
     protected readonly struct InFlight(WebEntrypoint owner) : IDisposable

@@ -21,7 +21,7 @@ namespace Rx.Mediation.Server.Endpoints.Kafka;
 public sealed class KafkaEndpoint : MediationNode, IEndpoint, IReplayableSource
 {
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(3);
-    private static readonly HashSet<string> ProducerOnlyProperties = ["acks", "enable.idempotence", "linger.ms", "message.timeout.ms"];
+    private static readonly HashSet<string> ProducerOnlyProperties = ["acks", "enable.idempotence", "linger.ms", "message.timeout.ms", KafkaEndpointOptions.DeliveryReportFields];
 
     private readonly KafkaEndpointOptions _options;
     private readonly ILogger _logger;

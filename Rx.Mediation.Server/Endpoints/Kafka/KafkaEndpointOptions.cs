@@ -8,6 +8,9 @@ namespace Rx.Mediation.Server.Endpoints.Kafka;
 /// </summary>
 public sealed record KafkaEndpointOptions
 {
+    /// <summary>Confluent.Kafka's (not librdkafka's) producer property: which message fields delivery reports carry.</summary>
+    internal const string DeliveryReportFields = "dotnet.producer.delivery.report.fields";
+
     public required string Name { get; init; }
 
     public required string BootstrapServers { get; init; }
@@ -130,6 +133,9 @@ public sealed record KafkaEndpointOptions
             ["enable.idempotence"] = settings.EnableIdempotence ? "true" : "false",
             ["message.timeout.ms"] = ((long)settings.MessageTimeout.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["linger.ms"] = "5",
+            // The sender reads only a report's error (and the topic it produced to, which the client keeps anyway): by
+            // default Confluent.Kafka copies every report's key, value, headers and timestamp back into managed memory.
+            [DeliveryReportFields] = "none",
         };
         var groupId = string.IsNullOrWhiteSpace(settings.GroupId) ? $"rx-mediation-{name}" : settings.GroupId.Trim();
         var consumer = new Dictionary<string, string>(common, StringComparer.Ordinal)

@@ -36,11 +36,18 @@ public static class KafkaMessages
         return new Message<byte[]?, byte[]>
         {
             Key = Encoding.UTF8.GetBytes(key),
-            Value = value.Payload.ToArray(),
+            Value = WholeArray(value.Payload) ?? value.Payload.ToArray(),
             Headers = headers,
             Timestamp = new Timestamp(value.Timestamp),
         };
     }
+
+    // An event's payload is immutable and Produce copies it into librdkafka: a payload that is a whole array is handed
+    // over as it is instead of copied once more per message.
+    private static byte[]? WholeArray(ReadOnlyMemory<byte> payload) =>
+        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(payload, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : null;
 
     /// <param name="resumeId">
     /// The positions of every partition the consumer covered, own first (<see cref="KafkaFrontier.Stamp"/>), set as

@@ -27,6 +27,14 @@ internal sealed class KafkaSender : IAsyncDisposable
     private readonly ConcurrentDictionary<string, string> _topics = new(StringComparer.Ordinal);
     private long _dropsLogged;
 
+    // Order: the caller produces directly only when nothing is queued and no event is held back (librdkafka's queue
+    // full: _holding produces it once there is room, everything after it queues); the loop takes from the queue and
+    // produces under the same lock. Everything written to or read from _queue happens under _gate, so _queued is exact.
+    private readonly object _gate = new();
+    private int _queued;
+    private Task? _holding;
+    private bool _closed;
+
     private const int MaxRememberedTopics = 10_000;
 
     public KafkaSender(KafkaEndpointOptions options, IProducer<byte[]?, byte[]> producer, EndpointCounters counters, ILogger logger)
@@ -40,10 +48,29 @@ internal sealed class KafkaSender : IAsyncDisposable
         _loop = Task.Run(RunAsync);
     }
 
-    /// <summary>Thread-safe, never blocks: called from route drains.</summary>
+    /// <summary>
+    /// Thread-safe, never waits: called from route drains. With nothing queued and room in the in-flight window the event
+    /// goes to librdkafka right here (a synchronous, non-blocking <c>Produce</c>); otherwise it is queued for the send
+    /// loop, or dropped and counted when the queue is full. (Handing every event to the loop cost a thread hand-off per
+    /// event, more than the <c>Produce</c> call itself.)
+    /// </summary>
     public void Enqueue(Event value)
     {
-        if (_queue.Writer.TryWrite(value)) return;
+        lock (_gate)
+        {
+            if (!_closed && _queued == 0 && _holding is null && _inFlight.TryEnter())
+            {
+                _counters.CountPublished();
+                // librdkafka's queue is full: produced once there is room; later events queue behind it.
+                if (!TrySend(value, 0, out var message, out var topic)) _holding = HoldAsync(value, topic!, message!);
+                return;
+            }
+            if (!_closed && _queue.Writer.TryWrite(value))
+            {
+                _queued++;
+                return;
+            }
+        }
         _counters.CountDropped();
         // One line per 1,000 drops: a flood of identical warnings would hide everything else.
         if (Interlocked.Increment(ref _dropsLogged) % 1000 == 1)
@@ -51,10 +78,17 @@ internal sealed class KafkaSender : IAsyncDisposable
                 _options.Name, value.Id, value.Topic, _options.QueueCapacity, _counters.Dropped);
     }
 
+    // Called under _gate; never completes synchronously (ProduceWhenRoomAsync waits before it tries again), so the
+    // caller's assignment to _holding comes before this clears it.
+    private async Task HoldAsync(Event value, string topic, Message<byte[]?, byte[]> message)
+    {
+        await ProduceWhenRoomAsync(value, 0, topic, message).ConfigureAwait(false);
+        lock (_gate) _holding = null;
+    }
+
     /// <summary>
-    /// Takes every queued event in one pass and hands each to librdkafka synchronously; it awaits only when the queue is
-    /// empty, the in-flight window is full, or librdkafka's own queue is full. (An await per event, with its
-    /// continuation and the window's lock taken asynchronously, cost more than the <c>Produce</c> call itself.)
+    /// Takes the queued events and hands each to librdkafka synchronously; it awaits only when the queue is empty, the
+    /// in-flight window is full, or librdkafka's own queue is full.
     /// </summary>
     private async Task RunAsync()
     {
@@ -64,12 +98,28 @@ internal sealed class KafkaSender : IAsyncDisposable
         {
             while (await reader.WaitToReadAsync(token).ConfigureAwait(false))
             {
-                while (reader.TryRead(out var value))
+                var slot = false;
+                while (true)
                 {
-                    if (!_inFlight.TryEnter()) await _inFlight.EnterAsync(token).ConfigureAwait(false);
-                    _counters.CountPublished();
-                    if (!TrySend(value, 0, out var message, out var topic)) await ProduceWhenRoomAsync(value, 0, topic!, message!).ConfigureAwait(false);
+                    if (!slot && !_inFlight.TryEnter()) await _inFlight.EnterAsync(token).ConfigureAwait(false);
+                    slot = true;
+                    Task? holding;
+                    lock (_gate)
+                    {
+                        holding = _holding;
+                        if (holding is null)
+                        {
+                            if (!reader.TryRead(out var value)) break;
+                            _queued--;
+                            slot = false;
+                            _counters.CountPublished();
+                            if (!TrySend(value, 0, out var message, out var topic)) _holding = holding = HoldAsync(value, topic!, message!);
+                        }
+                    }
+                    // An event waits for room in librdkafka's queue: everything queued goes after it.
+                    if (holding is not null) await holding.ConfigureAwait(false);
                 }
+                if (slot) _inFlight.Exit();
             }
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
@@ -178,7 +228,8 @@ internal sealed class KafkaSender : IAsyncDisposable
     /// The <see cref="KafkaEndpointOptions.MaxInFlight"/> window. Lock-free while there is room. When it is full the send
     /// loop waits until a quarter of it is free again, not for one slot: delivery reports arrive in batches on
     /// librdkafka's poll thread, and resuming the loop (a thread-pool hand-off) for every single report cost more than
-    /// the sends it let through. Entered by the send loop only (a resend keeps its slot); left from any thread.
+    /// the sends it let through. Entered without waiting by the caller (under the sender's lock) and by the send loop, which
+    /// alone waits (a resend keeps its slot); left from any thread.
     /// </summary>
     private sealed class InFlightWindow(int limit)
     {
@@ -189,14 +240,20 @@ internal sealed class KafkaSender : IAsyncDisposable
 
         public bool TryEnter()
         {
-            if (Volatile.Read(ref _count) >= limit) return false;
-            Interlocked.Increment(ref _count);
-            return true;
+            var count = Volatile.Read(ref _count);
+            while (count < limit)
+            {
+                var seen = Interlocked.CompareExchange(ref _count, count + 1, count);
+                if (seen == count) return true;
+                count = seen;
+            }
+            return false;
         }
 
+        /// <summary>Waits for room (the send loop only: one waiter at a time), then takes a slot.</summary>
         public async Task EnterAsync(CancellationToken cancellationToken)
         {
-            while (Volatile.Read(ref _count) >= limit)
+            while (!TryEnter())
             {
                 // Announce the wait, then look again: a report that freed the room before the announcement is seen here,
                 // one after it sees the announcement (both sides use full fences) and releases _room.
@@ -205,11 +262,10 @@ internal sealed class KafkaSender : IAsyncDisposable
                 {
                     // A report may have taken the announcement already: then its release is ours to consume.
                     if (Interlocked.Exchange(ref _waiting, 0) == 0) await _room.WaitAsync(cancellationToken).ConfigureAwait(false);
-                    break;
+                    continue;
                 }
                 await _room.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
-            Interlocked.Increment(ref _count);
         }
 
         public void Exit()
@@ -222,7 +278,7 @@ internal sealed class KafkaSender : IAsyncDisposable
     /// <summary>Stops taking events, then waits up to <paramref name="timeout"/> for the queue and the in-flight sends.</summary>
     public async Task FlushAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        _queue.Writer.TryComplete();
+        Close();
         var deadline = DateTime.UtcNow + timeout;
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         bounded.CancelAfter(timeout);
@@ -240,14 +296,23 @@ internal sealed class KafkaSender : IAsyncDisposable
         catch (OperationCanceledException)
         {
         }
-        var unsent = _queue.Reader.Count + _counters.InFlight;
+        var unsent = Volatile.Read(ref _queued) + _counters.InFlight;
         if (unsent > 0)
             _logger.LogWarning("Kafka endpoint '{Endpoint}' stopped with {Unsent} event(s) not confirmed by Kafka within {Timeout}", _options.Name, unsent, timeout);
     }
 
+    private void Close()
+    {
+        lock (_gate)
+        {
+            _closed = true;
+            _queue.Writer.TryComplete();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
+        Close();
         await _stop.CancelAsync().ConfigureAwait(false);
         try
         {

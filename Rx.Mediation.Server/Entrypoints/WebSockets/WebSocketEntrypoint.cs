@@ -38,7 +38,10 @@ public sealed class WebSocketEntrypoint(WebSocketEntrypointOptions options) : We
 
     internal ValueTask<Nodes.Admission> OfferInboundAsync(Event value, CancellationToken cancellationToken) => OfferAsync(value, cancellationToken);
 
-    internal IDisposable TrackInboundMessage() => TrackInbound();
+    // Enter/leave rather than a disposable: boxing the tracker cost an allocation per inbound message.
+    internal void EnterInboundMessage() => EnterInbound();
+
+    internal void LeaveInboundMessage() => LeaveInbound();
 
     private async Task HandleAsync(HttpContext context)
     {

@@ -21,6 +21,7 @@ internal sealed class WebSocketSession(WebSocketEntrypoint entrypoint, WebSocket
     private readonly TaskCompletionSource _receiveEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _clientClosing;
     private volatile string? _closedBecause;
+    private CancellationToken _receiveToken;
 
     public async Task RunAsync(CancellationToken requestAborted)
     {
@@ -61,6 +62,7 @@ internal sealed class WebSocketSession(WebSocketEntrypoint entrypoint, WebSocket
 
     private async Task<string> ReceiveLoopAsync(CancellationToken cancellationToken)
     {
+        _receiveToken = cancellationToken;
         var max = entrypoint.Options.MaxMessageBytes;
         var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
         var message = new ArrayBufferWriter<byte>(4096);
@@ -81,10 +83,22 @@ internal sealed class WebSocketSession(WebSocketEntrypoint entrypoint, WebSocket
                     message.Clear();
                     continue;
                 }
-                message.Write(chunk.AsSpan(0, result.Count));
-                if (!result.EndOfMessage) continue;
-                await HandleInboundAsync(message.WrittenMemory.ToArray(), result.MessageType, cancellationToken);
-                message.ResetWrittenCount();
+                byte[] data;
+                if (message.WrittenCount == 0 && result.EndOfMessage)
+                {
+                    // The usual case, a message in one frame: one copy out of the receive buffer, the event's own.
+                    data = chunk.AsSpan(0, result.Count).ToArray();
+                }
+                else
+                {
+                    message.Write(chunk.AsSpan(0, result.Count));
+                    if (!result.EndOfMessage) continue;
+                    data = message.WrittenSpan.ToArray();
+                    message.ResetWrittenCount();
+                }
+                // Await only when the routes did not answer at once (back-pressure) or a notice has to be sent.
+                var handled = TryHandleInbound(data, result.MessageType);
+                if (!handled.IsCompletedSuccessfully) await handled;
             }
         }
         finally
@@ -93,11 +107,55 @@ internal sealed class WebSocketSession(WebSocketEntrypoint entrypoint, WebSocket
         }
     }
 
-    private async Task HandleInboundAsync(byte[] data, WebSocketMessageType type, CancellationToken cancellationToken)
+    private static readonly EventHeaders TextHeaders = EventHeaders.Empty.With("content-type", "text/plain; charset=utf-8");
+    private static readonly EventHeaders BinaryHeaders = EventHeaders.Empty.With("content-type", "application/octet-stream");
+
+    /// <summary>
+    /// Offers one inbound message to the routes. Completes synchronously (no state machine, no task) when the routes
+    /// take it at once, the common case; the asynchronous rest is <see cref="HandleInboundAsync"/>.
+    /// </summary>
+    private ValueTask TryHandleInbound(byte[] data, WebSocketMessageType type)
+    {
+        if (envelope && type == WebSocketMessageType.Text) return HandleInboundAsync(data, type, _receiveToken);
+        // Immutable headers shared by every message of a type: only the event itself is allocated.
+        var value = Event.Create(entrypoint.Name, publishTopic, data, type == WebSocketMessageType.Text ? TextHeaders : BinaryHeaders, client.Id);
+        if (entrypoint.IsRefusing) return HandleInboundAsync(data, type, _receiveToken, value);
+        entrypoint.EnterInboundMessage();
+        ValueTask<Admission> pending;
+        try
+        {
+            pending = entrypoint.OfferInboundAsync(value, _receiveToken);
+        }
+        catch
+        {
+            entrypoint.LeaveInboundMessage();
+            throw;
+        }
+        if (!pending.IsCompletedSuccessfully) return AnswerWhenAdmittedAsync(pending, value);
+        entrypoint.LeaveInboundMessage();
+        var admission = pending.Result;
+        return admission.Status is AdmissionStatus.Rejected or AdmissionStatus.NoRoute ? new ValueTask(AnswerAsync(admission, value, _receiveToken)) : default;
+    }
+
+    private async ValueTask AnswerWhenAdmittedAsync(ValueTask<Admission> pending, Event value)
+    {
+        Admission admission;
+        try
+        {
+            admission = await pending;
+        }
+        finally
+        {
+            entrypoint.LeaveInboundMessage();
+        }
+        await AnswerAsync(admission, value, _receiveToken);
+    }
+
+    private async ValueTask HandleInboundAsync(byte[] data, WebSocketMessageType type, CancellationToken cancellationToken, Event? created = null)
     {
         var topic = publishTopic;
         ReadOnlyMemory<byte> payload = data;
-        var headers = EventHeaders.Empty.With("content-type", type == WebSocketMessageType.Text ? "text/plain; charset=utf-8" : "application/octet-stream");
+        var headers = type == WebSocketMessageType.Text ? TextHeaders : BinaryHeaders;
         if (envelope && type == WebSocketMessageType.Text)
         {
             if (!InboundEnvelope.TryParse(data, out var parsed, out var error))
@@ -115,24 +173,35 @@ internal sealed class WebSocketSession(WebSocketEntrypoint entrypoint, WebSocket
             headers = parsed.Headers;
         }
 
-        var value = Event.Create(entrypoint.Name, topic, payload, headers, client.Id);
+        var value = created ?? Event.Create(entrypoint.Name, topic, payload, headers, client.Id);
         if (entrypoint.IsRefusing)
         {
             await SendAsync(WebSocketMessages.Rejected(value, "rejected", "the server is stopping", TimeSpan.FromSeconds(5)), WebSocketMessageType.Text, cancellationToken);
             return;
         }
         Admission admission;
-        using (entrypoint.TrackInboundMessage())
+        entrypoint.EnterInboundMessage();
+        try
         {
             admission = await entrypoint.OfferInboundAsync(value, cancellationToken);
         }
+        finally
+        {
+            entrypoint.LeaveInboundMessage();
+        }
+        await AnswerAsync(admission, value, cancellationToken);
+    }
+
+    /// <summary>Tells the client when the routes refused its message or no route takes it.</summary>
+    private Task AnswerAsync(Admission admission, Event value, CancellationToken cancellationToken)
+    {
         var notice = admission.Status switch
         {
             AdmissionStatus.Rejected => WebSocketMessages.Rejected(value, "rejected", admission.Reason ?? "the routes refused the message", admission.RetryAfter),
-            AdmissionStatus.NoRoute => WebSocketMessages.Rejected(value, "no-route", $"no route takes topic '{topic}' from entrypoint '{entrypoint.Name}'", null),
+            AdmissionStatus.NoRoute => WebSocketMessages.Rejected(value, "no-route", $"no route takes topic '{value.Topic}' from entrypoint '{entrypoint.Name}'", null),
             _ => null,
         };
-        if (notice is not null) await SendAsync(notice, WebSocketMessageType.Text, cancellationToken);
+        return notice is null ? Task.CompletedTask : SendAsync(notice, WebSocketMessageType.Text, cancellationToken);
     }
 
     private async Task SendLoopAsync(CancellationToken cancellationToken)
