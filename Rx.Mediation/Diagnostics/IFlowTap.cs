@@ -12,4 +12,18 @@ namespace Rx.Mediation.Diagnostics;
 public interface IFlowTap
 {
     void OnFlow(in FlowRecord record);
+
+    /// <summary>
+    /// What this tap wants from <paramref name="route"/>; asked when the tap is attached and after
+    /// <see cref="FlowTaps.Refresh"/>. The default is everything. A tap still receives only what it asked for when it is
+    /// the only one attached; with several, each receives every stage any of them wants, unsampled, and filters itself.
+    /// </summary>
+    FlowInterest InterestIn(string route) => FlowInterest.All;
+}
+
+/// <summary>A tap whose interests change while attached (e.g. reloaded settings): the engine re-asks routes when told.</summary>
+public interface IChangingFlowTap : IFlowTap
+{
+    /// <summary>Raised after what <see cref="IFlowTap.InterestIn"/> answers has changed.</summary>
+    event Action? InterestChanged;
 }

@@ -25,6 +25,7 @@ public sealed class RouteRuntime : IDisposable
     private readonly Action<DropRecord> _publishDrop;
     private readonly Action<FailureRecord> _publishFailure;
     private readonly FlowTaps _taps;
+    private CachedInterest _interest = new(-1, FlowInterest.Nothing);
     private readonly Subject<Event> _input = new();
     private readonly StageCounters[] _stageCounters;
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -105,7 +106,7 @@ public sealed class RouteRuntime : IDisposable
         if (admission.IsAccepted)
         {
             Counters.CountAccepted();
-            if (!_taps.IsEmpty) Tap(FlowStage.Received, value, value.Source, null);
+            if (!_taps.IsEmpty && Interest().Wants(FlowStage.Received, value)) Tap(FlowStage.Received, value, value.Source, null);
         }
         else
         {
@@ -113,6 +114,19 @@ public sealed class RouteRuntime : IDisposable
         }
         return admission;
     }
+
+    // What the taps want from this route, asked again only when the taps or their settings change.
+    private FlowInterest Interest()
+    {
+        var cached = Volatile.Read(ref _interest);
+        var version = _taps.Version;
+        if (cached.Version == version) return cached.Interest;
+        var fresh = new CachedInterest(version, _taps.InterestIn(Name));
+        Volatile.Write(ref _interest, fresh);
+        return fresh.Interest;
+    }
+
+    private sealed record CachedInterest(int Version, FlowInterest Interest);
 
     private void Tap(FlowStage stage, Event value, string? node, string? reason) =>
         _taps.Publish(new FlowRecord(stage, Name, value, node, reason, Scheduler));
@@ -174,7 +188,7 @@ public sealed class RouteRuntime : IDisposable
     {
         Counters.Dropped.Increment(reason);
         _publishDrop(new DropRecord(Name, reason, value, Scheduler.Now));
-        if (!_taps.IsEmpty) Tap(FlowStage.Dropped, value, null, reason.ToName());
+        if (!_taps.IsEmpty && Interest().Wants(FlowStage.Dropped, value)) Tap(FlowStage.Dropped, value, null, reason.ToName());
     }
 
     private void OnDeliveryFault(Event value, Exception error)
@@ -186,7 +200,7 @@ public sealed class RouteRuntime : IDisposable
     private void ReportFailure(string stage, Event? value, Exception error)
     {
         _publishFailure(new FailureRecord(Name, stage, value, error, Scheduler.Now));
-        if (value is not null && !_taps.IsEmpty) Tap(FlowStage.Failed, value, stage, error.Message);
+        if (value is not null && !_taps.IsEmpty && Interest().Wants(FlowStage.Failed, value)) Tap(FlowStage.Failed, value, stage, error.Message);
     }
 
     private void Deliver(Event value)
@@ -194,15 +208,15 @@ public sealed class RouteRuntime : IDisposable
         // Read first: a locked write per event would cost more than everything else here, and errors are rare.
         if (Volatile.Read(ref _consecutiveChainErrors) != 0) Volatile.Write(ref _consecutiveChainErrors, 0);
         Counters.CountEmitted(value.Weight);
-        var tapping = !_taps.IsEmpty;
-        if (tapping) Tap(FlowStage.Routed, value, null, null);
+        var interest = _taps.IsEmpty ? null : Interest();
+        if (interest?.Wants(FlowStage.Routed, value) == true) Tap(FlowStage.Routed, value, null, null);
         foreach (var target in _targets)
         {
             try
             {
                 target.OnNext(value);
                 Counters.CountDelivered();
-                if (tapping) Tap(FlowStage.Delivered, value, target.Name, null);
+                if (interest?.Wants(FlowStage.Delivered, value) == true) Tap(FlowStage.Delivered, value, target.Name, null);
             }
             catch (Exception ex)
             {

@@ -19,11 +19,22 @@ public sealed class PacketLogCounters
     private PaddedLong _written;
     private Func<int> _queued = () => 0;
 
+    // Counts kept by the routes' own interests (see PacketLogTap.SampledInterest): one writer each, no lock prefix.
+    private RouteSampleCounts[] _routeCounts = [];
+
     /// <summary>Lines written to the output.</summary>
     public long Written => Volatile.Read(ref _written.Value);
 
     /// <summary>Flow records not written because their event was not sampled.</summary>
-    public long SampledOut => _sampledOut.Sum();
+    public long SampledOut
+    {
+        get
+        {
+            long total = _sampledOut.Sum();
+            foreach (var counts in Volatile.Read(ref _routeCounts)) total += counts.Routed + counts.Delivered;
+            return total;
+        }
+    }
 
     /// <summary>Lines the log lost itself, for any reason (see <see cref="DroppedBy"/>).</summary>
     public long Dropped
@@ -44,17 +55,50 @@ public sealed class PacketLogCounters
 
     public long DroppedBy(PacketLogDropReason reason) => Volatile.Read(ref _dropped[(int)reason].Value);
 
-    public long SampledOutAt(FlowStage stage) => _sampledOut.Sum((int)stage);
+    public long SampledOutAt(FlowStage stage)
+    {
+        long total = _sampledOut.Sum((int)stage);
+        foreach (var counts in Volatile.Read(ref _routeCounts))
+        {
+            total += stage switch { FlowStage.Routed => counts.Routed, FlowStage.Delivered => counts.Delivered, _ => 0 };
+        }
+        return total;
+    }
 
     public override string ToString() => $"written {Written}, sampled out {SampledOut}, dropped {Dropped}, queued {Queued}";
 
     internal void CountSampledOut(FlowStage stage) => _sampledOut.Increment((int)stage);
+
+    /// <summary>Counts for one route's drain-side stages, written by that drain alone and summed here.</summary>
+    internal RouteSampleCounts ForRoute()
+    {
+        var counts = new RouteSampleCounts();
+        lock (_dropped) Volatile.Write(ref _routeCounts, [.. _routeCounts, counts]);
+        return counts;
+    }
 
     internal void CountDropped(PacketLogDropReason reason, long count = 1) => Interlocked.Add(ref _dropped[(int)reason].Value, count);
 
     internal void CountWritten(long count) => Interlocked.Add(ref _written.Value, count);
 
     internal void QueuedFrom(Func<int> queued) => _queued = queued;
+
+    /// <summary>
+    /// Routed and delivered records sampled out on one route: the route's drain is its only writer (Rx serializes it),
+    /// so a plain add replaces the per-thread lookup on the two stages counted most often.
+    /// </summary>
+    internal sealed class RouteSampleCounts
+    {
+        private long _routed, _delivered;
+
+        public long Routed => Volatile.Read(ref _routed);
+
+        public long Delivered => Volatile.Read(ref _delivered);
+
+        public void CountRouted() => Volatile.Write(ref _routed, _routed + 1);
+
+        public void CountDelivered() => Volatile.Write(ref _delivered, _delivered + 1);
+    }
 
     /// <summary>A counter alone on its cache line (and the next, for adjacent-line prefetching).</summary>
     [StructLayout(LayoutKind.Explicit, Size = 128)]

@@ -11,7 +11,7 @@ namespace Rx.Mediation.Server.Operations.PacketLog;
 /// stage a sampling test and one counter, and for a kept record a <c>TryWrite</c>. It never blocks: a full queue drops
 /// the new line and counts it (<see cref="PacketLogCounters"/>).
 /// </summary>
-public sealed class PacketLogTap : IFlowTap
+public sealed class PacketLogTap : IChangingFlowTap
 {
     // Past this many distinct route names seen since the last settings change, the cache starts over (routes replaced
     // by reloads leave names behind).
@@ -56,6 +56,13 @@ public sealed class PacketLogTap : IFlowTap
     /// <summary>Raised after <see cref="Apply"/> changed the settings.</summary>
     public event Action? SettingsChanged;
 
+    // Routes cache what the log wants from them (InterestIn): new settings must reach them too.
+    event Action? IChangingFlowTap.InterestChanged
+    {
+        add => SettingsChanged += value;
+        remove => SettingsChanged -= value;
+    }
+
     /// <summary>Applies new level and sampling settings from the next record on (the capacity stays what it was at construction).</summary>
     public void Apply(PacketLogSettings settings)
     {
@@ -66,6 +73,19 @@ public sealed class PacketLogTap : IFlowTap
             Volatile.Write(ref _slots, []);
         }
         SettingsChanged?.Invoke();
+    }
+
+    /// <summary>
+    /// Tells the route what to skip before it builds a record: stages off for this route, and flow records of events
+    /// not sampled (counted here as sampled out, exactly as if they had been offered).
+    /// </summary>
+    public FlowInterest InterestIn(string route)
+    {
+        var settings = SettingsOf(route);
+        // Each route asks for its own interest, so the drain-side counts in it have one writer.
+        return settings.SampledStages == 0
+            ? new FlowInterest(settings.Stages)
+            : new SampledInterest(settings.Stages, settings.SampledStages, settings.Sampling.Threshold, Counters);
     }
 
     public void OnFlow(in FlowRecord record)
@@ -125,4 +145,21 @@ public sealed class PacketLogTap : IFlowTap
     }
 
     private sealed record RouteSlot(string Name, PacketRouteSettings Settings);
+
+    private sealed class SampledInterest(int stages, int sampledStages, ulong threshold, PacketLogCounters counters)
+        : FlowInterest(stages, sampledStages, threshold)
+    {
+        private readonly PacketLogCounters.RouteSampleCounts _drainSide = counters.ForRoute();
+
+        // Received comes from the sources' threads; routed and delivered only from this route's drain.
+        protected override void SampledOut(FlowStage stage)
+        {
+            switch (stage)
+            {
+                case FlowStage.Routed: _drainSide.CountRouted(); break;
+                case FlowStage.Delivered: _drainSide.CountDelivered(); break;
+                default: counters.CountSampledOut(stage); break;
+            }
+        }
+    }
 }

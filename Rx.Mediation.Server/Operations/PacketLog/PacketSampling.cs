@@ -1,4 +1,5 @@
 using System.Globalization;
+using Rx.Mediation.Diagnostics;
 
 namespace Rx.Mediation.Server.Operations.PacketLog;
 
@@ -32,14 +33,11 @@ public readonly struct PacketSampling : IEquatable<PacketSampling>
     /// <summary>Whether the event with this timestamp (<see cref="Events.Event.Timestamp"/>, UTC ticks) is logged.</summary>
     public bool Keeps(long utcTicks) => All || Mix(utcTicks) < _threshold;
 
+    /// <summary>An event is kept when <see cref="Mix"/> of its timestamp is below this (0 with <see cref="All"/>: not sampled).</summary>
+    internal ulong Threshold => _threshold;
+
     /// <summary>SplitMix64's finalizer: spreads nearby timestamps evenly over 64 bits.</summary>
-    public static ulong Mix(long value)
-    {
-        var z = unchecked((ulong)value + 0x9E3779B97F4A7C15UL);
-        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
-        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
-        return z ^ (z >> 31);
-    }
+    public static ulong Mix(long value) => FlowInterest.Mix(value);
 
     public static PacketSampling Parse(string text) =>
         TryParse(text, out var sampling, out var error) ? sampling : throw new FormatException($"sample {error}");

@@ -90,6 +90,58 @@ public class FlowTapSpecs
         ]);
     }
 
+    [Fact]
+    public async Task A_tap_is_asked_what_it_wants_and_the_route_skips_the_rest_before_building_a_record()
+    {
+        var (engine, source, _) = await StartAsync(routes => routes.From("in").Named("r").Where(e => e.Text != "skip").To("out"));
+        await using var _ = Stopping(engine);
+        var everyOther = new CountingInterest(FlowInterest.Bit(FlowStage.Received) | FlowInterest.Bit(FlowStage.Delivered),
+            sampledStages: FlowInterest.Bit(FlowStage.Delivered), sampleThreshold: ulong.MaxValue / 2);
+        var tap = new RecordingTap(everyOther);
+        using var attached = engine.Tap(tap);
+        var clock = (MarbleScheduler)engine.Scheduler;
+
+        var kept = 0;
+        for (var i = 0; i < 200; i++)
+        {
+            var value = Event.FromText("in", "t", $"e{i}", timestamp: clock.Now.AddTicks(i));
+            if (FlowInterest.Mix(value.Timestamp.UtcTicks) < ulong.MaxValue / 2) kept++;
+            source.Emit(value);
+        }
+        Run(engine);
+
+        tap.Records.Count(r => r.Stage == FlowStage.Received).ShouldBe(200);   // wanted, not sampled
+        tap.Records.Count(r => r.Stage == FlowStage.Routed).ShouldBe(0);       // not wanted: never built
+        tap.Records.Count(r => r.Stage == FlowStage.Delivered).ShouldBe(kept); // sampled by the event's timestamp
+        kept.ShouldBeInRange(60, 140);
+        everyOther.Skipped.ShouldBe(200 - kept);                               // the tap's ledger still balances
+    }
+
+    [Fact]
+    public async Task Refresh_makes_routes_ask_again_and_several_taps_get_every_stage_any_of_them_wants()
+    {
+        var (engine, source, _) = await StartAsync(routes => routes.From("in").Named("r").To("out"));
+        await using var _ = Stopping(engine);
+        var dropsOnly = new RecordingTap(new FlowInterest(FlowInterest.Bit(FlowStage.Dropped)));
+        using var first = engine.Tap(dropsOnly);
+
+        source.Emit("a");
+        Run(engine);
+        dropsOnly.Records.ShouldBeEmpty();
+
+        dropsOnly.Interest = new FlowInterest(FlowInterest.Bit(FlowStage.Routed));
+        engine.Taps.Refresh();
+        source.Emit("b");
+        Run(engine);
+        dropsOnly.Lines.ShouldBe(["routed r b"]);
+
+        var everything = new RecordingTap();
+        using var second = engine.Tap(everything);
+        source.Emit("c");
+        Run(engine);
+        everything.Lines.ShouldBe(["received r c node=in", "routed r c", "delivered r c node=out"]);
+    }
+
     // Virtual time: nothing drains until the spec runs the clock, so what a tap sees does not depend on threads.
     // Stopping does not advance the clock either, hence the short drain timeout.
     private static async Task<(MediationEngine Engine, RecordingNode Source, RecordingNode Target)> StartAsync(Action<RouteTable> build)
@@ -124,9 +176,13 @@ public class FlowTapSpecs
 
     private static void Run(MediationEngine engine) => ((MarbleScheduler)engine.Scheduler).AdvanceBy(MarbleScheduler.Frames(1000));
 
-    private sealed class RecordingTap : IFlowTap
+    private sealed class RecordingTap(FlowInterest? interest = null) : IFlowTap
     {
         private readonly ConcurrentQueue<FlowRecord> _records = new();
+
+        public FlowInterest Interest { get; set; } = interest ?? FlowInterest.All;
+
+        public FlowInterest InterestIn(string route) => Interest;
 
         public IReadOnlyList<FlowRecord> Records => [.. _records];
 
@@ -136,6 +192,13 @@ public class FlowTapSpecs
 
         private static string Describe(FlowRecord r) =>
             $"{r.Stage.ToName()} {r.Route} {r.Event.Text}" + (r.Node is null ? "" : $" node={r.Node}") + (r.Reason is null ? "" : $" reason={r.Reason}");
+    }
+
+    private sealed class CountingInterest(int stages, int sampledStages, ulong sampleThreshold) : FlowInterest(stages, sampledStages, sampleThreshold)
+    {
+        public int Skipped { get; private set; }
+
+        protected override void SampledOut(FlowStage stage) => Skipped++;
     }
 
     private sealed class ThrowingTap : IFlowTap
