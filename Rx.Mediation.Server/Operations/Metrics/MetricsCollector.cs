@@ -116,7 +116,7 @@ public sealed class MetricsCollector : IDisposable
 
         public void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
         {
-            var series = Find(tags);
+            var series = _aggregation == Aggregation.Observed ? Find(tags) : FindRecent(tags);
             lock (series)
             {
                 switch (_aggregation)
@@ -156,6 +156,39 @@ public sealed class MetricsCollector : IDisposable
             // Upper bounds are inclusive (Prometheus 'le', OpenTelemetry's explicit buckets).
             var index = Array.BinarySearch(_bounds, value);
             return index >= 0 ? index : ~index;
+        }
+
+        // Recorders pass the same tag instances again and again (a node's name, a constant): comparing references with
+        // the last series found skips building its key. Not for observed instruments, whose series are renewed per collection.
+        private Series FindRecent(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            var last = Volatile.Read(ref _recent);
+            if (last is not null && last.Matches(tags)) return last.Series;
+            var series = Find(tags);
+            // Boxed values are new objects each time: remembering them would only allocate.
+            foreach (var tag in tags)
+            {
+                if (tag.Value is not (string or null)) return series;
+            }
+            Volatile.Write(ref _recent, new RecentSeries(tags.ToArray(), series));
+            return series;
+        }
+
+        private RecentSeries? _recent;
+
+        private sealed class RecentSeries(KeyValuePair<string, object?>[] tags, Series series)
+        {
+            public Series Series { get; } = series;
+
+            public bool Matches(ReadOnlySpan<KeyValuePair<string, object?>> other)
+            {
+                if (other.Length != tags.Length) return false;
+                for (var i = 0; i < tags.Length; i++)
+                {
+                    if (!ReferenceEquals(tags[i].Key, other[i].Key) || !ReferenceEquals(tags[i].Value, other[i].Value)) return false;
+                }
+                return true;
+            }
         }
 
         private Series Find(ReadOnlySpan<KeyValuePair<string, object?>> tags)
