@@ -161,6 +161,33 @@ public sealed class PrometheusTextSpecs
     }
 
     [Fact]
+    public void Repeated_recordings_with_the_same_tag_instances_land_in_their_own_series()
+    {
+        using var meter = new Meter("Rx.Mediation.Specs.Recent." + Guid.NewGuid().ToString("N"));
+        using var collector = new MetricsCollector(i => ReferenceEquals(i.Meter, meter));
+        var histogram = meter.CreateHistogram("wait", "s", "Wait", null, new InstrumentAdvice<double> { HistogramBucketBoundaries = [1] });
+        var a = new KeyValuePair<string, object?>("node", "a");
+        var b = new KeyValuePair<string, object?>("node", "b");
+        // Equal to a's value but another string instance: the same series, found the long way.
+        var alsoA = new KeyValuePair<string, object?>("node", new string(['a']));
+
+        histogram.Record(0.5, a);
+        histogram.Record(0.5, a);
+        histogram.Record(2, b);
+        histogram.Record(0.5, a);
+        histogram.Record(2, alsoA);
+        histogram.Record(2, b);
+        histogram.Record(0.5, new KeyValuePair<string, object?>("node", 3)); // a boxed value: never remembered
+
+        var text = ExpositionChecker.Check(PrometheusText.Write(collector.Collect()));
+        text.Value("wait_seconds_count", ("node", "a")).ShouldBe(4);
+        text.Value("wait_seconds_bucket", ("node", "a"), ("le", "1")).ShouldBe(3);
+        text.Value("wait_seconds_count", ("node", "b")).ShouldBe(2);
+        text.Value("wait_seconds_bucket", ("node", "b"), ("le", "1")).ShouldBe(0);
+        text.Value("wait_seconds_count", ("node", "3")).ShouldBe(1);
+    }
+
+    [Fact]
     public void Instruments_of_other_meters_are_not_collected_and_a_disposed_meter_leaves()
     {
         using var other = new Meter("Rx.Mediation.Specs.Other");
