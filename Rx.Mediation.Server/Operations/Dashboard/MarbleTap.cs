@@ -39,9 +39,15 @@ public sealed class MarbleTap : IFlowTap
         });
     }
 
+    // The view draws what enters (received, dropped) and what leaves (routed, failed); a delivery per target adds
+    // nothing to see, so routes are told not to build those records at all.
+    private static readonly FlowInterest Drawn = new(FlowInterest.AllStages & ~FlowInterest.Bit(FlowStage.Delivered));
+
+    public FlowInterest InterestIn(string route) => Drawn;
+
     public void OnFlow(in FlowRecord record)
     {
-        // The view draws what enters (received, dropped) and what leaves (routed, failed); a delivery per target adds nothing to see.
+        // Still checked: beside another tap that wants deliveries, this one receives them too (see IFlowTap.InterestIn).
         if (record.Stage == FlowStage.Delivered) return;
         var stage = (int)record.Stage;
         if ((uint)stage >= (uint)StageCount) return;
