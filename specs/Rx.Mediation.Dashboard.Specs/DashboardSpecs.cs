@@ -96,17 +96,7 @@ public sealed class DashboardSpecs(ITestOutputHelper output)
     public async Task Drops_are_marked_on_the_input_line_and_counted_by_reason()
     {
         var blocked = new RecordingNode("blocked", blocked: true);
-        await using var server = await RunningServer.StartAsync(b =>
-        {
-            b.Nodes.Add(blocked);
-            b.Routes = [new RouteDefinition
-            {
-                Name = "slow",
-                Sources = [new SourceBinding("http")],
-                Targets = ["blocked"],
-                Bridge = new BridgeOptions { Capacity = 2, Overflow = OverflowStrategy.DropNew },
-            }];
-        });
+        await using var server = await RunningServer.StartWithSlowRouteAsync(blocked, new BridgeOptions { Capacity = 2, Overflow = OverflowStrategy.DropNew });
         try
         {
             await using var browser = await HeadlessChromium.LaunchAsync();

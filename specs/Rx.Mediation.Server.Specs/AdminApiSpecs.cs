@@ -118,17 +118,7 @@ public sealed class AdminApiSpecs
     public async Task Drops_are_counted_by_reason()
     {
         var blocked = new RecordingNode("blocked", blocked: true);
-        await using var server = await RunningServer.StartAsync(b =>
-        {
-            b.Nodes.Add(blocked);
-            b.Routes = [new RouteDefinition
-            {
-                Name = "slow",
-                Sources = [new SourceBinding("http")],
-                Targets = ["blocked"],
-                Bridge = new BridgeOptions { Capacity = 1, Overflow = OverflowStrategy.DropNew },
-            }];
-        });
+        await using var server = await RunningServer.StartWithSlowRouteAsync(blocked, new BridgeOptions { Capacity = 1, Overflow = OverflowStrategy.DropNew });
         try
         {
             var refused = 0;

@@ -62,17 +62,7 @@ public sealed class HttpPostSpecs
     public async Task A_full_drop_new_bridge_is_answered_503_with_retry_after()
     {
         var blocked = new RecordingNode("blocked", blocked: true);
-        await using var server = await RunningServer.StartAsync(b =>
-        {
-            b.Nodes.Add(blocked);
-            b.Routes = [new RouteDefinition
-            {
-                Name = "slow",
-                Sources = [new SourceBinding("http")],
-                Targets = ["blocked"],
-                Bridge = new BridgeOptions { Capacity = 1, Overflow = OverflowStrategy.DropNew, RetryAfter = TimeSpan.FromSeconds(3) },
-            }];
-        });
+        await using var server = await RunningServer.StartWithSlowRouteAsync(blocked, new BridgeOptions { Capacity = 1, Overflow = OverflowStrategy.DropNew, RetryAfter = TimeSpan.FromSeconds(3) });
         try
         {
             HttpResponseMessage? rejected = null;

@@ -30,6 +30,23 @@ public sealed class RunningServer : IAsyncDisposable
 
     public static Task<RunningServer> StartAsync(Action<MediationServerBuilder>? configure = null) => StartAsync([], configure);
 
+    /// <summary>
+    /// The server with one route, <c>slow</c>: everything POSTed to <c>http</c> goes through <paramref name="bridge"/> to
+    /// <paramref name="target"/> (typically a <see cref="RecordingNode"/> that never returns, so the bridge fills up).
+    /// </summary>
+    public static Task<RunningServer> StartWithSlowRouteAsync(RecordingNode target, Rx.Mediation.Bridging.BridgeOptions bridge) =>
+        StartAsync(b =>
+        {
+            b.Nodes.Add(target);
+            b.Routes = [new Rx.Mediation.Routing.RouteDefinition
+            {
+                Name = "slow",
+                Sources = [new Rx.Mediation.Routing.SourceBinding("http")],
+                Targets = [target.Name],
+                Bridge = bridge,
+            }];
+        });
+
     /// <summary>Starts with extra command-line settings, e.g. <c>--Mediation:Endpoints:k:Type=kafka</c>.</summary>
     public static async Task<RunningServer> StartAsync(string[] settings, Action<MediationServerBuilder>? configure = null)
     {
