@@ -45,14 +45,25 @@ public sealed class Bridge
     private readonly bool _spinBeforeYield;
     private readonly Func<long>? _arrivals;
 
-    // Events taken from the channel in one go by the drain (only the drain touches it).
+    // The targets' fill levels: while one is saturated the drain leaves events in the channel (see OutboundPressure).
+    private readonly OutboundPressure[] _pressures;
+    private readonly Action _resume;
+    private int _heldBack;
+
+    // Events taken from the channel in one go by the drain (only the drain touches them): _hand[_handNext.._handCount)
+    // are still to be delivered. Some stay in hand across drains when a target holds the route back mid-handful.
     private readonly Event[] _hand;
+    private int _handNext, _handCount;
     private Exception? _completionError;
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <param name="arrivals">
     /// Optional: a count that grows whenever a producer's event has been taken (the route's accepted count). A drain
     /// on a real thread watches it, lock-free, for a moment before giving back its turn.
+    /// </param>
+    /// <param name="pressures">
+    /// Optional: the fill levels of the targets downstream. While any is saturated the drain stops taking events, so
+    /// they wait here under this bridge's overflow strategy instead of overflowing the target.
     /// </param>
     public Bridge(
         string route,
@@ -61,7 +72,8 @@ public sealed class Bridge
         IObserver<Event> downstream,
         Action<Event, DropReason> onDrop,
         Action<Event, Exception>? onDeliveryFault = null,
-        Func<long>? arrivals = null)
+        Func<long>? arrivals = null,
+        IReadOnlyList<OutboundPressure>? pressures = null)
     {
         _route = route;
         _options = options.Validate();
@@ -70,6 +82,8 @@ public sealed class Bridge
         _onDrop = onDrop;
         _onDeliveryFault = onDeliveryFault ?? ((_, _) => { });
         _arrivals = arrivals;
+        _pressures = pressures is null ? [] : [.. pressures.Distinct()];
+        _resume = ResumeAfterPressure;
         _hand = new Event[Math.Min(MaxEventsInHand, _options.Capacity)];
         // Only the pool and thread schedulers run the drain beside its producers; elsewhere (virtual time, immediate,
         // inline) a spin would only burn the producer's own thread.
@@ -97,9 +111,12 @@ public sealed class Bridge
     public BridgeOptions Options => _options;
 
     /// <summary>Events buffered, including sources waiting under backpressure.</summary>
-    public int Count => _channel.Reader.Count + Volatile.Read(ref _waitingLive);
+    public int Count => _channel.Reader.Count + Volatile.Read(ref _waitingLive) + Math.Max(0, Volatile.Read(ref _handCount) - Volatile.Read(ref _handNext));
 
     public bool IsOpen => Volatile.Read(ref _state) == Open;
+
+    /// <summary>Whether the drain is holding back because a target downstream is saturated.</summary>
+    public bool IsHeldBack => Volatile.Read(ref _heldBack) != 0;
 
     /// <summary>Completes once the bridge has drained after <see cref="Complete"/> and told its downstream.</summary>
     public Task Completion => _finished.Task;
@@ -144,6 +161,15 @@ public sealed class Bridge
         Interlocked.Exchange(ref _state, Finished);
         _channel.Writer.TryComplete();
         var dropped = 0;
+        // Held back by a target, the drain is not running and may still have events in hand.
+        while (_handNext < _handCount)
+        {
+            var value = _hand[_handNext];
+            _hand[_handNext++] = null!;
+            if (value is null) continue;
+            dropped++;
+            _onDrop(value, DropReason.DrainTimeout);
+        }
         while (_channel.Reader.TryRead(out var value))
         {
             dropped++;
@@ -305,24 +331,48 @@ public sealed class Bridge
         var delivered = 0;
         while (true)
         {
+            var held = false;
             while (delivered < MaxEventsPerPass)
             {
-                if (Volatile.Read(ref _waitingLive) > 0) PromoteWaiters();
-                // Take a handful back to back, then deliver them: the channel's lock stays on this core for the whole
-                // handful instead of passing between drain and producers on every single event.
-                var taken = 0;
-                while (taken < _hand.Length && reader.TryRead(out var value)) _hand[taken++] = value;
-                if (taken == 0) break;
-                for (var i = 0; i < taken; i++)
+                if (_handNext == _handCount)
                 {
-                    var value = _hand[i];
-                    _hand[i] = null!;
-                    Deliver(value);
+                    if (Volatile.Read(ref _waitingLive) > 0) PromoteWaiters();
+                    // Take a handful back to back, then deliver them: the channel's lock stays on this core for the
+                    // whole handful instead of passing between drain and producers on every single event.
+                    var taken = 0;
+                    while (taken < _hand.Length && reader.TryRead(out var value)) _hand[taken++] = value;
+                    if (taken == 0) break;
+                    (_handNext, _handCount) = (0, taken);
                 }
-                delivered += taken;
+                if (_pressures.Length == 0)
+                {
+                    for (var i = _handNext; i < _handCount; i++)
+                    {
+                        var value = _hand[i];
+                        _hand[i] = null!;
+                        Deliver(value);
+                    }
+                    delivered += _handCount - _handNext;
+                    _handNext = _handCount;
+                    continue;
+                }
+                // A target downstream may fill up within a handful: ask before every event, and keep the rest in hand.
+                while (_handNext < _handCount)
+                {
+                    if (!PressureAllows())
+                    {
+                        held = true;
+                        break;
+                    }
+                    var value = _hand[_handNext];
+                    _hand[_handNext++] = null!;
+                    Deliver(value);
+                    delivered++;
+                }
+                if (held) break;
             }
 
-            if (Volatile.Read(ref _state) == Completing && reader.Count == 0 && Volatile.Read(ref _waitingLive) == 0)
+            if (Volatile.Read(ref _state) == Completing && _handNext == _handCount && reader.Count == 0 && Volatile.Read(ref _waitingLive) == 0)
             {
                 Finish();
                 return; // the drain flag stays set: nothing drains a finished bridge again
@@ -330,10 +380,12 @@ public sealed class Bridge
 
             // Under a steady stream the channel is empty only for a moment: wait briefly for the next event on a
             // real thread rather than hand back the flag and pay for a new scheduled work item per event.
-            if (delivered < MaxEventsPerPass && _spinBeforeYield && SpinForMore()) continue;
+            if (!held && delivered < MaxEventsPerPass && _spinBeforeYield && SpinForMore()) continue;
 
             Interlocked.Exchange(ref _drain.Value, 0);
-            var more = reader.Count > 0 || Volatile.Read(ref _waitingLive) > 0 || Volatile.Read(ref _state) == Completing;
+            var more = _handNext < _handCount || reader.Count > 0 || Volatile.Read(ref _waitingLive) > 0 || Volatile.Read(ref _state) == Completing;
+            // Held back: the target's resume schedules the next drain, unless it was relieved before the flag was down.
+            if (held && more && AnySaturated()) return;
             if (!more || Interlocked.CompareExchange(ref _drain.Value, 1, 0) != 0) return;
             if (delivered >= MaxEventsPerPass)
             {
@@ -345,6 +397,35 @@ public sealed class Bridge
                 return;
             }
         }
+    }
+
+    private bool AnySaturated()
+    {
+        foreach (var pressure in _pressures)
+        {
+            if (pressure.IsSaturated) return true;
+        }
+        return false;
+    }
+
+    // One plain read per target and handful while nothing is saturated. When one is, the drain asks to be resumed,
+    // once per wait: every arriving event schedules a drain, and each would otherwise add another callback.
+    private bool PressureAllows()
+    {
+        if (!AnySaturated()) return true;
+        if (Interlocked.Exchange(ref _heldBack, 1) == 1) return false;
+        foreach (var pressure in _pressures)
+        {
+            if (!pressure.TryPass(_resume)) return false;
+        }
+        Volatile.Write(ref _heldBack, 0);
+        return true;
+    }
+
+    private void ResumeAfterPressure()
+    {
+        Volatile.Write(ref _heldBack, 0);
+        ScheduleDrain();
     }
 
     // Watching the producers' arrival count takes no lock; asking the channel for its count would take the lock the

@@ -23,6 +23,12 @@ public interface IMediationNode : IObservable<Event>, IObserver<Event>
     /// <summary>What this node can promise about delivery (see <see cref="DeliveryCapabilities"/>); nothing by default.</summary>
     DeliveryCapabilities Capabilities => DeliveryCapabilities.None;
 
+    /// <summary>
+    /// The fill level of what this node sends, when it can tell: routes sending here hold back while it is saturated
+    /// (see <see cref="Bridging.OutboundPressure"/>). Null (the default) for nodes that never hold routes back.
+    /// </summary>
+    Bridging.OutboundPressure? Pressure => null;
+
     Task StartAsync(CancellationToken cancellationToken);
 
     Task StopAsync(CancellationToken cancellationToken);

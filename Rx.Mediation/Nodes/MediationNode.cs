@@ -24,6 +24,8 @@ public abstract class MediationNode : IMediationNode
 
     public virtual DeliveryCapabilities Capabilities => DeliveryCapabilities.None;
 
+    public virtual Bridging.OutboundPressure? Pressure => null;
+
     protected InboundHub Inbound { get; } = new();
 
     public IDisposable Subscribe(IObserver<Event> observer) => Inbound.Subscribe(observer);

@@ -53,7 +53,8 @@ public sealed class RouteRuntime : IDisposable
         _taps = taps ?? new FlowTaps();
         _stageCounters = definition.Stages.Select(_ => new StageCounters()).ToArray();
         _openSources = definition.AllSources.Select(s => s.Node).ToHashSet(StringComparer.Ordinal);
-        Bridge = new Bridge(definition.Name, definition.Bridge, scheduler, new InputObserver(this), OnDropped, OnDeliveryFault, () => Counters.Accepted);
+        Bridge = new Bridge(definition.Name, definition.Bridge, scheduler, new InputObserver(this), OnDropped, OnDeliveryFault, () => Counters.Accepted,
+            [.. _targets.Select(t => t.Pressure).OfType<OutboundPressure>()]);
     }
 
     public string Name => Definition.Name;
