@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
+using Rx.Mediation.Bridging;
 using Rx.Mediation.Endpoints;
 using Rx.Mediation.Events;
 using Rx.Mediation.Nodes;
@@ -45,6 +46,7 @@ public sealed class KafkaEndpoint : MediationNode, IEndpoint, IReplayableSource
         _librdkafka = loggerFactory.CreateLogger("Rx.Mediation.Server.Endpoints.Kafka.librdkafka");
         _health = new KafkaHealth(options.Name, options.BootstrapServers, (state, detail) => SetHealth(state, detail), Counters, _logger);
         _replayTurns = new SemaphoreSlim(options.MaxReplays, options.MaxReplays);
+        Pressure = OutboundPressure.ForQueue(options.QueueCapacity);
     }
 
     public EndpointCounters Counters { get; } = new();
@@ -53,6 +55,9 @@ public sealed class KafkaEndpoint : MediationNode, IEndpoint, IReplayableSource
     public override DeliveryCapabilities Capabilities => DeliveryCapabilities.Both;
 
     public KafkaEndpointOptions Options => _options;
+
+    /// <summary>The outbound queue's fill level: routes sending here hold back at half of <see cref="KafkaEndpointOptions.QueueCapacity"/>.</summary>
+    public override OutboundPressure Pressure { get; }
 
     /// <summary>A position (see <see cref="KafkaPositions"/>) whose topics are all among those this endpoint consumes.</summary>
     public bool TryParsePosition(string text, [NotNullWhen(true)] out ReplayPosition? position)
@@ -106,7 +111,7 @@ public sealed class KafkaEndpoint : MediationNode, IEndpoint, IReplayableSource
                     .SetErrorHandler((_, error) => _health.OnError("producer", error))
                     .SetLogHandler((_, message) => Log(message))
                     .Build();
-                Volatile.Write(ref _sender, new KafkaSender(_options, _producer, Counters, _logger));
+                Volatile.Write(ref _sender, new KafkaSender(_options, _producer, Counters, Pressure, _logger));
                 if (_options.ConsumeTopics.Count > 0)
                 {
                     var builder = new ConsumerBuilder<byte[]?, byte[]>(_options.ConsumerProperties)

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
+using Rx.Mediation.Bridging;
 using Rx.Mediation.Endpoints;
 using Rx.Mediation.Events;
 
@@ -29,16 +30,18 @@ internal sealed class KafkaSender : IAsyncDisposable
 
     // Order: the caller produces directly only when nothing is queued and no event is held back (librdkafka's queue
     // full: _holding produces it once there is room, everything after it queues); the loop takes from the queue and
-    // produces under the same lock. Everything written to or read from _queue happens under _gate, so _queued is exact.
+    // produces under the same lock. Everything written to or read from _queue happens under _gate, so the pressure's
+    // pending count is exactly what is queued; it holds the routes back at half the queue's capacity.
     private readonly object _gate = new();
-    private int _queued;
+    private readonly OutboundPressure _pressure;
     private Task? _holding;
     private bool _closed;
 
     private const int MaxRememberedTopics = 10_000;
 
-    public KafkaSender(KafkaEndpointOptions options, IProducer<byte[]?, byte[]> producer, EndpointCounters counters, ILogger logger)
+    public KafkaSender(KafkaEndpointOptions options, IProducer<byte[]?, byte[]> producer, EndpointCounters counters, OutboundPressure pressure, ILogger logger)
     {
+        _pressure = pressure;
         _options = options;
         _producer = producer;
         _counters = counters;
@@ -58,7 +61,7 @@ internal sealed class KafkaSender : IAsyncDisposable
     {
         lock (_gate)
         {
-            if (!_closed && _queued == 0 && _holding is null && _inFlight.TryEnter())
+            if (!_closed && _pressure.Pending == 0 && _holding is null && _inFlight.TryEnter())
             {
                 _counters.CountPublished();
                 // librdkafka's queue is full: produced once there is room; later events queue behind it.
@@ -67,7 +70,7 @@ internal sealed class KafkaSender : IAsyncDisposable
             }
             if (!_closed && _queue.Writer.TryWrite(value))
             {
-                _queued++;
+                _pressure.Add();
                 return;
             }
         }
@@ -110,7 +113,7 @@ internal sealed class KafkaSender : IAsyncDisposable
                         if (holding is null)
                         {
                             if (!reader.TryRead(out var value)) break;
-                            _queued--;
+                            _pressure.Remove();
                             slot = false;
                             _counters.CountPublished();
                             if (!TrySend(value, 0, out var message, out var topic)) _holding = holding = HoldAsync(value, topic!, message!);
@@ -296,7 +299,7 @@ internal sealed class KafkaSender : IAsyncDisposable
         catch (OperationCanceledException)
         {
         }
-        var unsent = Volatile.Read(ref _queued) + _counters.InFlight;
+        var unsent = _pressure.Pending + _counters.InFlight;
         if (unsent > 0)
             _logger.LogWarning("Kafka endpoint '{Endpoint}' stopped with {Unsent} event(s) not confirmed by Kafka within {Timeout}", _options.Name, unsent, timeout);
     }
@@ -322,5 +325,14 @@ internal sealed class KafkaSender : IAsyncDisposable
         {
         }
         _stop.Dispose();
+        // What never left the queue is dropped, counted and said, and the routes stop waiting for room here.
+        var left = 0;
+        lock (_gate)
+        {
+            while (_queue.Reader.TryRead(out _)) left++;
+        }
+        for (var i = 0; i < left; i++) _counters.CountDropped();
+        _pressure.Clear();
+        if (left > 0) _logger.LogWarning("Kafka endpoint '{Endpoint}' stopped with {Left} event(s) still queued: dropped", _options.Name, left);
     }
 }

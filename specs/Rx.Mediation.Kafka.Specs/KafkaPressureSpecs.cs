@@ -1,0 +1,63 @@
+using System.Collections.Concurrent;
+using Rx.Mediation.Nodes;
+using Rx.Mediation.Testing;
+using static Rx.Mediation.Kafka.Specs.KafkaEndpointSupport;
+
+namespace Rx.Mediation.Kafka.Specs;
+
+/// <summary>
+/// The endpoint's outbound queue holds its routes back at half its capacity: with the broker down, what does not fit
+/// waits in the route's bridge instead of being dropped by the endpoint (the broker is librdkafka's mock cluster, set
+/// down and up as in <see cref="KafkaReliabilitySpecs"/>).
+/// </summary>
+[Collection(KafkaCollection.Name)]
+public sealed class KafkaPressureSpecs
+{
+    [Fact]
+    public async Task With_the_broker_down_a_small_outbound_queue_holds_the_route_back_and_nothing_is_dropped()
+    {
+        using var own = KafkaMockCluster.Start(brokers: 1);
+        const string topic = "pressure";
+        own.CreateTopic(topic, partitions: 1);
+        await using var server = await RunningServer.StartAsync(
+        [
+            .. Endpoint("k", own.BootstrapServers, $"Topic={topic}", "QueueCapacity=40", "MaxInFlight=5"),
+            .. Route("toKafka", "http[pressure]", "k"),
+        ]);
+        var kafka = server.Kafka("k");
+        await Eventually.TrueAsync(() => kafka.Health == NodeHealth.Healthy, "the endpoint connected");
+        var route = server.Engine.Routes.Single(r => r.Name == "toKafka");
+
+        own.SetDown();
+        const int total = 200;
+        var accepted = new ConcurrentBag<string>();
+        var next = -1;
+        async Task PostLoop()
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < total)
+            {
+                using var response = await server.PostAsync(topic, $"p{i:D3}");
+                if ((int)response.StatusCode == 202) accepted.Add($"p{i:D3}");
+            }
+        }
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(PostLoop)));
+
+        // 5 handed to librdkafka (MaxInFlight) and 20 queued (half of QueueCapacity): the route holds the other 175.
+        accepted.Count.ShouldBe(total);
+        await Eventually.TrueAsync(() => route.Bridge.Count == total - 25, $"the route holds what the endpoint cannot queue (bridge {route.Bridge.Count}, {kafka.Pressure})");
+        kafka.Pressure.IsSaturated.ShouldBeTrue();
+        route.Bridge.IsHeldBack.ShouldBeTrue();
+        kafka.Counters.Dropped.ShouldBe(0);
+        kafka.Counters.Published.ShouldBe(5);
+
+        own.SetUp();
+        await Eventually.TrueAsync(() => kafka.Counters.Acknowledged == total, $"Kafka acknowledged everything ({kafka.Counters})", TimeSpan.FromSeconds(120));
+        var stored = (await KafkaCat.ReadAllAsync(own.BootstrapServers, topic)).Select(m => m.Payload!).ToList();
+        stored.Order().ShouldBe(accepted.Order());
+        kafka.Counters.Dropped.ShouldBe(0);
+        route.Counters.Dropped.Total.ShouldBe(0);
+        kafka.Pressure.Pending.ShouldBe(0);
+        kafka.Pressure.Saturations.ShouldBeGreaterThanOrEqualTo(1);
+    }
+}
