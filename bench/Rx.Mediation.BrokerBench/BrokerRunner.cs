@@ -30,7 +30,7 @@ internal sealed class BrokerRunner(BenchOptions options)
         using var client = new DirectKafka(cluster.BootstrapServers);
         var report = await RunAsync("kafka",
             count => Task.Run(() => client.Publish(direct, count, _payload)),
-            ["Type=kafka", $"BootstrapServers={cluster.BootstrapServers}", $"Topics={latency}", $"QueueCapacity={Capacity("kafka")}"],
+            ["Type=kafka", $"BootstrapServers={cluster.BootstrapServers}", $"Topics={latency}"],
             engine, latency, latency);
         if (options.LatencyEnabled)
         {
@@ -136,10 +136,9 @@ internal sealed class BrokerRunner(BenchOptions options)
             }
             if (options.Cases.Contains("ws"))
             {
-                var cpu = ProcessCpu.Now();
-                var allocated = GC.GetTotalAllocatedBytes(precise: true);
+                var start = ProcessCpu.Sample.Take();
                 var (e, ingress) = await server.ThroughWebSocketsAsync(engineTopic, count, options.Connections, _payload);
-                e = e with { Cpu = ProcessCpu.Now() - cpu, Allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated };
+                e = start.Apply(e);
                 report.EngineWs.Add(e);
                 report.WsIngress.Add(ingress);
                 Console.WriteLine($"  {e}");

@@ -150,7 +150,14 @@ internal sealed class EngineServer : IAsyncDisposable
         var watch = Stopwatch.StartNew();
         var handing = Task.Run(() =>
         {
-            for (var i = 0; i < count; i++) Node.OnNext(Event.Create(Source.Name, topic, payload, TextHeaders));
+            // Holds back while the endpoint's outbound queue is saturated, as a route's drain does.
+            using var relieved = new SemaphoreSlim(0);
+            var pressure = Node.Pressure;
+            for (var i = 0; i < count; i++)
+            {
+                if (pressure is not null && !pressure.TryPass(() => relieved.Release())) relieved.Wait();
+                Node.OnNext(Event.Create(Source.Name, topic, payload, TextHeaders));
+            }
         });
         var elapsed = await WaitAsync(before, count, watch, null);
         await handing;

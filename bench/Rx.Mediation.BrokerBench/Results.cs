@@ -18,8 +18,11 @@ internal sealed record Throughput(string Case, long Events, TimeSpan Elapsed, lo
 
     public double? AllocatedPerEvent => Allocated is { } bytes && Events > 0 ? (double)bytes / Events : null;
 
+    /// <summary>Garbage collections during the case (gen 0 / 1 / 2) and the time the process was paused by them.</summary>
+    public (int Gen0, int Gen1, int Gen2, TimeSpan Paused)? Gc { get; init; }
+
     public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"{Case}: {Events:N0} events in {Elapsed.TotalSeconds:0.000} s = {PerSecond:N0} events/s{(CpuMicrosecondsPerEvent is { } us ? $", process CPU {us:0.0} µs/event" : "")}{(AllocatedPerEvent is { } b ? $", {b:N0} B/event allocated" : "")}{(Lost > 0 ? $" ({Lost} lost)" : "")}{(Note is null ? "" : " — " + Note)}");
+        string.Create(CultureInfo.InvariantCulture, $"{Case}: {Events:N0} events in {Elapsed.TotalSeconds:0.000} s = {PerSecond:N0} events/s{(CpuMicrosecondsPerEvent is { } us ? $", process CPU {us:0.0} µs/event" : "")}{(AllocatedPerEvent is { } b ? $", {b:N0} B/event allocated" : "")}{(Gc is { } gc ? $", GC {gc.Gen0}/{gc.Gen1}/{gc.Gen2} paused {gc.Paused.TotalMilliseconds:N0} ms" : "")}{(Lost > 0 ? $" ({Lost} lost)" : "")}{(Note is null ? "" : " — " + Note)}");
 }
 
 /// <summary>The process's CPU time (user + system, all threads).</summary>
@@ -33,10 +36,26 @@ internal static class ProcessCpu
 
     public static async Task<Throughput> MeasureAsync(Func<Task<Throughput>> run)
     {
-        var allocated = GC.GetTotalAllocatedBytes(precise: true);
-        var before = Now();
-        var result = await run();
-        return result with { Cpu = Now() - before, Allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated };
+        var start = Sample.Take();
+        return start.Apply(await run());
+    }
+
+    /// <summary>CPU, allocation and GC counters at one moment; <see cref="Apply"/> adds what changed since to a result.</summary>
+    public readonly record struct Sample(TimeSpan Cpu, long Allocated, int Gen0, int Gen1, int Gen2, TimeSpan Paused)
+    {
+        public static Sample Take() =>
+            new(Now(), GC.GetTotalAllocatedBytes(precise: true), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
+
+        public Throughput Apply(Throughput result)
+        {
+            var now = Take();
+            return result with
+            {
+                Cpu = now.Cpu - Cpu,
+                Allocated = now.Allocated - Allocated,
+                Gc = (now.Gen0 - Gen0, now.Gen1 - Gen1, now.Gen2 - Gen2, now.Paused - Paused),
+            };
+        }
     }
 }
 
