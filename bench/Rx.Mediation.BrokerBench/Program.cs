@@ -8,12 +8,13 @@ using Rx.Mediation.Testing.Brokers;
 // Broker load driver: see docs/broker-benchmarks.md. Usage:
 //   dotnet run -c Release --project bench/Rx.Mediation.BrokerBench -- [--brokers kafka,rabbitmq,mqtt,solace,amqp10]
 //       [--messages N (all brokers) | --kafka N --rabbitmq N --mqtt N --amqp10 N] [--rounds 2] [--payload 100]
-//       [--connections 4] [--latency 2000] [--rate 200] [--out results.md]
+//       [--connections 4] [--frames-per-write 16 (0: ClientWebSocket)] [--latency 2000] [--rate 200] [--out results.md]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
 var options = BenchOptions.Parse(args);
-Console.WriteLine($"broker bench: {string.Join(", ", options.Brokers)}; payload {options.PayloadBytes} B; {options.Connections} WebSocket connections; " +
+WebClients.FramesPerWrite = options.FramesPerWrite;
+Console.WriteLine($"broker bench: {string.Join(", ", options.Brokers)}; payload {options.PayloadBytes} B; {options.Connections} WebSocket connections ({WebClients.Describe(options.FramesPerWrite)}); " +
                   $"{options.Rounds} round(s); latency {options.LatencyCount} round trips at {options.LatencyRate}/s");
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, server GC {System.Runtime.GCSettings.IsServerGC}");
 
@@ -93,6 +94,9 @@ internal sealed class BenchOptions
     /// <summary>Which throughput cases run (for profiling one path): direct, ws, inproc.</summary>
     public HashSet<string> Cases { get; private set; } = ["direct", "ws", "inproc", "endpoint"];
 
+    /// <summary>WebSocket load clients: pre-built frames this many per socket write, or 0 for ClientWebSocket (one send per message).</summary>
+    public int FramesPerWrite { get; private set; } = 16;
+
     public bool LatencyEnabled => LatencyCount > 0;
 
     public static BenchOptions Parse(string[] args)
@@ -119,6 +123,7 @@ internal sealed class BenchOptions
                 case "--no-ingress": options.Ingress = false; break;
                 case "--post-concurrency": options.PostConcurrency = Number(); break;
                 case "--out": options.Output = Value(); break;
+                case "--frames-per-write": options.FramesPerWrite = Number(); break;
                 case "--cases": options.Cases = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]; break;
                 default: throw new ArgumentException($"unknown argument {args[i]}");
             }
@@ -179,7 +184,7 @@ internal static class Report
             md.AppendLine();
             md.AppendLine("Web ingress with no broker (routes into a counting target):");
             md.AppendLine();
-            if (wsNull is not null) md.AppendLine($"- WebSocket, {options.Connections} connections: {Rate(wsNull)} events/s ({wsNull.Events:N0} in {wsNull.Elapsed.TotalSeconds:0.00} s; {wsNull.CpuMicrosecondsPerEvent:0.0} µs CPU and {wsNull.AllocatedPerEvent:N0} B per event, clients included)");
+            if (wsNull is not null) md.AppendLine($"- WebSocket, {options.Connections} connections ({WebClients.Describe(options.FramesPerWrite)}): {Rate(wsNull)} events/s ({wsNull.Events:N0} in {wsNull.Elapsed.TotalSeconds:0.00} s; {wsNull.CpuMicrosecondsPerEvent:0.0} µs CPU and {wsNull.AllocatedPerEvent:N0} B per event, clients included)");
             if (postNull is not null) md.AppendLine($"- POST /events, {postNull.Note}: {Rate(postNull)} events/s ({postNull.Events:N0} in {postNull.Elapsed.TotalSeconds:0.00} s; {postNull.CpuMicrosecondsPerEvent:0.0} µs CPU and {postNull.AllocatedPerEvent:N0} B per event, clients included)");
         }
         md.AppendLine();

@@ -23,18 +23,41 @@ internal static class WebClients
     /// </summary>
     public static async Task<WsLoad> ConnectAsync(Uri baseUri, string publishTopic, int connections)
     {
-        var sockets = new List<LoadSocket>();
+        var sockets = new List<ILoadSocket>();
+        // The senders subscribe to a topic nothing publishes, so the server sends them nothing but control messages.
+        var pathAndQuery = $"/ws?topic=bench-silent&publishTopic={Uri.EscapeDataString(publishTopic)}";
         for (var i = 0; i < connections; i++)
         {
+            if (FramesPerWrite > 0)
+            {
+                sockets.Add(new FramedSocket(await FramedWebSocket.ConnectAsync(baseUri, pathAndQuery), FramesPerWrite));
+                continue;
+            }
             var socket = new ClientWebSocket();
-            // The senders subscribe to a topic nothing publishes, so the server sends them nothing but control messages.
-            await socket.ConnectAsync(WsUri(baseUri, $"/ws?topic=bench-silent&publishTopic={Uri.EscapeDataString(publishTopic)}"), CancellationToken.None);
+            await socket.ConnectAsync(WsUri(baseUri, pathAndQuery), CancellationToken.None);
             sockets.Add(new LoadSocket(socket));
         }
         return new WsLoad(sockets);
     }
 
-    internal sealed class WsLoad(List<LoadSocket> sockets) : IAsyncDisposable
+    /// <summary>
+    /// How the load sockets write: frames built before the run, this many per socket write (<see cref="FramedWebSocket"/>),
+    /// or 0 for <see cref="ClientWebSocket"/>, one <c>SendAsync</c> per message.
+    /// </summary>
+    public static int FramesPerWrite { get; set; } = 16;
+
+    public static string Describe(int framesPerWrite) => framesPerWrite > 0
+        ? $"pre-built frames, {framesPerWrite} per socket write"
+        : "ClientWebSocket, one SendAsync per message";
+
+    internal interface ILoadSocket : IAsyncDisposable
+    {
+        long Rejected { get; }
+
+        Task SendAsync(int count, byte[] payload);
+    }
+
+    internal sealed class WsLoad(List<ILoadSocket> sockets) : IAsyncDisposable
     {
         public long Rejected => sockets.Sum(s => s.Rejected);
 
@@ -51,7 +74,16 @@ internal static class WebClients
         }
     }
 
-    internal sealed class LoadSocket : IAsyncDisposable
+    private sealed class FramedSocket(FramedWebSocket socket, int framesPerWrite) : ILoadSocket
+    {
+        public long Rejected => socket.Rejected;
+
+        public Task SendAsync(int count, byte[] payload) => socket.SendAsync(count, payload, framesPerWrite);
+
+        public ValueTask DisposeAsync() => socket.DisposeAsync();
+    }
+
+    internal sealed class LoadSocket : ILoadSocket
     {
         private readonly ClientWebSocket _socket;
         private readonly Task _drain;
