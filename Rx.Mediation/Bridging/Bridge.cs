@@ -344,22 +344,12 @@ public sealed class Bridge
                     if (taken == 0) break;
                     (_handNext, _handCount) = (0, taken);
                 }
-                if (_pressures.Length == 0)
-                {
-                    for (var i = _handNext; i < _handCount; i++)
-                    {
-                        var value = _hand[i];
-                        _hand[i] = null!;
-                        Deliver(value);
-                    }
-                    delivered += _handCount - _handNext;
-                    _handNext = _handCount;
-                    continue;
-                }
-                // A target downstream may fill up within a handful: ask before every event, and keep the rest in hand.
+                // A target downstream may fill up within a handful: with targets that can, ask before every event and
+                // keep the rest in hand. The event being delivered no longer counts as waiting in the bridge.
+                var checkPressure = _pressures.Length > 0;
                 while (_handNext < _handCount)
                 {
-                    if (!PressureAllows())
+                    if (checkPressure && !PressureAllows())
                     {
                         held = true;
                         break;
