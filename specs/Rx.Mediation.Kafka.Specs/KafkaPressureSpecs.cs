@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Rx.Mediation.Nodes;
 using Rx.Mediation.Testing;
 using static Rx.Mediation.Kafka.Specs.KafkaEndpointSupport;
@@ -30,18 +29,9 @@ public sealed class KafkaPressureSpecs
 
         own.SetDown();
         const int total = 200;
-        var accepted = new ConcurrentBag<string>();
-        var next = -1;
-        async Task PostLoop()
-        {
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < total)
-            {
-                using var response = await server.PostAsync(topic, $"p{i:D3}");
-                if ((int)response.StatusCode == 202) accepted.Add($"p{i:D3}");
-            }
-        }
-        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(PostLoop)));
+        var load = PostLoad.Start(server, topic, total, i => $"p{i:D3}");
+        await load.Completion;
+        var accepted = load.Accepted;
 
         // 5 handed to librdkafka (MaxInFlight) and 20 queued (half of QueueCapacity): the route holds the other 175.
         accepted.Count.ShouldBe(total);

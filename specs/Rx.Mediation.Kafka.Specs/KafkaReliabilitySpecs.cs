@@ -30,26 +30,17 @@ public sealed class KafkaReliabilitySpecs(KafkaCluster cluster)
         await Eventually.TrueAsync(() => kafka.Health == NodeHealth.Healthy, "the endpoint connected");
 
         const int total = 1000;
-        var accepted = new ConcurrentBag<string>();
-        var next = -1;
-        async Task PostLoop()
-        {
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < total)
-            {
-                using var response = await server.PostAsync(topic, $"e{i:D4}");
-                if ((int)response.StatusCode == 202) accepted.Add($"e{i:D4}");
-            }
-        }
-        var posting = Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(PostLoop)));
+        var load = PostLoad.Start(server, topic, total, i => $"e{i:D4}");
+        var posting = load.Completion;
+        var accepted = load.Accepted;
 
-        await Eventually.TrueAsync(() => Volatile.Read(ref next) >= 300, "a third of the events were posted", TimeSpan.FromSeconds(60));
-        var postedBeforeOutage = Volatile.Read(ref next);
+        await Eventually.TrueAsync(() => load.Started >= 300, "a third of the events were posted", TimeSpan.FromSeconds(60));
+        var postedBeforeOutage = load.Started;
         own.SetDown();
         await Eventually.TrueAsync(() => kafka.Health != NodeHealth.Healthy || posting.IsCompleted, "the endpoint noticed the broker going away", TimeSpan.FromSeconds(30));
         // The outage lasts until at least a few hundred more events were accepted, so they queue behind the dead broker.
-        await Eventually.TrueAsync(() => Volatile.Read(ref next) >= 700 || posting.IsCompleted, "more events were posted during the outage", TimeSpan.FromSeconds(60));
-        var postedDuringOutage = Volatile.Read(ref next) - postedBeforeOutage;
+        await Eventually.TrueAsync(() => load.Started >= 700 || posting.IsCompleted, "more events were posted during the outage", TimeSpan.FromSeconds(60));
+        var postedDuringOutage = load.Started - postedBeforeOutage;
         own.SetUp();
         await posting;
         postedDuringOutage.ShouldBeGreaterThan(0, "events were still flowing while the broker was down");
