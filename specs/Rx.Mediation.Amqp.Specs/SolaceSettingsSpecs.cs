@@ -50,6 +50,18 @@ public sealed class SolaceSettingsSpecs
         endpoints.Single().ShouldBeOfType<MqttEndpoint>().Options.Subscriptions.ShouldBe(["orders/+/new"]);
     }
 
+    [Fact]
+    public void Both_transports_hold_their_routes_back_at_half_their_outbound_queue()
+    {
+        // The solace type builds the mqtt5 and amqp10 endpoints themselves, so it has their outbound pressure as is.
+        var mqtt = Create(("MessageVpn", "default"), ("Host", "h"), ("OutboundCapacity", "40")).Endpoints.Single().ShouldBeOfType<MqttEndpoint>();
+        mqtt.Pressure.HighWater.ShouldBe(20);
+        mqtt.Pressure.LowWater.ShouldBe(10);
+        var amqp = Create(("MessageVpn", "default"), ("Host", "h"), ("Queue", "q1"), ("QueueCapacity", "40")).Endpoints.Single().ShouldBeOfType<AmqpEndpoint>();
+        amqp.Pressure.HighWater.ShouldBe(20);
+        amqp.Pressure.LowWater.ShouldBe(10);
+    }
+
     [Theory]
     [InlineData("Transport=mqtt;Queue=q1", "Mediation:Endpoints:broker:Queue is not supported over MQTT (Transport=mqtt)")]
     [InlineData("Transport=mqtt;Destination=queue://q", "Mediation:Endpoints:broker:Destination applies to Transport=amqp10 only")]

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Rx.Mediation.Bridging;
 using Rx.Mediation.Endpoints;
 using Rx.Mediation.Events;
 using Rx.Mediation.Nodes;
@@ -30,6 +31,7 @@ internal sealed class AmqpConnection
     private readonly ILogger _log;
     private readonly EndpointCounters _counters;
     private readonly ChannelReader<Event> _outbound;
+    private readonly OutboundPressure _pressure;
     private readonly Action<AmqpIncoming> _received;
     private readonly Action<NodeHealth, string?> _health;
     private readonly string _target;
@@ -69,7 +71,7 @@ internal sealed class AmqpConnection
     private int _linkCount;
 
     public AmqpConnection(
-        string name, AmqpSettings settings, ILogger log, EndpointCounters counters, ChannelReader<Event> outbound,
+        string name, AmqpSettings settings, ILogger log, EndpointCounters counters, ChannelReader<Event> outbound, OutboundPressure pressure,
         Action<AmqpIncoming> received, Action<NodeHealth, string?> health, IAmqpAddressing? addressing = null)
     {
         _name = name;
@@ -78,6 +80,7 @@ internal sealed class AmqpConnection
         _log = log;
         _counters = counters;
         _outbound = outbound;
+        _pressure = pressure;
         _received = received;
         _health = health;
         _target = $"{settings.Host}:{settings.Port}";
@@ -410,6 +413,8 @@ internal sealed class AmqpConnection
         }
         while (Held < _settings.MaxInFlight && _outbound.TryRead(out var value))
         {
+            // Room in the outbound queue: the endpoint's routes may resume (the callbacks only schedule their drains).
+            _pressure.Remove();
             var address = _template.Resolve(value.Topic, out var problem);
             if (address is null)
             {

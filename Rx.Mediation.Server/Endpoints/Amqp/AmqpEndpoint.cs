@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Rx.Mediation.Bridging;
 using Rx.Mediation.Endpoints;
 using Rx.Mediation.Events;
 using Rx.Mediation.Nodes;
@@ -7,10 +8,11 @@ using Rx.Mediation.Nodes;
 namespace Rx.Mediation.Server.Endpoints.Amqp;
 
 /// <summary>
-/// An AMQP 1.0 endpoint (JMS-style queues and topics). What routes send it goes to a bounded outbound queue and from
-/// there to the broker, each message kept until the broker accepts it; the addresses in <c>Receive</c> are consumed
-/// with link credit, and each message is settled only after the routes answered: accepted (or unrouted) → ACCEPTED,
-/// refused → RELEASED after the routes' Retry-After so the broker delivers it again.
+/// An AMQP 1.0 endpoint (JMS-style queues and topics). What routes send it goes to a bounded outbound queue (its fill
+/// level is the endpoint's <see cref="Pressure"/>: routes hold back at half of it) and from there to the broker, each
+/// message kept until the broker accepts it; the addresses in <c>Receive</c> are consumed with link credit, and each
+/// message is settled only after the routes answered: accepted (or unrouted) → ACCEPTED, refused → RELEASED after the
+/// routes' Retry-After so the broker delivers it again.
 /// </summary>
 public sealed class AmqpEndpoint : MediationNode, IEndpoint
 {
@@ -37,6 +39,8 @@ public sealed class AmqpEndpoint : MediationNode, IEndpoint
             FullMode = BoundedChannelFullMode.Wait,
             SingleReader = true,
         });
+        // One for the endpoint's whole life: routes capture it when they are built.
+        Pressure = OutboundPressure.ForQueue(settings.QueueCapacity);
     }
 
     public AmqpSettings Settings { get; }
@@ -46,6 +50,12 @@ public sealed class AmqpEndpoint : MediationNode, IEndpoint
 
     public EndpointCounters Counters { get; } = new();
 
+    /// <summary>
+    /// The outbound queue's fill level: routes sending here hold back at half of <see cref="AmqpSettings.QueueCapacity"/>.
+    /// Counts what waits in the queue, not what the connection took (bounded by MaxInFlight).
+    /// </summary>
+    public override OutboundPressure Pressure { get; }
+
     /// <summary>Sends count once the peer settles ACCEPTED; received deliveries are accepted only after a route accepted them.</summary>
     public override DeliveryCapabilities Capabilities => DeliveryCapabilities.Both;
 
@@ -54,7 +64,11 @@ public sealed class AmqpEndpoint : MediationNode, IEndpoint
 
     public override void OnNext(Event value)
     {
-        if (!_accepting || !_outbound.Writer.TryWrite(value))
+        if (_accepting && _outbound.Writer.TryWrite(value))
+        {
+            Pressure.Add();
+        }
+        else
         {
             Counters.CountDropped();
             var dropped = Counters.Dropped;
@@ -70,7 +84,7 @@ public sealed class AmqpEndpoint : MediationNode, IEndpoint
     {
         if (_connection is not null) return Task.CompletedTask;
         SetHealth(NodeHealth.Degraded, $"connecting to {Settings.Host}:{Settings.Port}");
-        var connection = new AmqpConnection(Name, Settings, _log, Counters, _outbound.Reader,
+        var connection = new AmqpConnection(Name, Settings, _log, Counters, _outbound.Reader, Pressure,
             incoming => _incoming.Writer.TryWrite(incoming), (health, detail) => SetHealth(health, detail), _addressing);
         try
         {
@@ -94,9 +108,21 @@ public sealed class AmqpEndpoint : MediationNode, IEndpoint
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         _accepting = false;
+        // No write can slip in after the last read below and leave the pressure counting an event nobody holds.
+        _outbound.Writer.TryComplete();
         var connection = _connection;
         if (connection is null)
         {
+            // Never started (no Proton): what the routes queued meanwhile is dropped, counted and said.
+            var unsent = 0;
+            while (_outbound.Reader.TryRead(out _))
+            {
+                Pressure.Remove();
+                Counters.CountDropped();
+                unsent++;
+            }
+            Pressure.Clear();
+            if (unsent > 0) _log.LogWarning("AMQP endpoint {Endpoint}: stopping without a connection; {Left} queued events counted as dropped", Name, unsent);
             SetHealth(NodeHealth.Stopped);
             return;
         }
@@ -117,10 +143,12 @@ public sealed class AmqpEndpoint : MediationNode, IEndpoint
         {
             // Never silent: queued events and unacknowledged sends (which may or may not have arrived) count as dropped.
             for (var i = 0; i < left; i++) Counters.CountDropped();
-            while (_outbound.Reader.TryRead(out _)) { }
+            while (_outbound.Reader.TryRead(out _)) Pressure.Remove();
             _log.LogWarning("AMQP endpoint {Endpoint}: stopping with {Left} events not acknowledged by {Host}:{Port}; counted as dropped",
                 Name, left, Settings.Host, Settings.Port);
         }
+        // Everything queued is sent or counted: no route may keep waiting for room here.
+        Pressure.Clear();
         if (_nudge is not null) await _nudge.DisposeAsync();
         _stopping.Cancel();
         _incoming.Writer.TryComplete();

@@ -39,7 +39,10 @@ public sealed class AmqpSettings
     /// <summary>Sent events held at once (waiting for credit, in flight or waiting to retry).</summary>
     public int MaxInFlight { get; set; } = 1000;
 
-    /// <summary>Outbound queue in front of the connection; when full, new events are dropped and counted.</summary>
+    /// <summary>
+    /// Outbound queue in front of the connection. Routes sending here hold back once half of it is queued (resumed at a
+    /// quarter), so it overflows only when events are handed over other than through a route; then they are dropped and counted.
+    /// </summary>
     public int QueueCapacity { get; set; } = 10_000;
 
     /// <summary>Resends of a message the broker REJECTED, RELEASED or MODIFIED before it counts as failed.</summary>

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Rx.Mediation.Bridging;
 using Rx.Mediation.Endpoints;
 using Rx.Mediation.Events;
 using Rx.Mediation.Nodes;
@@ -8,12 +9,13 @@ using Rx.Mediation.Server.Endpoints.Mqtt.Native;
 namespace Rx.Mediation.Server.Endpoints.Mqtt;
 
 /// <summary>
-/// An MQTT 5 broker connection through libmosquitto. Sending: routes write into a bounded queue (full → counted drop);
-/// one sender publishes with the endpoint's QoS, at most <see cref="MqttEndpointOptions.MaxInFlight"/> unacknowledged,
-/// and counts the broker's PUBACK/PUBCOMP. libmosquitto keeps QoS 1/2 messages it has taken and sends them again after
-/// a reconnect, so an accepted event is published at least once while the process lives. Receiving: each message is
-/// offered to the routes on libmosquitto's network thread, which sends the PUBACK only after the callback returns,
-/// so a message is acknowledged only once the routes accepted it (or took no interest in it).
+/// An MQTT 5 broker connection through libmosquitto. Sending: routes write into a bounded queue whose fill level is the
+/// endpoint's <see cref="Pressure"/>, so routes hold back at half of it (full all the same → counted drop); one sender
+/// publishes with the endpoint's QoS, at most <see cref="MqttEndpointOptions.MaxInFlight"/> unacknowledged, and counts
+/// the broker's PUBACK/PUBCOMP. libmosquitto keeps QoS 1/2 messages it has taken and sends them again after a
+/// reconnect, so an accepted event is published at least once while the process lives. Receiving: each message is
+/// offered to the routes on libmosquitto's network thread, which sends the PUBACK only after the callback returns, so
+/// a message is acknowledged only once the routes accepted it (or took no interest in it).
 /// </summary>
 public sealed class MqttEndpoint : MediationNode, IEndpoint
 {
@@ -35,6 +37,8 @@ public sealed class MqttEndpoint : MediationNode, IEndpoint
     private volatile bool _loopStarted;
     private volatile bool _stopped;
     private volatile string? _refusal;
+    // The send loop was stopped holding an event it had taken from the queue but not handed to libmosquitto.
+    private int _abandonedInHand;
 
     public MqttEndpoint(string name, MqttEndpointOptions options, ILogger<MqttEndpoint> logger) : base(name)
     {
@@ -47,6 +51,8 @@ public sealed class MqttEndpoint : MediationNode, IEndpoint
             SingleReader = true,
         });
         _window = new SemaphoreSlim(options.MaxInFlight, options.MaxInFlight);
+        // One for the endpoint's whole life: routes capture it when they are built.
+        Pressure = OutboundPressure.ForQueue(options.OutboundCapacity);
     }
 
     public EndpointCounters Counters { get; } = new();
@@ -61,10 +67,20 @@ public sealed class MqttEndpoint : MediationNode, IEndpoint
 
     public MqttEndpointOptions Options => _options;
 
+    /// <summary>
+    /// The outbound queue's fill level: routes sending here hold back at half of <see cref="MqttEndpointOptions.OutboundCapacity"/>.
+    /// Counts what waits in the queue, not what the send loop took and libmosquitto holds (bounded by MaxInFlight).
+    /// </summary>
+    public override OutboundPressure Pressure { get; }
+
     /// <summary>Queues an event for the broker; never blocks. A full queue or a stopped endpoint is a counted, logged drop.</summary>
     public override void OnNext(Event value)
     {
-        if (_outbound.Writer.TryWrite(value)) return;
+        if (_outbound.Writer.TryWrite(value))
+        {
+            Pressure.Add();
+            return;
+        }
         Counters.CountDropped();
         _logger.LogWarning("MQTT endpoint {Endpoint}: dropped event {Id} for topic {Topic}: {Reason}", Name, value.Id, value.Topic,
             _stopped ? "the endpoint is stopped" : $"the outbound queue is full ({_options.OutboundCapacity} events)");
@@ -116,8 +132,16 @@ public sealed class MqttEndpoint : MediationNode, IEndpoint
         }
         _abandonSend.Cancel();
         _stopping.Cancel();
-        var left = 0;
-        while (_outbound.Reader.TryRead(out _)) left++;
+        // The loop ends at once when cancelled; waiting for it means it no longer reads while the rest is counted.
+        await Task.WhenAny(_sending, Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None));
+        var left = Volatile.Read(ref _abandonedInHand);
+        while (_outbound.Reader.TryRead(out _))
+        {
+            Pressure.Remove();
+            left++;
+        }
+        // Whatever else is pending is accounted for (failed below); no route may keep waiting for room here.
+        Pressure.Clear();
         var unacknowledged = PendingCount;
         if (left + unacknowledged > 0)
         {
@@ -238,7 +262,17 @@ public sealed class MqttEndpoint : MediationNode, IEndpoint
         {
             await foreach (var value in _outbound.Reader.ReadAllAsync(token))
             {
-                await PublishAsync(value, token);
+                Pressure.Remove();
+                try
+                {
+                    await PublishAsync(value, token);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Cancelled before libmosquitto took it (waiting for the connection or the window): StopAsync counts it.
+                    Volatile.Write(ref _abandonedInHand, 1);
+                    throw;
+                }
             }
         }
         catch (OperationCanceledException)

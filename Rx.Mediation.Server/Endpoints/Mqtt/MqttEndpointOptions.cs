@@ -27,6 +27,10 @@ public sealed record MqttEndpointOptions
 
     public int KeepAliveSeconds { get; init; } = 30;
 
+    /// <summary>
+    /// Events queued for the broker. Routes sending here hold back once half of it is queued (resumed at a quarter), so
+    /// it overflows only when events are handed over other than through a route; then they are dropped and counted.
+    /// </summary>
     public int OutboundCapacity { get; init; } = 10_000;
 
     public int MaxInFlight { get; init; } = 1_000;

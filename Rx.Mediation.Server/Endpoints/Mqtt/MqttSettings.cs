@@ -35,6 +35,7 @@ public sealed class MqttSettings
 
     public TimeSpan KeepAlive { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Events queued for the broker; routes sending here hold back at half of it (see <see cref="MqttEndpointOptions.OutboundCapacity"/>).</summary>
     public int OutboundCapacity { get; set; } = 10_000;
 
     public int MaxInFlight { get; set; } = 1_000;

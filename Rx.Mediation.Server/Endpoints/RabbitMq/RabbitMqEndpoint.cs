@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
+using Rx.Mediation.Bridging;
 using Rx.Mediation.Endpoints;
 using Rx.Mediation.Events;
 using Rx.Mediation.Nodes;
@@ -43,13 +44,21 @@ public sealed class RabbitMqEndpoint : MediationNode, IEndpoint
     {
         _options = options;
         _logger = loggerFactory.CreateLogger<RabbitMqEndpoint>();
-        _sender = new RabbitMqSender(name, options, Counters, _logger, PublishChannelAsync, ReportPublishProblem);
+        // One for the endpoint's whole life: routes capture it when they are built.
+        Pressure = OutboundPressure.ForQueue(options.OutboundCapacity);
+        _sender = new RabbitMqSender(name, options, Counters, Pressure, _logger, PublishChannelAsync, ReportPublishProblem);
         if (options.Queues.Count > 0) _consumer = new RabbitMqConsumer(name, options, Counters, _logger, ReceiveAsync);
     }
 
     public RabbitMqOptions Options => _options;
 
     public EndpointCounters Counters { get; } = new();
+
+    /// <summary>
+    /// The outbound queue's fill level: routes sending here hold back at half of <see cref="RabbitMqOptions.OutboundCapacity"/>.
+    /// Counts what waits in the queue, not the up to MaxInFlight events being published.
+    /// </summary>
+    public override OutboundPressure Pressure { get; }
 
     /// <summary>Publisher confirms for sends; consumed messages are acked only after a route accepted them.</summary>
     public override DeliveryCapabilities Capabilities => DeliveryCapabilities.Both;

@@ -14,6 +14,10 @@ public sealed record RabbitMqOptions
     public bool Mandatory { get; init; }
     public bool Persistent { get; init; } = true;
     public int MaxInFlight { get; init; } = 256;
+    /// <summary>
+    /// Events queued in front of the publisher. Routes sending here hold back once half of it is queued (resumed at a
+    /// quarter), so it overflows only when events are handed over other than through a route; then they are dropped and counted.
+    /// </summary>
     public int OutboundCapacity { get; init; } = 10_000;
 
     public IReadOnlyList<string> Queues { get; init; } = [];

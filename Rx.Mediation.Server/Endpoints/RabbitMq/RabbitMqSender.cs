@@ -2,17 +2,19 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
+using Rx.Mediation.Bridging;
 using Rx.Mediation.Endpoints;
 using Rx.Mediation.Events;
 
 namespace Rx.Mediation.Server.Endpoints.RabbitMq;
 
 /// <summary>
-/// The outbound side: a bounded queue that route drains write into without blocking, and a loop that publishes with
-/// publisher confirms, at most <c>MaxInFlight</c> unconfirmed at a time. An event leaves memory only when the broker
-/// confirmed it; a lost connection or a closed channel means it is published again (at-least-once). It fails only
-/// when the broker itself refuses it repeatedly (nack, channel error, unroutable with Mandatory) or the endpoint stops
-/// before it could be sent; both are counted and logged.
+/// The outbound side: a bounded queue that route drains write into without blocking (its fill level is the endpoint's
+/// <see cref="OutboundPressure"/>: routes hold back at half of it), and a loop that publishes with publisher confirms,
+/// at most <c>MaxInFlight</c> unconfirmed at a time. An event leaves memory only when the broker confirmed it; a lost
+/// connection or a closed channel means it is published again (at-least-once). It fails only when the broker itself
+/// refuses it repeatedly (nack, channel error, unroutable with Mandatory) or the endpoint stops before it could be
+/// sent; both are counted and logged.
 /// </summary>
 internal sealed class RabbitMqSender
 {
@@ -26,6 +28,8 @@ internal sealed class RabbitMqSender
     private readonly Func<CancellationToken, Task<IChannel>> _channel;
     private readonly Action<string?> _reportProblem;
     private readonly Channel<Event> _queue;
+    // Add on every write into _queue, Remove on every read out of it: pending is what the queue holds.
+    private readonly OutboundPressure _pressure;
     private readonly SemaphoreSlim _slots;
     private readonly CancellationTokenSource _abort = new();
     private Task _loop = Task.CompletedTask;
@@ -35,9 +39,11 @@ internal sealed class RabbitMqSender
 
     /// <param name="channel">The open publishing channel, waiting while the endpoint (re)connects.</param>
     /// <param name="reportProblem">A refusal by the broker worth showing in health, or null once publishing works again.</param>
-    public RabbitMqSender(string name, RabbitMqOptions options, EndpointCounters counters, ILogger logger,
+    /// <param name="pressure">The endpoint's fill level of <c>OutboundCapacity</c>, told to the routes.</param>
+    public RabbitMqSender(string name, RabbitMqOptions options, EndpointCounters counters, OutboundPressure pressure, ILogger logger,
         Func<CancellationToken, Task<IChannel>> channel, Action<string?> reportProblem)
     {
+        _pressure = pressure;
         _name = name;
         _options = options;
         _counters = counters;
@@ -53,10 +59,14 @@ internal sealed class RabbitMqSender
 
     public void Start() => _loop = Task.Run(RunAsync);
 
-    /// <summary>Thread-safe and never blocks: a full queue drops the event, counted and logged.</summary>
+    /// <summary>Thread-safe and never blocks: a full queue drops the event, counted and logged (routes hold back before that).</summary>
     public void Enqueue(Event value)
     {
-        if (_queue.Writer.TryWrite(value)) return;
+        if (_queue.Writer.TryWrite(value))
+        {
+            _pressure.Add();
+            return;
+        }
         _counters.CountDropped();
         var now = Environment.TickCount64;
         var last = Interlocked.Read(ref _lastDropLog);
@@ -88,7 +98,13 @@ internal sealed class RabbitMqSender
         catch (OperationCanceledException)
         {
         }
-        while (_queue.Reader.TryRead(out _)) _counters.CountFailed();
+        // What is left was announced by the warning above; counted as failed, and no route may keep waiting for room here.
+        while (_queue.Reader.TryRead(out _))
+        {
+            _pressure.Remove();
+            _counters.CountFailed();
+        }
+        _pressure.Clear();
     }
 
     private async Task RunAsync()
@@ -98,7 +114,17 @@ internal sealed class RabbitMqSender
         {
             await foreach (var value in _queue.Reader.ReadAllAsync(token))
             {
-                await _slots.WaitAsync(token);
+                _pressure.Remove();
+                try
+                {
+                    await _slots.WaitAsync(token);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Stopped while this one waited for a slot: taken from the queue, never published.
+                    _counters.CountFailed();
+                    throw;
+                }
                 Interlocked.Increment(ref _inFlight);
                 _ = PublishAsync(value, token).ContinueWith(static (_, state) =>
                 {

@@ -20,6 +20,7 @@ public sealed class RabbitMqSettings
     public bool? Mandatory { get; set; }
     public bool? Persistent { get; set; }
     public int? MaxInFlight { get; set; }
+    /// <summary>Events queued in front of the publisher (default 10,000); routes sending here hold back at half of it.</summary>
     public int? OutboundCapacity { get; set; }
 
     public string? Queues { get; set; }

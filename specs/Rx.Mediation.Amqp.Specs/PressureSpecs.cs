@@ -1,0 +1,64 @@
+using Rx.Mediation.Amqp.Specs.Support;
+using Rx.Mediation.Nodes;
+using Rx.Mediation.Testing;
+
+namespace Rx.Mediation.Amqp.Specs;
+
+/// <summary>
+/// The endpoint's outbound queue holds its routes back at half its capacity: with the broker down, what does not fit
+/// waits in the route's bridge instead of being dropped by the endpoint (the collection's node, killed and restarted as
+/// in <see cref="BrokerRestartSpecs"/>).
+/// </summary>
+[Collection(AmqpBrokerCollection.Name)]
+public sealed class PressureSpecs(AmqpBrokerFixture broker)
+{
+    [Fact]
+    public async Task With_the_broker_down_a_small_outbound_queue_holds_the_route_back_and_nothing_is_dropped()
+    {
+        await broker.DeclareQueueAsync("rx-pressure");
+        await using var server = await RunningServer.StartAsync([
+            .. broker.Endpoint("jmspressure", "Address=/amq/queue/rx-pressure", "QueueCapacity=40", "MaxInFlight=5"),
+            "--Mediation:Routes:pressure:Sources=http[pressure]", "--Mediation:Routes:pressure:Targets=jmspressure"]);
+        await server.HealthyAsync("jmspressure");
+        var endpoint = server.Amqp("jmspressure");
+        var route = server.Engine.Routes.Single(r => r.Name == "pressure");
+
+        try
+        {
+            await broker.Broker.KillAsync();
+            await Eventually.TrueAsync(() => endpoint.Health != NodeHealth.Healthy, "the endpoint noticed the crash", TimeSpan.FromSeconds(30));
+            const int total = 200;
+            var load = PostLoad.Start(server, "pressure", total, i => $"p{i:D3}");
+            await load.Completion;
+            var accepted = load.Accepted;
+
+            // Without a connection the loop takes nothing from the queue: 20 (half of QueueCapacity) wait there and the
+            // route holds the other 180.
+            accepted.Count.ShouldBe(total);
+            await Eventually.TrueAsync(() => route.Bridge.Count == total - 20, $"the route holds what the endpoint cannot queue (bridge {route.Bridge.Count}, {endpoint.Pressure})");
+            endpoint.Pressure.IsSaturated.ShouldBeTrue();
+            endpoint.Pressure.Pending.ShouldBe(20);
+            endpoint.Pending.ShouldBe(20);
+            route.Bridge.IsHeldBack.ShouldBeTrue();
+            endpoint.Counters.Dropped.ShouldBe(0);
+            endpoint.Counters.Published.ShouldBe(0);
+
+            await broker.Broker.RestartAsync();
+            await Eventually.TrueAsync(() => endpoint.Counters.Acknowledged == total, $"the broker accepted everything ({endpoint.Counters}, {endpoint.Pressure})", TimeSpan.FromSeconds(45));
+            endpoint.Counters.Dropped.ShouldBe(0);
+            endpoint.Counters.Failed.ShouldBe(0);
+            route.Counters.Dropped.Total.ShouldBe(0);
+            endpoint.Pressure.Pending.ShouldBe(0);
+            endpoint.Pressure.IsSaturated.ShouldBeFalse();
+            endpoint.Pressure.Saturations.ShouldBeGreaterThanOrEqualTo(1);
+
+            // Nothing was sent before the broker came back, so each accepted event is in the queue exactly once.
+            var received = await broker.ReceiveAsync("/amq/queue/rx-pressure", total * 2, TimeSpan.FromSeconds(3));
+            received.Select(m => m.GetProperty("body").GetString()).Order().ShouldBe(accepted.Order(), "each accepted event exactly once");
+        }
+        finally
+        {
+            if (!broker.Broker.IsRunning) await broker.Broker.RestartAsync();
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using Rx.Mediation.Nodes;
+using Rx.Mediation.Testing;
+
+namespace Rx.Mediation.Mqtt.Specs;
+
+/// <summary>
+/// The endpoint's outbound queue holds its routes back at half its capacity: with the broker down, what does not fit
+/// waits in the route's bridge instead of being dropped by the endpoint (a Mosquitto of its own, stopped and started
+/// as in <see cref="ReliabilitySpecs"/>).
+/// </summary>
+public sealed class PressureSpecs
+{
+    [Fact]
+    public async Task With_the_broker_down_a_small_outbound_queue_holds_the_route_back_and_nothing_is_dropped()
+    {
+        await using var broker = await MosquittoBroker.StartAsync(persistent: true);
+        // A persistent session registered first: the broker keeps every message for it across the restart.
+        await broker.SubscribeUntilDoneAsync(TimeSpan.FromSeconds(30), "-i", "pressure-checker", "-c", "-x", "3600", "-q", "1", "-t", "pressure/#", "-E");
+        await using var server = await RunningServer.StartAsync(["--Mediation:Endpoints:broker:Type=mqtt5", $"--Mediation:Endpoints:broker:Host={broker.Host}",
+            $"--Mediation:Endpoints:broker:Port={broker.Port}", "--Mediation:Endpoints:broker:OutboundCapacity=40", "--Mediation:Endpoints:broker:MaxInFlight=5",
+            "--Mediation:Routes:toMqtt:Sources=http[pressure/#]", "--Mediation:Routes:toMqtt:Targets=broker"]);
+        var endpoint = ServerSpecs.Find(server, "broker");
+        await Eventually.TrueAsync(() => endpoint.Health == NodeHealth.Healthy, "the endpoint is connected");
+        var route = server.Engine.Routes.Single(r => r.Name == "toMqtt");
+
+        await broker.StopGracefullyAsync();
+        await Eventually.TrueAsync(() => endpoint.Health != NodeHealth.Healthy, "the endpoint noticed the broker went away");
+        const int total = 200;
+        var load = PostLoad.Start(server, "pressure/n", total, i => $"p{i:D3}");
+        await load.Completion;
+        var accepted = load.Accepted;
+
+        // The send loop took 1 and waits for the connection before publishing it; 20 (half of OutboundCapacity) wait in
+        // the queue: the route holds the other 179.
+        accepted.Count.ShouldBe(total);
+        await Eventually.TrueAsync(() => route.Bridge.Count == total - 21, $"the route holds what the endpoint cannot queue (bridge {route.Bridge.Count}, {endpoint.Pressure})");
+        endpoint.Pressure.IsSaturated.ShouldBeTrue();
+        endpoint.Pressure.Pending.ShouldBe(20);
+        route.Bridge.IsHeldBack.ShouldBeTrue();
+        endpoint.Counters.Dropped.ShouldBe(0);
+        endpoint.Counters.Published.ShouldBe(0);
+
+        await broker.StartProcessAsync();
+        await Eventually.TrueAsync(() => endpoint.Counters.Acknowledged == total, $"the broker acknowledged everything ({endpoint.Counters}, {endpoint.Pressure})", TimeSpan.FromSeconds(40));
+        endpoint.Counters.Dropped.ShouldBe(0);
+        endpoint.Counters.Failed.ShouldBe(0);
+        route.Counters.Dropped.Total.ShouldBe(0);
+        endpoint.Pressure.Pending.ShouldBe(0);
+        endpoint.Pressure.IsSaturated.ShouldBeFalse();
+        endpoint.Pressure.Saturations.ShouldBeGreaterThanOrEqualTo(1);
+
+        var lines = await broker.SubscribeUntilDoneAsync(TimeSpan.FromSeconds(30), "-i", "pressure-checker", "-c", "-x", "3600", "-q", "1", "-t", "pressure/#", "-W", "3");
+        var seen = lines.Where(l => l.StartsWith("pressure/n|", StringComparison.Ordinal)).Select(l => l["pressure/n|".Length..]).ToHashSet();
+        accepted.Where(a => !seen.Contains(a)).ShouldBeEmpty("events the engine accepted but the broker never delivered");
+    }
+}

@@ -1,0 +1,65 @@
+using Rx.Mediation.Nodes;
+using Rx.Mediation.RabbitMq.Specs.Support;
+using Rx.Mediation.Server.Endpoints.RabbitMq;
+using Rx.Mediation.Testing;
+
+namespace Rx.Mediation.RabbitMq.Specs;
+
+/// <summary>
+/// The endpoint's outbound queue holds its routes back at half its capacity: with the broker down, what does not fit
+/// waits in the route's bridge instead of being dropped by the endpoint (the collection's node, killed and restarted as
+/// in <see cref="ReliabilitySpecs"/>).
+/// </summary>
+[Collection(RabbitMqCollection.Name)]
+public sealed class PressureSpecs(RabbitMqFixture rabbit)
+{
+    [Fact]
+    public async Task With_the_broker_down_a_small_outbound_queue_holds_the_route_back_and_nothing_is_dropped()
+    {
+        var queue = RabbitMqFixture.UniqueName("pressure");
+        await Amqp.DeclareQueueAsync(rabbit.Broker, queue);
+        await using var server = await RunningServer.StartAsync(
+            [.. rabbit.Endpoint("rabbit", "OutboundCapacity=40", "MaxInFlight=5"),
+             $"--Mediation:Routes:toRabbit:Sources=http[{queue}]", "--Mediation:Routes:toRabbit:Targets=rabbit"]);
+        var endpoint = (RabbitMqEndpoint)server.Engine.Find("rabbit")!;
+        await Eventually.TrueAsync(() => endpoint.Health == NodeHealth.Healthy, "the endpoint is connected");
+        var route = server.Engine.Routes.Single(r => r.Name == "toRabbit");
+
+        try
+        {
+            await rabbit.Broker.KillAsync();
+            await Eventually.TrueAsync(() => endpoint.Health != NodeHealth.Healthy, "the endpoint noticed the crash", TimeSpan.FromSeconds(30));
+            const int total = 200;
+            var load = PostLoad.Start(server, queue, total, i => $"p{i:D3}");
+            await load.Completion;
+            var accepted = load.Accepted;
+
+            // The send loop took 5 (MaxInFlight, each waiting for the channel to come back) and a sixth that waits for a
+            // slot; 20 (half of OutboundCapacity) wait in the queue: the route holds the other 174.
+            accepted.Count.ShouldBe(total);
+            await Eventually.TrueAsync(() => route.Bridge.Count == total - 26, $"the route holds what the endpoint cannot queue (bridge {route.Bridge.Count}, {endpoint.Pressure})");
+            endpoint.Pressure.IsSaturated.ShouldBeTrue();
+            endpoint.Pressure.Pending.ShouldBe(20);
+            route.Bridge.IsHeldBack.ShouldBeTrue();
+            endpoint.Counters.Dropped.ShouldBe(0);
+            endpoint.Counters.Acknowledged.ShouldBe(0);
+
+            await rabbit.Broker.RestartAsync();
+            await Eventually.TrueAsync(() => endpoint.Counters.Acknowledged == total, $"the broker confirmed everything ({endpoint.Counters}, {endpoint.Pressure})", TimeSpan.FromSeconds(45));
+            endpoint.Counters.Dropped.ShouldBe(0);
+            endpoint.Counters.Failed.ShouldBe(0);
+            route.Counters.Dropped.Total.ShouldBe(0);
+            endpoint.Pressure.Pending.ShouldBe(0);
+            endpoint.Pressure.IsSaturated.ShouldBeFalse();
+            endpoint.Pressure.Saturations.ShouldBeGreaterThanOrEqualTo(1);
+
+            // Nothing was published before the broker came back, so each accepted event is in the queue exactly once.
+            var bodies = (await Amqp.DrainAsync(rabbit.Broker, queue)).Select(m => Amqp.Text(m.Body)).ToList();
+            bodies.Order().ShouldBe(accepted.Order());
+        }
+        finally
+        {
+            if (!rabbit.Broker.IsRunning) await rabbit.Broker.RestartAsync();
+        }
+    }
+}
