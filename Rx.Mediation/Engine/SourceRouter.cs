@@ -65,15 +65,25 @@ internal sealed class SourceRouter(IMediationNode node) : IAdmissionObserver, ID
         var inlets = Volatile.Read(ref _inlets);
         // One route on this source (the common case): its answer is the answer, with no state machine in between.
         if (inlets.Length == 1) return inlets[0].Wants(value) ? inlets[0].Route.OfferAsync(value, cancellationToken) : new(Admission.NoRoute);
-        return OfferToAllAsync(inlets, value, cancellationToken);
+        // Several routes, usually each for its own topics, and their bridges usually have room: answer without a state
+        // machine until a route makes the source wait.
+        var result = Admission.NoRoute;
+        for (var i = 0; i < inlets.Length; i++)
+        {
+            if (!inlets[i].Wants(value)) continue;
+            var pending = inlets[i].Route.OfferAsync(value, cancellationToken);
+            if (!pending.IsCompletedSuccessfully) return OfferToRestAsync(inlets, i, pending, result, value, cancellationToken);
+            result = Admission.Combine(result, pending.Result);
+        }
+        return new(result);
     }
 
-    private static async ValueTask<Admission> OfferToAllAsync(RouteInlet[] inlets, Event value, CancellationToken cancellationToken)
+    private static async ValueTask<Admission> OfferToRestAsync(RouteInlet[] inlets, int waiting, ValueTask<Admission> pending, Admission result, Event value, CancellationToken cancellationToken)
     {
-        var result = Admission.NoRoute;
-        foreach (var inlet in inlets)
+        result = Admission.Combine(result, await pending.ConfigureAwait(false));
+        for (var i = waiting + 1; i < inlets.Length; i++)
         {
-            if (inlet.Wants(value)) result = Admission.Combine(result, await inlet.Route.OfferAsync(value, cancellationToken).ConfigureAwait(false));
+            if (inlets[i].Wants(value)) result = Admission.Combine(result, await inlets[i].Route.OfferAsync(value, cancellationToken).ConfigureAwait(false));
         }
         return result;
     }

@@ -7,6 +7,7 @@ using Rx.Mediation.Nodes;
 using Rx.Mediation.Operators.Fluent;
 using Rx.Mediation.Routing;
 using Rx.Mediation.Specs.Support;
+using Rx.Mediation.Topics;
 
 namespace Rx.Mediation.Specs.Engine;
 
@@ -180,6 +181,57 @@ public class EngineSpecs
         delivered.Source.ShouldBe("memory");
         delivered.ClientId.ShouldBeNull();
         delivered.Header(MemoryEndpoint.SenderHeader).ShouldBe("c1");
+    }
+
+    [Fact]
+    public async Task An_async_offer_across_several_routes_answers_for_each_and_waits_only_for_the_one_that_is_full()
+    {
+        await using var engine = new MediationEngine();
+        var source = new RecordingNode("in");
+        var a = new RecordingNode("a");
+        var b = new BlockingNode("b");
+        engine.Add(source);
+        engine.Add(a);
+        engine.Add(b);
+        await engine.ApplyRoutesAsync(
+        [
+            new RouteDefinition { Name = "to-a", Sources = [new SourceBinding("in", TopicPattern.Parse("a/#"))], Targets = ["a"] },
+            new RouteDefinition { Name = "to-b", Sources = [new SourceBinding("in")], Targets = ["b"], Bridge = new BridgeOptions { Capacity = 1, BackpressureTimeout = TimeSpan.FromSeconds(30) } },
+        ]);
+        await engine.StartAsync();
+
+        (await source.EmitAsync("x", topic: "other")).IsAccepted.ShouldBeTrue("only 'to-b' wants it");
+        await Wait.Until(() => b.Blocked, "b holds its first event");
+        (await source.EmitAsync("y", topic: "a/1")).IsAccepted.ShouldBeTrue("'to-a' takes it and 'to-b' has room for one");
+        var waiting = source.EmitAsync("z", topic: "a/2");
+        await Wait.Until(() => a.SentTexts.Contains("z"), "'to-a' gets z while 'to-b' is full");
+        waiting.IsCompleted.ShouldBeFalse("the source waits for the full route");
+
+        b.Release();
+        (await waiting).IsAccepted.ShouldBeTrue();
+        await Wait.Until(() => b.Received.Count == 3, "b gets all three");
+        b.Received.ShouldBe(["x", "y", "z"]);
+        a.SentTexts.ShouldBe(["y", "z"]);
+    }
+
+    /// <summary>Blocks in its first OnNext until released, as a target stuck on a slow peer.</summary>
+    private sealed class BlockingNode(string name) : MediationNode(name), IEndpoint
+    {
+        private readonly ManualResetEventSlim _gate = new(false);
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _received = new();
+
+        public bool Blocked { get; private set; }
+
+        public IReadOnlyList<string> Received => [.. _received];
+
+        public void Release() => _gate.Set();
+
+        public override void OnNext(Event value)
+        {
+            _received.Enqueue(value.Text);
+            Blocked = true;
+            _gate.Wait();
+        }
     }
 
     private sealed class RecordingEntrypoint(string name) : MediationNode(name), IEntrypoint
