@@ -38,6 +38,9 @@ public sealed class Bridge
     private readonly object _gate = new();
     private readonly Queue<Waiter> _waiting = new();
     private int _waitingLive;
+    // One timer for the whole line, due at its oldest waiter's deadline (every waiter waits as long, so deadlines grow
+    // along the line): under sustained backpressure nearly every event waits, and a timer each cost more than the event.
+    private bool _expiryArmed;
 
     private PaddedInt _drain;
     private int _state;
@@ -259,17 +262,57 @@ public sealed class Bridge
             }
             waiter ??= new Waiter(value, null);
             waiter.Parked = true;
+            waiter.Deadline = _scheduler.Now + _options.BackpressureTimeout;
             _waiting.Enqueue(waiter);
             _waitingLive++;
-            waiter.Timeout = _scheduler.Schedule((this, waiter), _options.BackpressureTimeout, static (_, state) =>
+            if (!_expiryArmed)
             {
-                state.Item1.GiveUp(state.waiter, DropReason.BackpressureTimeout);
-                return Disposable.Empty;
-            });
+                _expiryArmed = true;
+                ExpireWaitersAfter(_options.BackpressureTimeout);
+            }
         }
         // A sync source cannot await: its event waits in line and counts as taken (or, on timeout, as dropped).
         ScheduleDrain();
         return Admission.Accepted;
+    }
+
+    // Scheduled, never run inline (the due time is positive), so calling it under the lock is safe.
+    private void ExpireWaitersAfter(TimeSpan due) =>
+        _scheduler.Schedule(this, due, static (_, bridge) =>
+        {
+            bridge.ExpireWaiters();
+            return Disposable.Empty;
+        });
+
+    /// <summary>Drops (counted) every waiter whose deadline has passed, then waits for the next one's.</summary>
+    private void ExpireWaiters()
+    {
+        List<Waiter>? expired = null;
+        lock (_gate)
+        {
+            var now = _scheduler.Now;
+            _expiryArmed = false;
+            while (_waiting.TryPeek(out var head))
+            {
+                if (head.IsResolved)
+                {
+                    _waiting.Dequeue();
+                    continue;
+                }
+                if (head.Deadline > now)
+                {
+                    _expiryArmed = true;
+                    ExpireWaitersAfter(head.Deadline - now);
+                    break;
+                }
+                _waiting.Dequeue();
+                head.TryResolve();
+                _waitingLive--;
+                (expired ??= []).Add(head);
+            }
+        }
+        if (expired is null) return;
+        foreach (var waiter in expired) Dropped(waiter, DropReason.BackpressureTimeout);
     }
 
     private void GiveUp(Waiter waiter, DropReason reason)
@@ -279,7 +322,11 @@ public sealed class Bridge
             if (!waiter.TryResolve()) return;
             _waitingLive--;
         }
-        waiter.Timeout?.Dispose();
+        Dropped(waiter, reason);
+    }
+
+    private void Dropped(Waiter waiter, DropReason reason)
+    {
         _onDrop(waiter.Event, reason);
         waiter.Completion?.TrySetResult(Admission.Rejected(
             reason == DropReason.Cancelled ? "cancelled while waiting for room" : $"route '{_route}' stayed full for {_options.BackpressureTimeout.TotalMilliseconds:0} ms",
@@ -301,7 +348,6 @@ public sealed class Bridge
                 _waiting.Dequeue();
                 waiter.TryResolve();
                 _waitingLive--;
-                waiter.Timeout?.Dispose();
                 waiter.Completion?.TrySetResult(Admission.Accepted);
             }
         }
@@ -480,7 +526,8 @@ public sealed class Bridge
 
         public TaskCompletionSource<Admission>? Completion { get; } = completion;
 
-        public IDisposable? Timeout { get; set; }
+        /// <summary>When the waiter gives up, on the route scheduler's clock.</summary>
+        public DateTimeOffset Deadline { get; set; }
 
         public bool Parked { get; set; }
 

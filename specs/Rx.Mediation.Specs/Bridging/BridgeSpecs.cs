@@ -45,6 +45,29 @@ public class BridgeSpecs
     }
 
     [Fact]
+    public async Task Waiters_time_out_each_at_its_own_deadline_from_one_timer_for_the_whole_line()
+    {
+        var clock = new MarbleScheduler();
+        var timers = new TimerCountingScheduler(new HoldingScheduler(clock));
+        var drops = new List<(string, long)>();
+        var bridge = new Bridge("r", new BridgeOptions { Capacity = 4, Overflow = OverflowStrategy.Backpressure, BackpressureTimeout = TimeSpan.FromMilliseconds(5) },
+            timers, new BlockingObserver(), (e, _) => drops.Add((e.Text, clock.Clock)));
+
+        foreach (var text in new[] { "a1", "a2", "a3", "a4" }) bridge.Offer(E(text)); // the drain never runs: full
+        var waiting = new List<ValueTask<Admission>>();
+        foreach (var text in new[] { "b", "c", "d" }) waiting.Add(bridge.OfferAsync(E(text)));
+        clock.AdvanceBy(TimeSpan.FromMilliseconds(3).Ticks);
+        waiting.Add(bridge.OfferAsync(E("e")));
+        clock.AdvanceBy(TimeSpan.FromMilliseconds(10).Ticks);
+
+        var ms = TimeSpan.FromMilliseconds(1).Ticks;
+        drops.ShouldBe([("b", 5 * ms), ("c", 5 * ms), ("d", 5 * ms), ("e", 8 * ms)]);
+        foreach (var admission in waiting) (await admission).Status.ShouldBe(AdmissionStatus.Rejected);
+        timers.Timed.ShouldBe(2, "one timer for the line's head at a time, not one per waiter");
+        bridge.Count.ShouldBe(4);
+    }
+
+    [Fact]
     public async Task OfferAsync_waits_for_room_and_is_accepted_once_the_drain_frees_it()
     {
         var scheduler = new MarbleScheduler();
@@ -150,6 +173,28 @@ public class BridgeSpecs
         public IDisposable Schedule<TState>(TState state, TimeSpan dueTime, Func<IScheduler, TState, IDisposable> action) => Inner.Schedule(state, dueTime, action);
 
         public IDisposable Schedule<TState>(TState state, DateTimeOffset dueTime, Func<IScheduler, TState, IDisposable> action) => Inner.Schedule(state, dueTime, action);
+    }
+
+    /// <summary>Counts timed work items.</summary>
+    private sealed class TimerCountingScheduler(IScheduler inner) : IScheduler
+    {
+        public int Timed { get; private set; }
+
+        public DateTimeOffset Now => inner.Now;
+
+        public IDisposable Schedule<TState>(TState state, Func<IScheduler, TState, IDisposable> action) => inner.Schedule(state, action);
+
+        public IDisposable Schedule<TState>(TState state, TimeSpan dueTime, Func<IScheduler, TState, IDisposable> action)
+        {
+            Timed++;
+            return inner.Schedule(state, dueTime, action);
+        }
+
+        public IDisposable Schedule<TState>(TState state, DateTimeOffset dueTime, Func<IScheduler, TState, IDisposable> action)
+        {
+            Timed++;
+            return inner.Schedule(state, dueTime, action);
+        }
     }
 
     /// <summary>Never runs immediate work (a stuck drain); timed work runs on the inner virtual clock.</summary>
