@@ -12,12 +12,6 @@ internal sealed class BrokerRunner(BenchOptions options)
 {
     private readonly byte[] _payload = WebClients.Payload(options.PayloadBytes);
 
-    /// <summary>
-    /// The endpoint's outbound queue holds a whole run: the WebSocket clients are not paced, and a queue that is full
-    /// drops (counted) rather than pushing back on the route. Everything else is the endpoint's default.
-    /// </summary>
-    private int Capacity(string broker) => Math.Max(options.Messages[broker], 10_000) + options.Warmup;
-
     public async Task<BrokerReport> KafkaAsync()
     {
         const string direct = "bench-tput-direct", engine = "bench-tput-engine", latency = "bench-lat";
@@ -57,8 +51,8 @@ internal sealed class BrokerRunner(BenchOptions options)
         Console.WriteLine($"{name}: Mosquitto at {broker.Host}:{broker.Port}");
         using var client = new DirectMqtt(broker.Host, broker.Port);
         string[] settings = solace
-            ? ["Type=solace", "MessageVpn=default", $"Host={broker.Host}", $"Port={broker.Port}", $"Subscriptions={latency}", $"OutboundCapacity={Capacity(name)}"]
-            : ["Type=mqtt5", $"Host={broker.Host}", $"Port={broker.Port}", $"Subscriptions={latency}", $"OutboundCapacity={Capacity(name)}"];
+            ? ["Type=solace", "MessageVpn=default", $"Host={broker.Host}", $"Port={broker.Port}", $"Subscriptions={latency}"]
+            : ["Type=mqtt5", $"Host={broker.Host}", $"Port={broker.Port}", $"Subscriptions={latency}"];
         var report = await RunAsync(name, count => Task.Run(() => client.Publish(direct, count, _payload)), settings, engine, latency, latency);
         if (solace) report.DirectFrom = "libmosquitto, as MQTT";
         return report;
@@ -72,7 +66,7 @@ internal sealed class BrokerRunner(BenchOptions options)
         await client.DeclareQueuesAsync(direct, engine, latency);
         return await RunAsync("rabbitmq",
             count => client.PublishAsync(direct, count, _payload),
-            ["Type=rabbitmq", $"Uri={broker.Uri}", $"Queues={latency}", $"OutboundCapacity={Capacity("rabbitmq")}"],
+            ["Type=rabbitmq", $"Uri={broker.Uri}", $"Queues={latency}"],
             engine, latency, latency,
             between: () => client.PurgeAsync(direct, engine));
     }
@@ -85,7 +79,7 @@ internal sealed class BrokerRunner(BenchOptions options)
         await admin.DeclareQueuesAsync(direct, engine, latency);
         return await RunAsync("amqp10",
             count => Task.Run(() => DirectAmqp.Send("127.0.0.1", broker.AmqpPort, $"/amq/queue/{direct}", count, _payload)),
-            ["Type=amqp10", "Host=127.0.0.1", $"Port={broker.AmqpPort}", "Address=/amq/queue/{topic}", $"Receive=/amq/queue/{latency}", $"QueueCapacity={Capacity("amqp10")}"],
+            ["Type=amqp10", "Host=127.0.0.1", $"Port={broker.AmqpPort}", "Address=/amq/queue/{topic}", $"Receive=/amq/queue/{latency}"],
             engine, latency, latency,
             between: () => admin.PurgeAsync(direct, engine));
     }

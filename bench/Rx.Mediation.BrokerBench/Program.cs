@@ -137,6 +137,10 @@ internal static class Report
     public static string Markdown(List<BrokerReport> reports, Throughput? wsNull, Throughput? postNull, BenchOptions options)
     {
         var md = new StringBuilder();
+        md.AppendLine($"{Environment.ProcessorCount} cores, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC, " +
+                      $"{options.Connections} WebSocket load connections ({WebClients.Describe(options.FramesPerWrite)}), payload {options.PayloadBytes} B, " +
+                      $"{options.Rounds} round(s), best round of each case.");
+        md.AppendLine();
         md.AppendLine("| broker | direct events/s | engine events/s | engine/direct | p50 | p99 |");
         md.AppendLine("|---|---:|---:|---:|---:|---:|");
         foreach (var r in reports)

@@ -52,7 +52,8 @@ internal static class ProcessCpu
             return result with
             {
                 Cpu = now.Cpu - Cpu,
-                Allocated = now.Allocated - Allocated,
+                // Under the server GC's dynamic heap count the process-wide figure has been seen to go backwards.
+                Allocated = now.Allocated >= Allocated ? now.Allocated - Allocated : null,
                 Gc = (now.Gen0 - Gen0, now.Gen1 - Gen1, now.Gen2 - Gen2, now.Paused - Paused),
             };
         }
