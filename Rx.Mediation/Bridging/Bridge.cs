@@ -140,12 +140,14 @@ public sealed class Bridge
         if (!waiter.Parked) return new(admission);
         if (cancellationToken.CanBeCanceled)
         {
-            var registration = cancellationToken.Register(static state =>
+            // Unregistered when the waiter is settled (no task per waiter to dispose it); one settled before the
+            // registration exists is unregistered here.
+            waiter.Registration = cancellationToken.Register(static state =>
             {
                 var (bridge, w) = ((Bridge, Waiter))state!;
                 bridge.GiveUp(w, DropReason.Cancelled);
             }, (this, waiter));
-            waiter.Completion!.Task.ContinueWith(static (_, r) => ((CancellationTokenRegistration)r!).Dispose(), registration, TaskScheduler.Default);
+            if (waiter.IsResolved) waiter.Registration.Unregister();
         }
         return new(waiter.Completion!.Task);
     }
@@ -186,7 +188,7 @@ public sealed class Bridge
                 _waitingLive--;
                 dropped++;
                 _onDrop(waiter.Event, DropReason.DrainTimeout);
-                waiter.Completion?.TrySetResult(Admission.Rejected("the route stopped", _options.RetryAfter));
+                waiter.Settle(Admission.Rejected("the route stopped", _options.RetryAfter));
             }
         }
         _finished.TrySetResult();
@@ -328,7 +330,7 @@ public sealed class Bridge
     private void Dropped(Waiter waiter, DropReason reason)
     {
         _onDrop(waiter.Event, reason);
-        waiter.Completion?.TrySetResult(Admission.Rejected(
+        waiter.Settle(Admission.Rejected(
             reason == DropReason.Cancelled ? "cancelled while waiting for room" : $"route '{_route}' stayed full for {_options.BackpressureTimeout.TotalMilliseconds:0} ms",
             _options.RetryAfter));
     }
@@ -348,7 +350,7 @@ public sealed class Bridge
                 _waiting.Dequeue();
                 waiter.TryResolve();
                 _waitingLive--;
-                waiter.Completion?.TrySetResult(Admission.Accepted);
+                waiter.Settle(Admission.Accepted);
             }
         }
     }
@@ -525,6 +527,16 @@ public sealed class Bridge
         public Event Event { get; } = value;
 
         public TaskCompletionSource<Admission>? Completion { get; } = completion;
+
+        /// <summary>The source's cancellation, while it waits.</summary>
+        public CancellationTokenRegistration Registration;
+
+        /// <summary>Answers the source and lets go of its cancellation (without waiting for a callback in progress).</summary>
+        public void Settle(Admission admission)
+        {
+            Registration.Unregister();
+            Completion?.TrySetResult(admission);
+        }
 
         /// <summary>When the waiter gives up, on the route scheduler's clock.</summary>
         public DateTimeOffset Deadline { get; set; }

@@ -85,6 +85,27 @@ public class BridgeSpecs
     }
 
     [Fact]
+    public async Task A_waiter_admitted_before_its_source_cancels_is_not_dropped_afterwards()
+    {
+        var scheduler = new MarbleScheduler();
+        var drops = new List<DropReason>();
+        var received = new List<string>();
+        var bridge = new Bridge("r", new BridgeOptions { Capacity = 1, Overflow = OverflowStrategy.Backpressure },
+            scheduler, System.Reactive.Observer.Create<Event>(e => received.Add(e.Text)), (_, reason) => drops.Add(reason));
+        bridge.Offer(E("a"));
+        using var cts = new CancellationTokenSource();
+
+        var waiting = bridge.OfferAsync(E("b"), cts.Token);
+        scheduler.AdvanceBy(1);
+        (await waiting).IsAccepted.ShouldBeTrue();
+        cts.Cancel();
+        scheduler.AdvanceBy(1);
+
+        drops.ShouldBeEmpty();
+        received.ShouldBe(["a", "b"]);
+    }
+
+    [Fact]
     public async Task OfferAsync_gives_up_when_the_source_cancels_and_counts_it()
     {
         var scheduler = new MarbleScheduler();
