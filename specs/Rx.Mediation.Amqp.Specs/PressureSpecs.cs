@@ -35,22 +35,12 @@ public sealed class PressureSpecs(AmqpBrokerFixture broker)
             // Without a connection the loop takes nothing from the queue: 20 (half of QueueCapacity) wait there and the
             // route holds the other 180.
             accepted.Count.ShouldBe(total);
-            await Eventually.TrueAsync(() => route.Bridge.Count == total - 20, $"the route holds what the endpoint cannot queue (bridge {route.Bridge.Count}, {endpoint.Pressure})");
-            endpoint.Pressure.IsSaturated.ShouldBeTrue();
-            endpoint.Pressure.Pending.ShouldBe(20);
+            await HeldBack.ShouldHoldAsync(route, endpoint.Pressure, endpoint.Counters, held: total - 20, pending: 20);
             endpoint.Pending.ShouldBe(20);
-            route.Bridge.IsHeldBack.ShouldBeTrue();
-            endpoint.Counters.Dropped.ShouldBe(0);
             endpoint.Counters.Published.ShouldBe(0);
 
             await broker.Broker.RestartAsync();
-            await Eventually.TrueAsync(() => endpoint.Counters.Acknowledged == total, $"the broker accepted everything ({endpoint.Counters}, {endpoint.Pressure})", TimeSpan.FromSeconds(45));
-            endpoint.Counters.Dropped.ShouldBe(0);
-            endpoint.Counters.Failed.ShouldBe(0);
-            route.Counters.Dropped.Total.ShouldBe(0);
-            endpoint.Pressure.Pending.ShouldBe(0);
-            endpoint.Pressure.IsSaturated.ShouldBeFalse();
-            endpoint.Pressure.Saturations.ShouldBeGreaterThanOrEqualTo(1);
+            await HeldBack.ShouldDeliverAllAsync(route, endpoint.Pressure, endpoint.Counters, total, TimeSpan.FromSeconds(45));
 
             // Nothing was sent before the broker came back, so each accepted event is in the queue exactly once.
             var received = await broker.ReceiveAsync("/amq/queue/rx-pressure", total * 2, TimeSpan.FromSeconds(3));

@@ -33,21 +33,11 @@ public sealed class PressureSpecs
         // The send loop took 1 and waits for the connection before publishing it; 20 (half of OutboundCapacity) wait in
         // the queue: the route holds the other 179.
         accepted.Count.ShouldBe(total);
-        await Eventually.TrueAsync(() => route.Bridge.Count == total - 21, $"the route holds what the endpoint cannot queue (bridge {route.Bridge.Count}, {endpoint.Pressure})");
-        endpoint.Pressure.IsSaturated.ShouldBeTrue();
-        endpoint.Pressure.Pending.ShouldBe(20);
-        route.Bridge.IsHeldBack.ShouldBeTrue();
-        endpoint.Counters.Dropped.ShouldBe(0);
+        await HeldBack.ShouldHoldAsync(route, endpoint.Pressure, endpoint.Counters, held: total - 21, pending: 20);
         endpoint.Counters.Published.ShouldBe(0);
 
         await broker.StartProcessAsync();
-        await Eventually.TrueAsync(() => endpoint.Counters.Acknowledged == total, $"the broker acknowledged everything ({endpoint.Counters}, {endpoint.Pressure})", TimeSpan.FromSeconds(40));
-        endpoint.Counters.Dropped.ShouldBe(0);
-        endpoint.Counters.Failed.ShouldBe(0);
-        route.Counters.Dropped.Total.ShouldBe(0);
-        endpoint.Pressure.Pending.ShouldBe(0);
-        endpoint.Pressure.IsSaturated.ShouldBeFalse();
-        endpoint.Pressure.Saturations.ShouldBeGreaterThanOrEqualTo(1);
+        await HeldBack.ShouldDeliverAllAsync(route, endpoint.Pressure, endpoint.Counters, total, TimeSpan.FromSeconds(40));
 
         var lines = await broker.SubscribeUntilDoneAsync(TimeSpan.FromSeconds(30), "-i", "pressure-checker", "-c", "-x", "3600", "-q", "1", "-t", "pressure/#", "-W", "3");
         var seen = lines.Where(l => l.StartsWith("pressure/n|", StringComparison.Ordinal)).Select(l => l["pressure/n|".Length..]).ToHashSet();

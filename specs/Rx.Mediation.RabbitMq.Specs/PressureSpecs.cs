@@ -37,21 +37,11 @@ public sealed class PressureSpecs(RabbitMqFixture rabbit)
             // The send loop took 5 (MaxInFlight, each waiting for the channel to come back) and a sixth that waits for a
             // slot; 20 (half of OutboundCapacity) wait in the queue: the route holds the other 174.
             accepted.Count.ShouldBe(total);
-            await Eventually.TrueAsync(() => route.Bridge.Count == total - 26, $"the route holds what the endpoint cannot queue (bridge {route.Bridge.Count}, {endpoint.Pressure})");
-            endpoint.Pressure.IsSaturated.ShouldBeTrue();
-            endpoint.Pressure.Pending.ShouldBe(20);
-            route.Bridge.IsHeldBack.ShouldBeTrue();
-            endpoint.Counters.Dropped.ShouldBe(0);
+            await HeldBack.ShouldHoldAsync(route, endpoint.Pressure, endpoint.Counters, held: total - 26, pending: 20);
             endpoint.Counters.Acknowledged.ShouldBe(0);
 
             await rabbit.Broker.RestartAsync();
-            await Eventually.TrueAsync(() => endpoint.Counters.Acknowledged == total, $"the broker confirmed everything ({endpoint.Counters}, {endpoint.Pressure})", TimeSpan.FromSeconds(45));
-            endpoint.Counters.Dropped.ShouldBe(0);
-            endpoint.Counters.Failed.ShouldBe(0);
-            route.Counters.Dropped.Total.ShouldBe(0);
-            endpoint.Pressure.Pending.ShouldBe(0);
-            endpoint.Pressure.IsSaturated.ShouldBeFalse();
-            endpoint.Pressure.Saturations.ShouldBeGreaterThanOrEqualTo(1);
+            await HeldBack.ShouldDeliverAllAsync(route, endpoint.Pressure, endpoint.Counters, total, TimeSpan.FromSeconds(45));
 
             // Nothing was published before the broker came back, so each accepted event is in the queue exactly once.
             var bodies = (await Amqp.DrainAsync(rabbit.Broker, queue)).Select(m => Amqp.Text(m.Body)).ToList();
