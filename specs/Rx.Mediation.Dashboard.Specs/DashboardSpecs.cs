@@ -116,6 +116,8 @@ public sealed class DashboardSpecs(ITestOutputHelper output)
             await page.WaitForFunctionAsync("() => document.querySelectorAll(\"[data-marbles='slow'] .marble.drop\").length > 0");
             await WaitForTextAsync(page, "[data-route='slow'] [data-counter='dropped']", refused.ToString(CultureInfo.InvariantCulture));
             (await page.Locator("[data-route='slow'] [data-drop='drop-new']").InnerTextAsync()).ShouldBe($"drop-new {refused}");
+            // Counters come with the periodic snapshot, marbles with the flow stream: wait for the last crosses too.
+            await page.WaitForFunctionAsync($"() => document.querySelectorAll(\"[data-marbles='slow'] .marble.drop\").length >= {refused}");
             (await page.Locator("[data-marbles='slow'] .marble.drop").CountAsync()).ShouldBe(refused);
             (await page.Locator("[data-marbles='slow'] .marble.drop title").First.TextContentAsync())!.ShouldContain("drop-new");
 
