@@ -1,4 +1,5 @@
 using Rx.Mediation.Nodes;
+using Rx.Mediation.Server.Endpoints.Kafka;
 using Rx.Mediation.Testing;
 using static Rx.Mediation.Kafka.Specs.KafkaEndpointSupport;
 
@@ -42,5 +43,16 @@ public sealed class KafkaPressureSpecs
         await HeldBack.ShouldDeliverAllAsync(route, kafka.Pressure, kafka.Counters, total, TimeSpan.FromSeconds(120));
         var stored = (await KafkaCat.ReadAllAsync(own.BootstrapServers, topic)).Select(m => m.Payload!).ToList();
         stored.Order().ShouldBe(accepted.Order());
+    }
+
+    [Theory]
+    [InlineData(10_000, 512)]
+    [InlineData(40, 20)]
+    [InlineData(1, 1)]
+    public void Routes_are_held_back_at_half_the_queue_at_most_512_and_resumed_once_it_is_empty(int queueCapacity, int holdAt)
+    {
+        var pressure = KafkaEndpoint.HoldBackMarks(queueCapacity);
+        pressure.HighWater.ShouldBe(holdAt);
+        pressure.LowWater.ShouldBe(0);
     }
 }

@@ -46,7 +46,7 @@ public sealed class KafkaEndpoint : MediationNode, IEndpoint, IReplayableSource
         _librdkafka = loggerFactory.CreateLogger("Rx.Mediation.Server.Endpoints.Kafka.librdkafka");
         _health = new KafkaHealth(options.Name, options.BootstrapServers, (state, detail) => SetHealth(state, detail), Counters, _logger);
         _replayTurns = new SemaphoreSlim(options.MaxReplays, options.MaxReplays);
-        Pressure = OutboundPressure.ForQueue(options.QueueCapacity);
+        Pressure = HoldBackMarks(options.QueueCapacity);
     }
 
     public EndpointCounters Counters { get; } = new();
@@ -56,8 +56,21 @@ public sealed class KafkaEndpoint : MediationNode, IEndpoint, IReplayableSource
 
     public KafkaEndpointOptions Options => _options;
 
-    /// <summary>The outbound queue's fill level: routes sending here hold back at half of <see cref="KafkaEndpointOptions.QueueCapacity"/>.</summary>
+    /// <summary>
+    /// The outbound queue's fill level: routes sending here hold back at half of <see cref="KafkaEndpointOptions.QueueCapacity"/>,
+    /// at most <see cref="MaxQueuedBeforeHoldingBack"/>, and resume once the queue is empty.
+    /// </summary>
     public override OutboundPressure Pressure { get; }
+
+    /// <summary>
+    /// Why so few: while the queue is empty a route's drain hands events to librdkafka itself (<see cref="KafkaSender.Enqueue"/>),
+    /// while anything is queued every event goes through the queue and the send loop, a hand-off more per event. The
+    /// queue only has to cover the moment between the in-flight window opening and the route resuming.
+    /// </summary>
+    public const int MaxQueuedBeforeHoldingBack = 512;
+
+    internal static OutboundPressure HoldBackMarks(int queueCapacity) =>
+        new(Math.Max(1, Math.Min(queueCapacity / 2, MaxQueuedBeforeHoldingBack)), lowWater: 0);
 
     /// <summary>A position (see <see cref="KafkaPositions"/>) whose topics are all among those this endpoint consumes.</summary>
     public bool TryParsePosition(string text, [NotNullWhen(true)] out ReplayPosition? position)
