@@ -61,49 +61,8 @@ public sealed class SolaceQueueSpecs(AmqpBrokerFixture broker)
     [Fact]
     public async Task Messages_the_routes_refuse_are_not_accepted_and_are_redelivered_from_the_queue()
     {
-        const int total = 10;
-        await broker.DeclareQueueAsync("sol-held");
-        var target = new RecordingNode("sol-held-target", blocked: true);
-        await using var server = await RunningServer.StartAsync(
-            Solace("vpnheld", "Queue=sol-held", "Credit=3", "RedeliveryDelay=00:00:00.100"),
-            builder =>
-            {
-                builder.Nodes.Add(target);
-                builder.Routes =
-                [
-                    new RouteDefinition
-                    {
-                        Name = "solheld",
-                        Sources = [new SourceBinding("vpnheld")],
-                        Targets = ["sol-held-target"],
-                        Bridge = new BridgeOptions { Capacity = 1, Overflow = OverflowStrategy.DropNew, RetryAfter = TimeSpan.FromMilliseconds(100) },
-                    },
-                ];
-            });
-        await server.HealthyAsync("vpnheld");
-        var endpoint = server.Amqp("vpnheld");
-
-        await broker.SendAsync("/amq/queue/sol-held", total, "held-", new { id = "sh" });
-
-        await Eventually.TrueAsync(() => endpoint.Counters.Redelivered >= 3, $"the routes refused messages ({endpoint.Counters})");
-        target.Count.ShouldBe(0);
-        var onBroker = -1;
-        long accepted = -1;
-        await Eventually.TrueAsync(() =>
-        {
-            accepted = endpoint.Counters.Accepted;
-            var (ready, unacknowledged) = broker.QueueDepthAsync("sol-held").GetAwaiter().GetResult();
-            onBroker = ready + unacknowledged;
-            return accepted == endpoint.Counters.Accepted && onBroker == total - accepted;
-        }, $"the queue keeps every message not accepted (on broker {onBroker}, accepted {accepted})", TimeSpan.FromSeconds(30));
-        accepted.ShouldBeLessThanOrEqualTo(3);
-
-        target.Release();
-
-        await Eventually.TrueAsync(() => target.Received.Select(e => e.Id).Distinct().Count() == total,
-            $"every message arrived once the route accepted again ({endpoint.Counters}, target has {target.Count})", TimeSpan.FromSeconds(60));
-        target.Received.Select(e => e.Text).Distinct().Order().ShouldBe(Enumerable.Range(0, total).Select(n => $"held-{n}").Order());
-        await Eventually.TrueAsync(() => broker.QueueDepthAsync("sol-held").GetAwaiter().GetResult() == (0, 0), "the queue is empty", TimeSpan.FromSeconds(30));
+        await RefusedDeliveries.StayOnTheBrokerUntilAcceptedAsync(broker, "sol-held", "vpnheld",
+            Solace("vpnheld", "Queue=sol-held", "Credit=3", "RedeliveryDelay=00:00:00.100"), credit: 3, total: 10);
     }
 
     [Fact]
