@@ -12,7 +12,7 @@ namespace Rx.Mediation.Config.Specs;
 /// <summary>The file's <c>server.admin</c> section: the admin API and dashboard from a configuration file.</summary>
 public sealed class AdminConfigSpecs
 {
-    private static readonly IReadOnlyCollection<string> Types = new EndpointCatalog().KnownTypes;
+    private static readonly IReadOnlyCollection<string> Types = ServerConfigErrors.Types;
     private const string Key = "file-admin-key-0123456789";
 
     private static string Config(string admin) => $$"""
@@ -43,15 +43,8 @@ public sealed class AdminConfigSpecs
     [InlineData("entrypoints:\n  w: { type: http, path: /ui }\nroutes: []\n", 2, 26, "'/ui' is the server's own")]
     [InlineData("entrypoints:\n  w: { type: sse, path: /ui/feed }\nroutes: []\n", 2, 25, "everything under /admin/ and /ui/")]
     [InlineData("entrypoints:\n  w: { type: http, path: /admin/hook }\nroutes: []\n", 2, 26, "'/admin/hook' is the server's own")]
-    public void Admin_settings_and_reserved_paths_are_validated_with_positions(string yaml, int line, int column, string message)
-    {
-        var (config, errors) = ServerConfigReader.Parse(yaml, "c.yaml", Types);
-
-        config.ShouldBeNull();
-        var error = errors.ShouldHaveSingleItem();
-        (error.Location.Line, error.Location.Column).ShouldBe((line, column), error.ToString());
-        error.Message.ShouldContain(message);
-    }
+    public void Admin_settings_and_reserved_paths_are_validated_with_positions(string yaml, int line, int column, string message) =>
+        ServerConfigErrors.ShouldRefuseAt(yaml, line, column, message);
 
     [Fact]
     public void The_admin_section_is_read_key_included()

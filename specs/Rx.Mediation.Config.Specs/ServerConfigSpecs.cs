@@ -6,7 +6,7 @@ namespace Rx.Mediation.Config.Specs;
 
 public sealed class ServerConfigSpecs
 {
-    private static readonly IReadOnlyCollection<string> Types = new EndpointCatalog().KnownTypes;
+    private static readonly IReadOnlyCollection<string> Types = ServerConfigErrors.Types;
 
     private const string Base = """
         entrypoints:
@@ -47,15 +47,8 @@ public sealed class ServerConfigSpecs
     [InlineData("entrypoints:\n  x: { type: http, path: /a }\nendpoints:\n  x: { type: memory }\nroutes: []\n", 2, 3, "both an entrypoint and an endpoint")]
     [InlineData("entrypoints:\n  a: { type: http, path: /a }\n  b: { type: sse, path: /a }\nroutes: []\n", 3, 3, "share the path")]
     [InlineData("entrypoints: {}\n", 1, 1, "'routes' is required")]
-    public void Server_sections_are_validated_with_positions(string yaml, int line, int column, string message)
-    {
-        var (config, errors) = ServerConfigReader.Parse(yaml, "c.yaml", Types);
-
-        config.ShouldBeNull();
-        var error = errors.ShouldHaveSingleItem();
-        (error.Location.Line, error.Location.Column).ShouldBe((line, column), error.ToString());
-        error.Message.ShouldContain(message);
-    }
+    public void Server_sections_are_validated_with_positions(string yaml, int line, int column, string message) =>
+        ServerConfigErrors.ShouldRefuseAt(yaml, line, column, message);
 
     [Fact]
     public void A_route_naming_an_undeclared_endpoint_is_an_error_at_the_name()

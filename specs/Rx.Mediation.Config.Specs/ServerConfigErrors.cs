@@ -1,0 +1,20 @@
+using Rx.Mediation.Server.Configuration;
+using Rx.Mediation.Server.Endpoints;
+
+namespace Rx.Mediation.Config.Specs;
+
+/// <summary>How the server-file specs check a refused file: nothing loaded, one error, at the expected place.</summary>
+internal static class ServerConfigErrors
+{
+    public static readonly IReadOnlyCollection<string> Types = new EndpointCatalog().KnownTypes;
+
+    public static void ShouldRefuseAt(string yaml, int line, int column, string message)
+    {
+        var (config, errors) = ServerConfigReader.Parse(yaml, "c.yaml", Types);
+
+        config.ShouldBeNull();
+        var error = errors.ShouldHaveSingleItem();
+        (error.Location.Line, error.Location.Column).ShouldBe((line, column), error.ToString());
+        error.Message.ShouldContain(message);
+    }
+}
