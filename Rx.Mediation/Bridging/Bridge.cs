@@ -446,7 +446,7 @@ public sealed class Bridge
         return false;
     }
 
-    // One plain read per target and handful while nothing is saturated. When one is, the drain asks to be resumed,
+    // One plain read per target and event while nothing is saturated. When one is, the drain asks to be resumed,
     // once per wait: every arriving event schedules a drain, and each would otherwise add another callback.
     private bool PressureAllows()
     {

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Rx.Mediation.Bridging;
 using Rx.Mediation.Endpoints;
@@ -30,8 +29,7 @@ internal sealed class AmqpConnection
     private readonly IAmqpAddressing _template;
     private readonly ILogger _log;
     private readonly EndpointCounters _counters;
-    private readonly ChannelReader<Event> _outbound;
-    private readonly OutboundPressure _pressure;
+    private readonly OutboundQueue _outbound;
     private readonly Action<AmqpIncoming> _received;
     private readonly Action<NodeHealth, string?> _health;
     private readonly string _target;
@@ -71,7 +69,7 @@ internal sealed class AmqpConnection
     private int _linkCount;
 
     public AmqpConnection(
-        string name, AmqpSettings settings, ILogger log, EndpointCounters counters, ChannelReader<Event> outbound, OutboundPressure pressure,
+        string name, AmqpSettings settings, ILogger log, EndpointCounters counters, OutboundQueue outbound,
         Action<AmqpIncoming> received, Action<NodeHealth, string?> health, IAmqpAddressing? addressing = null)
     {
         _name = name;
@@ -80,7 +78,6 @@ internal sealed class AmqpConnection
         _log = log;
         _counters = counters;
         _outbound = outbound;
-        _pressure = pressure;
         _received = received;
         _health = health;
         _target = $"{settings.Host}:{settings.Port}";
@@ -411,10 +408,9 @@ internal sealed class AmqpConnection
             var retry = _ready.Dequeue();
             Sender(retry.Address).Pending.Enqueue(retry);
         }
+        // Each read makes room in the outbound queue: the endpoint's routes may resume (their callbacks only schedule drains).
         while (Held < _settings.MaxInFlight && _outbound.TryRead(out var value))
         {
-            // Room in the outbound queue: the endpoint's routes may resume (the callbacks only schedule their drains).
-            _pressure.Remove();
             var address = _template.Resolve(value.Topic, out var problem);
             if (address is null)
             {

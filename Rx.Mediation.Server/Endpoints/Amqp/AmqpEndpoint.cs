@@ -17,7 +17,7 @@ namespace Rx.Mediation.Server.Endpoints.Amqp;
 public sealed class AmqpEndpoint : MediationNode, IEndpoint
 {
     private readonly ILogger _log;
-    private readonly Channel<Event> _outbound;
+    private readonly OutboundQueue _outbound;
     private readonly Channel<AmqpIncoming> _incoming = Channel.CreateUnbounded<AmqpIncoming>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly CancellationTokenSource _stopping = new();
     private AmqpConnection? _connection;
@@ -34,13 +34,8 @@ public sealed class AmqpEndpoint : MediationNode, IEndpoint
         Settings = settings;
         _addressing = addressing;
         _log = loggerFactory.CreateLogger<AmqpEndpoint>();
-        _outbound = Channel.CreateBounded<Event>(new BoundedChannelOptions(settings.QueueCapacity)
-        {
-            FullMode = BoundedChannelFullMode.Wait,
-            SingleReader = true,
-        });
-        // One for the endpoint's whole life: routes capture it when they are built.
-        Pressure = OutboundPressure.ForQueue(settings.QueueCapacity);
+        // One pressure for the endpoint's whole life: routes capture it when they are built.
+        _outbound = new OutboundQueue(settings.QueueCapacity, OutboundPressure.ForQueue(settings.QueueCapacity));
     }
 
     public AmqpSettings Settings { get; }
@@ -54,21 +49,17 @@ public sealed class AmqpEndpoint : MediationNode, IEndpoint
     /// The outbound queue's fill level: routes sending here hold back at half of <see cref="AmqpSettings.QueueCapacity"/>.
     /// Counts what waits in the queue, not what the connection took (bounded by MaxInFlight).
     /// </summary>
-    public override OutboundPressure Pressure { get; }
+    public override OutboundPressure Pressure => _outbound.Pressure;
 
     /// <summary>Sends count once the peer settles ACCEPTED; received deliveries are accepted only after a route accepted them.</summary>
     public override DeliveryCapabilities Capabilities => DeliveryCapabilities.Both;
 
     /// <summary>Events waiting in the outbound queue plus those taken by the connection and not yet settled.</summary>
-    public int Pending => _outbound.Reader.Count + (_connection?.Held ?? 0);
+    public int Pending => _outbound.Count + (_connection?.Held ?? 0);
 
     public override void OnNext(Event value)
     {
-        if (_accepting && _outbound.Writer.TryWrite(value))
-        {
-            Pressure.Add();
-        }
-        else
+        if (!_accepting || !_outbound.TryWrite(value))
         {
             Counters.CountDropped();
             var dropped = Counters.Dropped;
@@ -84,7 +75,7 @@ public sealed class AmqpEndpoint : MediationNode, IEndpoint
     {
         if (_connection is not null) return Task.CompletedTask;
         SetHealth(NodeHealth.Degraded, $"connecting to {Settings.Host}:{Settings.Port}");
-        var connection = new AmqpConnection(Name, Settings, _log, Counters, _outbound.Reader, Pressure,
+        var connection = new AmqpConnection(Name, Settings, _log, Counters, _outbound,
             incoming => _incoming.Writer.TryWrite(incoming), (health, detail) => SetHealth(health, detail), _addressing);
         try
         {
@@ -100,7 +91,7 @@ public sealed class AmqpEndpoint : MediationNode, IEndpoint
         }
         _connection = connection;
         // Cheap insurance: events waiting while nothing wakes the loop (a wake lost to a closing connection) still go.
-        _nudge = new Timer(_ => { if (_outbound.Reader.Count > 0) _connection?.Nudge(); }, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        _nudge = new Timer(_ => { if (_outbound.Count > 0) _connection?.Nudge(); }, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
         if (Settings.ReceiveAddresses.Count > 0) _consumer = Task.Run(() => ConsumeAsync(_stopping.Token));
         return Task.CompletedTask;
     }
@@ -109,19 +100,13 @@ public sealed class AmqpEndpoint : MediationNode, IEndpoint
     {
         _accepting = false;
         // No write can slip in after the last read below and leave the pressure counting an event nobody holds.
-        _outbound.Writer.TryComplete();
+        _outbound.Complete();
         var connection = _connection;
         if (connection is null)
         {
             // Never started (no Proton): what the routes queued meanwhile is dropped, counted and said.
-            var unsent = 0;
-            while (_outbound.Reader.TryRead(out _))
-            {
-                Pressure.Remove();
-                Counters.CountDropped();
-                unsent++;
-            }
-            Pressure.Clear();
+            var unsent = _outbound.TakeAll();
+            for (var i = 0; i < unsent; i++) Counters.CountDropped();
             if (unsent > 0) _log.LogWarning("AMQP endpoint {Endpoint}: stopping without a connection; {Left} queued events counted as dropped", Name, unsent);
             SetHealth(NodeHealth.Stopped);
             return;
@@ -143,12 +128,11 @@ public sealed class AmqpEndpoint : MediationNode, IEndpoint
         {
             // Never silent: queued events and unacknowledged sends (which may or may not have arrived) count as dropped.
             for (var i = 0; i < left; i++) Counters.CountDropped();
-            while (_outbound.Reader.TryRead(out _)) Pressure.Remove();
             _log.LogWarning("AMQP endpoint {Endpoint}: stopping with {Left} events not acknowledged by {Host}:{Port}; counted as dropped",
                 Name, left, Settings.Host, Settings.Port);
         }
         // Everything queued is sent or counted: no route may keep waiting for room here.
-        Pressure.Clear();
+        _outbound.TakeAll();
         if (_nudge is not null) await _nudge.DisposeAsync();
         _stopping.Cancel();
         _incoming.Writer.TryComplete();

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Threading.Channels;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using Rx.Mediation.Bridging;
@@ -21,7 +20,7 @@ internal sealed class KafkaSender : IAsyncDisposable
     private readonly IProducer<byte[]?, byte[]> _producer;
     private readonly EndpointCounters _counters;
     private readonly ILogger _logger;
-    private readonly Channel<Event> _queue;
+    private readonly OutboundQueue _queue;
     private readonly InFlightWindow _inFlight;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
@@ -30,10 +29,9 @@ internal sealed class KafkaSender : IAsyncDisposable
 
     // Order: the caller produces directly only when nothing is queued and no event is held back (librdkafka's queue
     // full: _holding produces it once there is room, everything after it queues); the loop takes from the queue and
-    // produces under the same lock. Everything written to or read from _queue happens under _gate, so the pressure's
-    // pending count is exactly what is queued; it holds the routes back at half the queue's capacity.
+    // produces under the same lock. Everything written to or read from _queue happens under _gate, so its count is
+    // exact (and so is the pressure it keeps, which holds the routes back; see KafkaEndpoint.HoldBackMarks).
     private readonly object _gate = new();
-    private readonly OutboundPressure _pressure;
     private Task? _holding;
     private bool _closed;
 
@@ -41,12 +39,11 @@ internal sealed class KafkaSender : IAsyncDisposable
 
     public KafkaSender(KafkaEndpointOptions options, IProducer<byte[]?, byte[]> producer, EndpointCounters counters, OutboundPressure pressure, ILogger logger)
     {
-        _pressure = pressure;
         _options = options;
         _producer = producer;
         _counters = counters;
         _logger = logger;
-        _queue = Channel.CreateBounded<Event>(new BoundedChannelOptions(options.QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        _queue = new OutboundQueue(options.QueueCapacity, pressure);
         _inFlight = new InFlightWindow(options.MaxInFlight);
         _loop = Task.Run(RunAsync);
     }
@@ -61,18 +58,14 @@ internal sealed class KafkaSender : IAsyncDisposable
     {
         lock (_gate)
         {
-            if (!_closed && _pressure.Pending == 0 && _holding is null && _inFlight.TryEnter())
+            if (!_closed && _queue.Count == 0 && _holding is null && _inFlight.TryEnter())
             {
                 _counters.CountPublished();
                 // librdkafka's queue is full: produced once there is room; later events queue behind it.
                 if (!TrySend(value, 0, out var message, out var topic)) _holding = HoldAsync(value, topic!, message!);
                 return;
             }
-            if (!_closed && _queue.Writer.TryWrite(value))
-            {
-                _pressure.Add();
-                return;
-            }
+            if (!_closed && _queue.TryWrite(value)) return;
         }
         _counters.CountDropped();
         // One line per 1,000 drops: a flood of identical warnings would hide everything else.
@@ -95,11 +88,10 @@ internal sealed class KafkaSender : IAsyncDisposable
     /// </summary>
     private async Task RunAsync()
     {
-        var reader = _queue.Reader;
         var token = _stop.Token;
         try
         {
-            while (await reader.WaitToReadAsync(token).ConfigureAwait(false))
+            while (await _queue.WaitToReadAsync(token).ConfigureAwait(false))
             {
                 var slot = false;
                 while (true)
@@ -112,8 +104,7 @@ internal sealed class KafkaSender : IAsyncDisposable
                         holding = _holding;
                         if (holding is null)
                         {
-                            if (!reader.TryRead(out var value)) break;
-                            _pressure.Remove();
+                            if (!_queue.TryRead(out var value)) break;
                             slot = false;
                             _counters.CountPublished();
                             if (!TrySend(value, 0, out var message, out var topic)) _holding = holding = HoldAsync(value, topic!, message!);
@@ -299,7 +290,7 @@ internal sealed class KafkaSender : IAsyncDisposable
         catch (OperationCanceledException)
         {
         }
-        var unsent = _pressure.Pending + _counters.InFlight;
+        var unsent = _queue.Count + _counters.InFlight;
         if (unsent > 0)
             _logger.LogWarning("Kafka endpoint '{Endpoint}' stopped with {Unsent} event(s) not confirmed by Kafka within {Timeout}", _options.Name, unsent, timeout);
     }
@@ -309,7 +300,7 @@ internal sealed class KafkaSender : IAsyncDisposable
         lock (_gate)
         {
             _closed = true;
-            _queue.Writer.TryComplete();
+            _queue.Complete();
         }
     }
 
@@ -326,13 +317,9 @@ internal sealed class KafkaSender : IAsyncDisposable
         }
         _stop.Dispose();
         // What never left the queue is dropped, counted and said, and the routes stop waiting for room here.
-        var left = 0;
-        lock (_gate)
-        {
-            while (_queue.Reader.TryRead(out _)) left++;
-        }
+        int left;
+        lock (_gate) left = _queue.TakeAll();
         for (var i = 0; i < left; i++) _counters.CountDropped();
-        _pressure.Clear();
         if (left > 0) _logger.LogWarning("Kafka endpoint '{Endpoint}' stopped with {Left} event(s) still queued: dropped", _options.Name, left);
     }
 }

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Rx.Mediation.Bridging;
 using Rx.Mediation.Endpoints;
@@ -21,7 +20,7 @@ public sealed class MqttEndpoint : MediationNode, IEndpoint
 {
     private readonly MqttEndpointOptions _options;
     private readonly ILogger _logger;
-    private readonly Channel<Event> _outbound;
+    private readonly OutboundQueue _outbound;
     private readonly SemaphoreSlim _window;
     private readonly object _gate = new();
     private readonly Dictionary<int, Event> _pending = [];
@@ -45,14 +44,9 @@ public sealed class MqttEndpoint : MediationNode, IEndpoint
         _options = options;
         _logger = logger;
         _where = options.Description ?? $"MQTT broker {options.Address}";
-        _outbound = Channel.CreateBounded<Event>(new BoundedChannelOptions(options.OutboundCapacity)
-        {
-            FullMode = BoundedChannelFullMode.Wait, // TryWrite fails when full, so OnNext never blocks a route
-            SingleReader = true,
-        });
+        // One pressure for the endpoint's whole life: routes capture it when they are built.
+        _outbound = new OutboundQueue(options.OutboundCapacity, OutboundPressure.ForQueue(options.OutboundCapacity));
         _window = new SemaphoreSlim(options.MaxInFlight, options.MaxInFlight);
-        // One for the endpoint's whole life: routes capture it when they are built.
-        Pressure = OutboundPressure.ForQueue(options.OutboundCapacity);
     }
 
     public EndpointCounters Counters { get; } = new();
@@ -71,16 +65,12 @@ public sealed class MqttEndpoint : MediationNode, IEndpoint
     /// The outbound queue's fill level: routes sending here hold back at half of <see cref="MqttEndpointOptions.OutboundCapacity"/>.
     /// Counts what waits in the queue, not what the send loop took and libmosquitto holds (bounded by MaxInFlight).
     /// </summary>
-    public override OutboundPressure Pressure { get; }
+    public override OutboundPressure Pressure => _outbound.Pressure;
 
     /// <summary>Queues an event for the broker; never blocks. A full queue or a stopped endpoint is a counted, logged drop.</summary>
     public override void OnNext(Event value)
     {
-        if (_outbound.Writer.TryWrite(value))
-        {
-            Pressure.Add();
-            return;
-        }
+        if (_outbound.TryWrite(value)) return;
         Counters.CountDropped();
         _logger.LogWarning("MQTT endpoint {Endpoint}: dropped event {Id} for topic {Topic}: {Reason}", Name, value.Id, value.Topic,
             _stopped ? "the endpoint is stopped" : $"the outbound queue is full ({_options.OutboundCapacity} events)");
@@ -117,7 +107,7 @@ public sealed class MqttEndpoint : MediationNode, IEndpoint
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         _stopped = true;
-        _outbound.Writer.TryComplete();
+        _outbound.Complete();
         using (var flush = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
             flush.CancelAfter(_options.StopTimeout);
@@ -134,14 +124,8 @@ public sealed class MqttEndpoint : MediationNode, IEndpoint
         _stopping.Cancel();
         // The loop ends at once when cancelled; waiting for it means it no longer reads while the rest is counted.
         await Task.WhenAny(_sending, Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None));
-        var left = Volatile.Read(ref _abandonedInHand);
-        while (_outbound.Reader.TryRead(out _))
-        {
-            Pressure.Remove();
-            left++;
-        }
         // Whatever else is pending is accounted for (failed below); no route may keep waiting for room here.
-        Pressure.Clear();
+        var left = Volatile.Read(ref _abandonedInHand) + _outbound.TakeAll();
         var unacknowledged = PendingCount;
         if (left + unacknowledged > 0)
         {
@@ -260,9 +244,8 @@ public sealed class MqttEndpoint : MediationNode, IEndpoint
         var token = _abandonSend.Token;
         try
         {
-            await foreach (var value in _outbound.Reader.ReadAllAsync(token))
+            await foreach (var value in _outbound.ReadAllAsync(token))
             {
-                Pressure.Remove();
                 try
                 {
                     await PublishAsync(value, token);

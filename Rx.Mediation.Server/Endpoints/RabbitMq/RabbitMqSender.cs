@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
@@ -27,9 +26,7 @@ internal sealed class RabbitMqSender
     private readonly ILogger _logger;
     private readonly Func<CancellationToken, Task<IChannel>> _channel;
     private readonly Action<string?> _reportProblem;
-    private readonly Channel<Event> _queue;
-    // Add on every write into _queue, Remove on every read out of it: pending is what the queue holds.
-    private readonly OutboundPressure _pressure;
+    private readonly OutboundQueue _queue;
     private readonly SemaphoreSlim _slots;
     private readonly CancellationTokenSource _abort = new();
     private Task _loop = Task.CompletedTask;
@@ -43,30 +40,25 @@ internal sealed class RabbitMqSender
     public RabbitMqSender(string name, RabbitMqOptions options, EndpointCounters counters, OutboundPressure pressure, ILogger logger,
         Func<CancellationToken, Task<IChannel>> channel, Action<string?> reportProblem)
     {
-        _pressure = pressure;
         _name = name;
         _options = options;
         _counters = counters;
         _logger = logger;
         _channel = channel;
         _reportProblem = reportProblem;
-        _queue = Channel.CreateBounded<Event>(new BoundedChannelOptions(options.OutboundCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        _queue = new OutboundQueue(options.OutboundCapacity, pressure);
         _slots = new SemaphoreSlim(options.MaxInFlight, options.MaxInFlight);
     }
 
     /// <summary>Events waiting to be published (not counting those in flight).</summary>
-    public int Queued => _queue.Reader.Count;
+    public int Queued => _queue.Count;
 
     public void Start() => _loop = Task.Run(RunAsync);
 
     /// <summary>Thread-safe and never blocks: a full queue drops the event, counted and logged (routes hold back before that).</summary>
     public void Enqueue(Event value)
     {
-        if (_queue.Writer.TryWrite(value))
-        {
-            _pressure.Add();
-            return;
-        }
+        if (_queue.TryWrite(value)) return;
         _counters.CountDropped();
         var now = Environment.TickCount64;
         var last = Interlocked.Read(ref _lastDropLog);
@@ -80,7 +72,7 @@ internal sealed class RabbitMqSender
     /// <summary>Sends what is queued within <paramref name="timeout"/>; what is left is counted as failed.</summary>
     public async Task StopAsync(TimeSpan timeout)
     {
-        _queue.Writer.TryComplete();
+        _queue.Complete();
         if (!_loop.IsCompleted)
         {
             var finished = await Task.WhenAny(_loop, Task.Delay(timeout)) == _loop;
@@ -99,12 +91,7 @@ internal sealed class RabbitMqSender
         {
         }
         // What is left was announced by the warning above; counted as failed, and no route may keep waiting for room here.
-        while (_queue.Reader.TryRead(out _))
-        {
-            _pressure.Remove();
-            _counters.CountFailed();
-        }
-        _pressure.Clear();
+        for (var left = _queue.TakeAll(); left > 0; left--) _counters.CountFailed();
     }
 
     private async Task RunAsync()
@@ -112,9 +99,8 @@ internal sealed class RabbitMqSender
         var token = _abort.Token;
         try
         {
-            await foreach (var value in _queue.Reader.ReadAllAsync(token))
+            await foreach (var value in _queue.ReadAllAsync(token))
             {
-                _pressure.Remove();
                 try
                 {
                     await _slots.WaitAsync(token);

@@ -65,6 +65,31 @@ public class OutboundPressureSpecs
         Should.Throw<ArgumentOutOfRangeException>(() => new OutboundPressure(high, low));
 
     [Fact]
+    public void An_outbound_queue_counts_its_writes_and_reads_into_its_pressure_and_refuses_when_full()
+    {
+        var queue = new OutboundQueue(capacity: 4, new OutboundPressure(highWater: 2, lowWater: 0));
+
+        queue.TryWrite(E("a")).ShouldBeTrue();
+        queue.TryWrite(E("b")).ShouldBeTrue();
+        queue.Pressure.IsSaturated.ShouldBeTrue();
+        queue.TryWrite(E("c")).ShouldBeTrue();
+        queue.TryWrite(E("d")).ShouldBeTrue();
+        queue.TryWrite(E("e")).ShouldBeFalse("full: the caller counts the drop");
+        queue.Pressure.Pending.ShouldBe(4);
+
+        queue.TryRead(out var first).ShouldBeTrue();
+        first!.Text.ShouldBe("a");
+        queue.Pressure.Pending.ShouldBe(3);
+        queue.Complete();
+        queue.TryWrite(E("f")).ShouldBeFalse("completed");
+
+        queue.TakeAll().ShouldBe(3);
+        queue.Count.ShouldBe(0);
+        queue.Pressure.Pending.ShouldBe(0);
+        queue.Pressure.IsSaturated.ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task Adds_and_removes_racing_across_the_marks_never_leave_it_saturated_when_empty()
     {
         // Producers cross the high-water mark while the sender empties the queue: whatever the interleaving, once every
