@@ -12,7 +12,16 @@ using Rx.Mediation.Testing.Brokers;
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
-var options = BenchOptions.Parse(args);
+BenchOptions options;
+try
+{
+    options = BenchOptions.Parse(args);
+}
+catch (ArgumentException ex)
+{
+    Console.Error.WriteLine($"broker bench: {ex.Message} (usage at the top of bench/Rx.Mediation.BrokerBench/Program.cs)");
+    return 2;
+}
 WebClients.FramesPerWrite = options.FramesPerWrite;
 Console.WriteLine($"broker bench: {string.Join(", ", options.Brokers)}; payload {options.PayloadBytes} B; {options.Connections} WebSocket connections ({WebClients.Describe(options.FramesPerWrite)}); " +
                   $"{options.Rounds} round(s); latency {options.LatencyCount} round trips at {options.LatencyRate}/s");
@@ -105,7 +114,14 @@ internal sealed class BenchOptions
         for (var i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
-            int Number() => int.Parse(Value(), CultureInfo.InvariantCulture);
+            int Number()
+            {
+                var name = args[i];
+                var text = Value();
+                return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
+                    ? n
+                    : throw new ArgumentException($"{name} needs a whole number of 0 or more, got '{text}'");
+            }
             switch (args[i])
             {
                 case "--brokers": options.Brokers = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(b => b.ToLowerInvariant())]; break;
