@@ -45,6 +45,7 @@ public sealed class Bridge
     private PaddedInt _drain;
     private int _state;
     private bool _failed;
+    private volatile bool _handedOver;
     private readonly bool _spinBeforeYield;
     private readonly Func<long>? _arrivals;
 
@@ -158,6 +159,17 @@ public sealed class Bridge
         if (Interlocked.CompareExchange(ref _state, Completing, Open) != Open) return;
         _completionError = error;
         ScheduleDrain();
+    }
+
+    /// <summary>
+    /// Completes a bridge whose route is being replaced. A source that read the routes just before the swap may still
+    /// offer here: that late event is answered <see cref="Admission.Moved"/>, not refused and counted, so the engine
+    /// hands it to the successor route.
+    /// </summary>
+    internal void HandOver()
+    {
+        _handedOver = true;
+        Complete();
     }
 
     /// <summary>Gives up on what is still buffered (e.g. the drain timed out at shutdown): each event is dropped and counted.</summary>
@@ -357,6 +369,7 @@ public sealed class Bridge
 
     private Admission Refuse(Event value, DropReason reason)
     {
+        if (reason == DropReason.Stopped && _handedOver) return Admission.Moved;
         _onDrop(value, reason);
         return Admission.Rejected(reason == DropReason.RouteFailed ? $"route '{_route}' has failed" : $"route '{_route}' is stopping", _options.RetryAfter);
     }

@@ -215,7 +215,7 @@ public sealed class MediationEngine : IAsyncDisposable
             }
 
             var replaced = old.Where(r => !next.Contains(r)).ToList();
-            foreach (var route in replaced) route.BeginDrain();
+            foreach (var route in replaced) route.BeginDrain(replaced: true);
             if (created.Count > 0 || replaced.Count > 0 || retired.Count > 0)
             {
                 _logger.LogInformation("Routes applied: {Created} built, {Kept} kept, {Replaced} replaced; nodes added {Added}, replaced {Retired}",

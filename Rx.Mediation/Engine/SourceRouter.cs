@@ -7,7 +7,9 @@ namespace Rx.Mediation.Engine;
 /// The engine's single subscription to a node's inbound stream. It hands each event to the inlets of the
 /// routes that want it and answers the node with their combined <see cref="Admission"/>.
 /// Its inlet set is an immutable array replaced in one step, so a route swap moves each source from the old
-/// routes to the new ones between two events: no event reaches both, none reaches neither.
+/// routes to the new ones between two events: no event reaches both, none reaches neither. A source that read the
+/// old set just before the swap may offer to a route already draining; that route answers Moved and the event goes to
+/// its successor.
 /// </summary>
 internal sealed class SourceRouter(IMediationNode node) : IAdmissionObserver, IDisposable
 {
@@ -52,11 +54,15 @@ internal sealed class SourceRouter(IMediationNode node) : IAdmissionObserver, ID
         if (_refusing) return _successor is { } successor ? successor.Offer(value) : _refusal;
         var inlets = Volatile.Read(ref _inlets);
         var result = Admission.NoRoute;
+        var moved = false;
         foreach (var inlet in inlets)
         {
-            if (inlet.Wants(value)) result = Admission.Combine(result, inlet.Route.Offer(value));
+            if (!inlet.Wants(value)) continue;
+            var admission = inlet.Route.Offer(value);
+            if (admission.IsMoved) moved = true;
+            else result = Admission.Combine(result, admission);
         }
-        return result;
+        return moved ? Admission.Combine(result, OfferToSuccessors(inlets, value)) : result;
     }
 
     public ValueTask<Admission> OfferAsync(Event value, CancellationToken cancellationToken)
@@ -64,28 +70,92 @@ internal sealed class SourceRouter(IMediationNode node) : IAdmissionObserver, ID
         if (_refusing) return _successor is { } successor ? successor.OfferAsync(value, cancellationToken) : new(_refusal);
         var inlets = Volatile.Read(ref _inlets);
         // One route on this source (the common case): its answer is the answer, with no state machine in between.
-        if (inlets.Length == 1) return inlets[0].Wants(value) ? inlets[0].Route.OfferAsync(value, cancellationToken) : new(Admission.NoRoute);
+        if (inlets.Length == 1)
+        {
+            if (!inlets[0].Wants(value)) return new(Admission.NoRoute);
+            var single = inlets[0].Route.OfferAsync(value, cancellationToken);
+            return single.IsCompletedSuccessfully && single.Result.IsMoved ? OfferToSuccessorsAsync(inlets, value, Admission.NoRoute, cancellationToken) : single;
+        }
         // Several routes, usually each for its own topics, and their bridges usually have room: answer without a state
         // machine until a route makes the source wait.
         var result = Admission.NoRoute;
+        var moved = false;
         for (var i = 0; i < inlets.Length; i++)
         {
             if (!inlets[i].Wants(value)) continue;
             var pending = inlets[i].Route.OfferAsync(value, cancellationToken);
-            if (!pending.IsCompletedSuccessfully) return OfferToRestAsync(inlets, i, pending, result, value, cancellationToken);
-            result = Admission.Combine(result, pending.Result);
+            if (!pending.IsCompletedSuccessfully) return OfferToRestAsync(inlets, i, pending, result, moved, value, cancellationToken);
+            if (pending.Result.IsMoved) moved = true;
+            else result = Admission.Combine(result, pending.Result);
         }
-        return new(result);
+        return moved ? OfferToSuccessorsAsync(inlets, value, result, cancellationToken) : new(result);
     }
 
-    private static async ValueTask<Admission> OfferToRestAsync(RouteInlet[] inlets, int waiting, ValueTask<Admission> pending, Admission result, Event value, CancellationToken cancellationToken)
+    private async ValueTask<Admission> OfferToRestAsync(RouteInlet[] inlets, int waiting, ValueTask<Admission> pending, Admission result, bool moved, Event value, CancellationToken cancellationToken)
     {
-        result = Admission.Combine(result, await pending.ConfigureAwait(false));
-        for (var i = waiting + 1; i < inlets.Length; i++)
+        for (var i = waiting; i < inlets.Length; i++)
         {
-            if (inlets[i].Wants(value)) result = Admission.Combine(result, await inlets[i].Route.OfferAsync(value, cancellationToken).ConfigureAwait(false));
+            if (i > waiting)
+            {
+                if (!inlets[i].Wants(value)) continue;
+                pending = inlets[i].Route.OfferAsync(value, cancellationToken);
+            }
+            var admission = await pending.ConfigureAwait(false);
+            if (admission.IsMoved) moved = true;
+            else result = Admission.Combine(result, admission);
         }
-        return result;
+        return moved ? await OfferToSuccessorsAsync(inlets, value, result, cancellationToken).ConfigureAwait(false) : result;
+    }
+
+    // A route answered Moved: it was replaced after this source read its inlets. The engine swaps the new inlets in
+    // before the old routes begin to drain, so the routes not among those read are the successors (a kept route was
+    // among them and has had its offer). The successors may be replaced in turn, hence the loop.
+    private Admission OfferToSuccessors(RouteInlet[] seen, Event value)
+    {
+        var result = Admission.NoRoute;
+        while (true)
+        {
+            if (_refusing) return Admission.Combine(result, Offer(value));
+            var current = Volatile.Read(ref _inlets);
+            var moved = false;
+            foreach (var inlet in current)
+            {
+                if (!inlet.Wants(value) || WasOffered(seen, inlet.Route)) continue;
+                var admission = inlet.Route.Offer(value);
+                if (admission.IsMoved) moved = true;
+                else result = Admission.Combine(result, admission);
+            }
+            if (!moved) return result;
+            seen = current;
+        }
+    }
+
+    private async ValueTask<Admission> OfferToSuccessorsAsync(RouteInlet[] seen, Event value, Admission result, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (_refusing) return Admission.Combine(result, await OfferAsync(value, cancellationToken).ConfigureAwait(false));
+            var current = Volatile.Read(ref _inlets);
+            var moved = false;
+            foreach (var inlet in current)
+            {
+                if (!inlet.Wants(value) || WasOffered(seen, inlet.Route)) continue;
+                var admission = await inlet.Route.OfferAsync(value, cancellationToken).ConfigureAwait(false);
+                if (admission.IsMoved) moved = true;
+                else result = Admission.Combine(result, admission);
+            }
+            if (!moved) return result;
+            seen = current;
+        }
+    }
+
+    private static bool WasOffered(RouteInlet[] seen, Routing.RouteRuntime route)
+    {
+        foreach (var inlet in seen)
+        {
+            if (inlet.Route == route) return true;
+        }
+        return false;
     }
 
     public void OnNext(Event value) => Offer(value);

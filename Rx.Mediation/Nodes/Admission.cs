@@ -23,6 +23,16 @@ public readonly record struct Admission(AdmissionStatus Status, string? Reason =
 
     public bool IsAccepted => Status == AdmissionStatus.Accepted;
 
+    private const string MovedReason = "the route was replaced; its successor takes the event";
+
+    /// <summary>
+    /// A replaced route's answer to a source that read the routes just before the swap. Never reaches a source: the
+    /// engine offers the event to the route's successor instead (see <c>SourceRouter</c>).
+    /// </summary>
+    internal static Admission Moved { get; } = new(AdmissionStatus.Rejected, MovedReason);
+
+    internal bool IsMoved => Status == AdmissionStatus.Rejected && ReferenceEquals(Reason, MovedReason);
+
     /// <summary>Combines the answers of several routes: accepted by any wins, then rejected, then no route.</summary>
     public static Admission Combine(Admission a, Admission b)
     {

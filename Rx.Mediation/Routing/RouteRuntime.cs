@@ -109,7 +109,7 @@ public sealed class RouteRuntime : IDisposable
             Counters.CountAccepted();
             if (!_taps.IsEmpty && Interest().Wants(FlowStage.Received, value)) Tap(FlowStage.Received, value, value.Source, null);
         }
-        else
+        else if (!admission.IsMoved)
         {
             Counters.CountRefused();
         }
@@ -145,10 +145,15 @@ public sealed class RouteRuntime : IDisposable
     }
 
     /// <summary>Stops taking events and lets the bridge and the chain finish what they hold.</summary>
-    internal void BeginDrain()
+    /// <param name="replaced">
+    /// The route was swapped out for a successor: events its sources offer too late go to the successor
+    /// (<see cref="Bridge.HandOver"/>) instead of being refused.
+    /// </param>
+    internal void BeginDrain(bool replaced = false)
     {
         if (_state == RouteState.Running) _state = RouteState.Draining;
-        Bridge.Complete();
+        if (replaced) Bridge.HandOver();
+        else Bridge.Complete();
     }
 
     public void Dispose()

@@ -140,6 +140,40 @@ public class BridgeSpecs
         bridge.Completion.IsCompleted.ShouldBeTrue();
     }
 
+    [Theory]
+    [InlineData(OverflowStrategy.Backpressure)]
+    [InlineData(OverflowStrategy.DropNew)]
+    [InlineData(OverflowStrategy.DropHead)]
+    public async Task A_completed_bridge_refuses_and_counts_late_events_but_a_handed_over_one_answers_moved_uncounted(OverflowStrategy overflow)
+    {
+        var scheduler = new MarbleScheduler();
+        var drops = new List<(string, DropReason)>();
+        var received = new List<string>();
+        Bridge Build() => new("r", new BridgeOptions { Capacity = 4, Overflow = overflow }, scheduler,
+            System.Reactive.Observer.Create<Event>(e => received.Add(e.Text)), (e, reason) => drops.Add((e.Text, reason)));
+        var stopped = Build();
+        var replaced = Build();
+        stopped.Offer(E("kept-1")).IsAccepted.ShouldBeTrue();
+        replaced.Offer(E("kept-2")).IsAccepted.ShouldBeTrue();
+
+        stopped.Complete();
+        replaced.HandOver();
+        var refused = stopped.Offer(E("late-1"));
+        var moved = replaced.Offer(E("late-2"));
+        var movedAsync = await replaced.OfferAsync(E("late-3"));
+        scheduler.Start();
+
+        refused.IsMoved.ShouldBeFalse();
+        refused.Status.ShouldBe(AdmissionStatus.Rejected);
+        moved.IsMoved.ShouldBeTrue();
+        movedAsync.IsMoved.ShouldBeTrue();
+        drops.ShouldBe([("late-1", DropReason.Stopped)]);
+        received.ShouldBe(["kept-1", "kept-2"], ignoreOrder: true);
+        replaced.Abandon();
+        replaced.Offer(E("after-abandon")).IsMoved.ShouldBeTrue();
+        drops.Count.ShouldBe(1);
+    }
+
     [Fact]
     public void Abandon_counts_every_event_left_behind()
     {

@@ -15,6 +15,8 @@ public sealed class RecordingNode(string name) : MediationNode(name), IEndpoint
 
     public IReadOnlyList<string> SentTexts => Sent.Select(e => e.Text).ToList();
 
+    public int SentCount => _received.Count;
+
     public override void OnNext(Event value)
     {
         if (FailWhen?.Invoke(value) == true) throw new InvalidOperationException($"{Name} refuses {value.Text}");
