@@ -41,6 +41,7 @@ public sealed class Bridge
     // One timer for the whole line, due at its oldest waiter's deadline (every waiter waits as long, so deadlines grow
     // along the line): under sustained backpressure nearly every event waits, and a timer each cost more than the event.
     private bool _expiryArmed;
+    private readonly int _promoteWaitersAt;
 
     private PaddedInt _drain;
     private int _state;
@@ -89,6 +90,7 @@ public sealed class Bridge
         _pressures = pressures is null ? [] : [.. pressures.Distinct()];
         _resume = ResumeAfterPressure;
         _hand = new Event[Math.Min(MaxEventsInHand, _options.Capacity)];
+        _promoteWaitersAt = _options.Capacity / 2;
         // Only the pool and thread schedulers run the drain beside its producers; elsewhere (virtual time, immediate,
         // inline) a spin would only burn the producer's own thread.
         _spinBeforeYield = scheduler is TaskPoolScheduler or ThreadPoolScheduler or DefaultScheduler or NewThreadScheduler or EventLoopScheduler;
@@ -397,7 +399,10 @@ public sealed class Bridge
             {
                 if (_handNext == _handCount)
                 {
-                    if (Volatile.Read(ref _waitingLive) > 0) PromoteWaiters();
+                    // Sources waiting under backpressure come back once the bridge is half empty, not slot by slot:
+                    // each comes back through a thread-pool hop, and with one hop per freed slot the sources and the
+                    // drain fall into lock-step, paying a wake-up for every event or two.
+                    if (Volatile.Read(ref _waitingLive) > 0 && reader.Count <= _promoteWaitersAt) PromoteWaiters();
                     // Take a handful back to back, then deliver them: the channel's lock stays on this core for the
                     // whole handful instead of passing between drain and producers on every single event.
                     var taken = 0;

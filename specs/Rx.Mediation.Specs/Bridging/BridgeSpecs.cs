@@ -84,6 +84,33 @@ public class BridgeSpecs
         received.ShouldBe(["a", "b"]);
     }
 
+    // Each admitted waiter resumes its source through a thread-pool hop: admitted slot by slot, sources and drain fall
+    // into lock-step with a wake-up per event or two. Admitted once the bridge is half empty, a source writes many.
+    [Fact]
+    public async Task Waiters_are_admitted_once_the_bridge_is_half_empty_not_slot_by_slot()
+    {
+        var scheduler = new MarbleScheduler();
+        ValueTask<Admission> waiting = default;
+        var deliveredWhenAdmitted = -1;
+        var delivered = 0;
+        var bridge = new Bridge("r", new BridgeOptions { Capacity = 100, Overflow = OverflowStrategy.Backpressure, BackpressureTimeout = TimeSpan.FromSeconds(1) },
+            scheduler, System.Reactive.Observer.Create<Event>(_ =>
+            {
+                if (deliveredWhenAdmitted < 0 && waiting.IsCompleted) deliveredWhenAdmitted = delivered;
+                delivered++;
+            }), (_, _) => { });
+        for (var i = 0; i < 100; i++) bridge.Offer(E(i.ToString())).IsAccepted.ShouldBeTrue();
+        waiting = bridge.OfferAsync(E("waiter"));
+        waiting.IsCompleted.ShouldBeFalse();
+
+        scheduler.Start();
+
+        (await waiting).IsAccepted.ShouldBeTrue();
+        delivered.ShouldBe(101);
+        // The drain takes 32 at a time: after two handfuls 36 are left, at most half of 100, and the waiter is admitted.
+        deliveredWhenAdmitted.ShouldBe(64);
+    }
+
     [Fact]
     public async Task A_waiter_admitted_before_its_source_cancels_is_not_dropped_afterwards()
     {
