@@ -21,10 +21,10 @@ internal sealed class BrokerRunner(BenchOptions options)
         cluster.CreateTopic(engine, partitions: 3);
         cluster.CreateTopic(latency, partitions: 1);
         cluster.CreateTopic(TunedLatencyTopic, partitions: 1);
-        using var client = new DirectKafka(cluster.BootstrapServers);
+        using var client = new DirectKafka(cluster.BootstrapServers, options.KafkaSettings);
         var report = await RunAsync("kafka",
             count => Task.Run(() => client.Publish(direct, count, _payload)),
-            ["Type=kafka", $"BootstrapServers={cluster.BootstrapServers}", $"Topics={latency}"],
+            ["Type=kafka", $"BootstrapServers={cluster.BootstrapServers}", $"Topics={latency}", .. options.KafkaSettings],
             engine, latency, latency);
         if (options.LatencyEnabled)
         {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Confluent.Kafka;
+using Microsoft.Extensions.Configuration;
 using Rx.Mediation.Server.Endpoints.Kafka;
 using Rx.Mediation.Server.Endpoints.Kafka.Native;
 
@@ -17,10 +18,16 @@ internal sealed class DirectKafka : IDisposable
     private readonly IProducer<byte[]?, byte[]> _producer;
     private readonly int _maxInFlight;
 
-    public DirectKafka(string bootstrap)
+    /// <param name="settings">Extra endpoint settings (<c>Key=Value</c>), bound as the server binds an endpoint's section.</param>
+    public DirectKafka(string bootstrap, IEnumerable<string> settings)
     {
         KafkaNative.EnsureLoaded();
-        var options = KafkaEndpointOptions.From("direct", "Bench:Kafka", new KafkaSettings { BootstrapServers = bootstrap });
+        var bound = new KafkaSettings { BootstrapServers = bootstrap };
+        new ConfigurationBuilder()
+            .AddInMemoryCollection(settings.Select(s => s.Split('=', 2)).Select(p => new KeyValuePair<string, string?>(p[0], p[1])))
+            .Build()
+            .Bind(bound);
+        var options = KafkaEndpointOptions.From("direct", "Bench:Kafka", bound);
         _maxInFlight = options.MaxInFlight;
         _producer = new ProducerBuilder<byte[]?, byte[]>(options.ProducerProperties).Build();
     }

@@ -96,6 +96,9 @@ internal sealed class BenchOptions
 
     public bool Ingress { get; private set; } = true;
 
+    /// <summary>Kafka endpoint settings (<c>Key=Value</c>, as under <c>Mediation:Endpoints:name</c>) given to the direct client and the engine alike.</summary>
+    public List<string> KafkaSettings { get; } = [];
+
     public int PostConcurrency { get; private set; } = 16;
 
     public string? Output { get; private set; }
@@ -137,6 +140,10 @@ internal sealed class BenchOptions
                 case "--latency": options.LatencyCount = Number(); break;
                 case "--rate": options.LatencyRate = Number(); break;
                 case "--no-ingress": options.Ingress = false; break;
+                case "--kafka-setting":
+                    var setting = Value();
+                    options.KafkaSettings.Add(setting.Contains('=') && !setting.StartsWith('=') ? setting : throw new ArgumentException($"--kafka-setting needs Key=Value (e.g. MaxInFlight=20000 or Properties:linger.ms=10), got '{setting}'"));
+                    break;
                 case "--post-concurrency": options.PostConcurrency = Number(); break;
                 case "--out": options.Output = Value(); break;
                 case "--frames-per-write": options.FramesPerWrite = Number(); break;

@@ -70,6 +70,18 @@ public sealed class KafkaSettingsSpecs
     }
 
     [Fact]
+    public void Producer_and_consumer_sockets_disable_nagle_unless_a_property_says_otherwise()
+    {
+        var defaults = From(new KafkaSettings { BootstrapServers = "h:1" });
+        defaults.ProducerProperties["socket.nagle.disable"].ShouldBe("true");
+        defaults.ConsumerProperties["socket.nagle.disable"].ShouldBe("true");
+
+        var settings = new KafkaSettings { BootstrapServers = "h:1" };
+        settings.Properties["socket.nagle.disable"] = "false";
+        From(settings).ProducerProperties["socket.nagle.disable"].ShouldBe("false");
+    }
+
+    [Fact]
     public void Extra_librdkafka_properties_pass_through_and_win()
     {
         var settings = new KafkaSettings { BootstrapServers = "h:1" };

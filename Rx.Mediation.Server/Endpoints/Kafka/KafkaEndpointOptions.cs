@@ -106,6 +106,10 @@ public sealed record KafkaEndpointOptions
             ["client.id"] = string.IsNullOrWhiteSpace(settings.ClientId) ? $"rx-mediation-{name}" : settings.ClientId.Trim(),
             // librdkafka backs off up to 10 s between reconnects by default; a restarted broker is noticed sooner this way.
             ["reconnect.backoff.max.ms"] = "2000",
+            // TCP_NODELAY, as the Java client sets it. With Nagle on (librdkafka's default) a request written while the
+            // previous one is unacknowledged waits for the peer's delayed ACK: measured on the mock cluster, producing
+            // then settles at times into a mode of about 250k events/s instead of 650k+, and stays there.
+            ["socket.nagle.disable"] = "true",
         };
         if (!string.IsNullOrWhiteSpace(settings.SecurityProtocol))
         {
