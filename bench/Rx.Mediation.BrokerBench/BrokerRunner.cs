@@ -90,8 +90,8 @@ internal sealed class BrokerRunner(BenchOptions options)
         Console.WriteLine("ingress: web entrypoints into a counting target (no broker)");
         await using var server = await EngineServer.StartAsync(["Type=memory"], "bench-unused", "bench-unused-lat");
         var count = options.Messages.Values.Max();
-        await server.WebSocketsToNullAsync(options.Warmup, options.Connections, _payload);
-        await server.PostsToNullAsync(options.Warmup, options.PostConcurrency, _payload);
+        await server.WebSocketsToNullAsync(options.Warmup ?? count / 10, options.Connections, _payload);
+        await server.PostsToNullAsync(Math.Min(options.Warmup ?? count / 10, 3_000), options.PostConcurrency, _payload);
         Throughput? ws = null, post = null;
         for (var round = 0; round < options.Rounds; round++)
         {
@@ -110,12 +110,13 @@ internal sealed class BrokerRunner(BenchOptions options)
     {
         var report = new BrokerReport(broker);
         var count = options.Messages[broker];
-        Console.WriteLine($"{broker}: warming up ({options.Warmup} messages per path)");
-        if (options.Cases.Contains("direct")) await direct(options.Warmup);
+        var warmup = options.Warmup ?? count / 10;
+        Console.WriteLine($"{broker}: warming up ({warmup} messages per path)");
+        if (options.Cases.Contains("direct")) await direct(warmup);
         await using var server = await EngineServer.StartAsync(endpointSettings, engineTopic, latencyPublishTopic);
-        if (options.Cases.Contains("ws")) await server.ThroughWebSocketsAsync(engineTopic, options.Warmup, options.Connections, _payload);
-        if (options.Cases.Contains("inproc")) await server.ThroughSourceAsync(engineTopic, options.Warmup, _payload);
-        if (options.Cases.Contains("endpoint")) await server.StraightToEndpointAsync(engineTopic, options.Warmup, _payload);
+        if (options.Cases.Contains("ws")) await server.ThroughWebSocketsAsync(engineTopic, warmup, options.Connections, _payload);
+        if (options.Cases.Contains("inproc")) await server.ThroughSourceAsync(engineTopic, warmup, _payload);
+        if (options.Cases.Contains("endpoint")) await server.StraightToEndpointAsync(engineTopic, warmup, _payload);
         if (between is not null) await between();
 
         for (var round = 1; round <= options.Rounds; round++)
