@@ -55,6 +55,12 @@ public sealed class MediationEngine : IAsyncDisposable
 
     public IReadOnlyList<RouteRuntime> Routes => Volatile.Read(ref _routes);
 
+    /// <summary>The engine's subscription to <paramref name="node"/>'s inbound stream, or null (specs: a source's view of its routes).</summary>
+    internal SourceRouter? RouterOf(string node)
+    {
+        lock (_gate) return _routers.GetValueOrDefault(node);
+    }
+
     /// <summary>The flow taps attached to every route, current and future (packet log, metrics, live views).</summary>
     public FlowTaps Taps { get; } = new();
 

@@ -9,7 +9,7 @@ namespace Rx.Mediation.Engine;
 /// Its inlet set is an immutable array replaced in one step, so a route swap moves each source from the old
 /// routes to the new ones between two events: no event reaches both, none reaches neither. A source that read the
 /// old set just before the swap may offer to a route already draining; that route answers Moved and the event goes to
-/// its successor.
+/// its successor (the new route of the same name; for a renamed or removed route, the routes new in that swap).
 /// </summary>
 internal sealed class SourceRouter(IMediationNode node) : IAdmissionObserver, IDisposable
 {
@@ -49,49 +49,56 @@ internal sealed class SourceRouter(IMediationNode node) : IAdmissionObserver, ID
         _refusing = true;
     }
 
-    public Admission Offer(Event value)
+    public Admission Offer(Event value) => _refusing
+        ? _successor is { } successor ? successor.Offer(value) : _refusal
+        : Offer(value, Volatile.Read(ref _inlets));
+
+    /// <summary>Offers to <paramref name="inlets"/>, the set as this source read it (a moment ago, perhaps before a swap).</summary>
+    internal Admission Offer(Event value, RouteInlet[] inlets)
     {
-        if (_refusing) return _successor is { } successor ? successor.Offer(value) : _refusal;
-        var inlets = Volatile.Read(ref _inlets);
         var result = Admission.NoRoute;
-        var moved = false;
+        List<string>? moved = null;
         foreach (var inlet in inlets)
         {
             if (!inlet.Wants(value)) continue;
             var admission = inlet.Route.Offer(value);
-            if (admission.IsMoved) moved = true;
+            if (admission.IsMoved) (moved ??= []).Add(inlet.Route.Name);
             else result = Admission.Combine(result, admission);
         }
-        return moved ? Admission.Combine(result, OfferToSuccessors(inlets, value)) : result;
+        return moved is null ? result : Admission.Combine(result, OfferToSuccessors(moved, inlets, value));
     }
 
-    public ValueTask<Admission> OfferAsync(Event value, CancellationToken cancellationToken)
+    public ValueTask<Admission> OfferAsync(Event value, CancellationToken cancellationToken) => _refusing
+        ? _successor is { } successor ? successor.OfferAsync(value, cancellationToken) : new(_refusal)
+        : OfferAsync(value, Volatile.Read(ref _inlets), cancellationToken);
+
+    internal ValueTask<Admission> OfferAsync(Event value, RouteInlet[] inlets, CancellationToken cancellationToken)
     {
-        if (_refusing) return _successor is { } successor ? successor.OfferAsync(value, cancellationToken) : new(_refusal);
-        var inlets = Volatile.Read(ref _inlets);
         // One route on this source (the common case): its answer is the answer, with no state machine in between.
         if (inlets.Length == 1)
         {
             if (!inlets[0].Wants(value)) return new(Admission.NoRoute);
             var single = inlets[0].Route.OfferAsync(value, cancellationToken);
-            return single.IsCompletedSuccessfully && single.Result.IsMoved ? OfferToSuccessorsAsync(inlets, value, Admission.NoRoute, cancellationToken) : single;
+            return single.IsCompletedSuccessfully && single.Result.IsMoved
+                ? OfferToSuccessorsAsync([inlets[0].Route.Name], inlets, value, Admission.NoRoute, cancellationToken)
+                : single;
         }
         // Several routes, usually each for its own topics, and their bridges usually have room: answer without a state
         // machine until a route makes the source wait.
         var result = Admission.NoRoute;
-        var moved = false;
+        List<string>? moved = null;
         for (var i = 0; i < inlets.Length; i++)
         {
             if (!inlets[i].Wants(value)) continue;
             var pending = inlets[i].Route.OfferAsync(value, cancellationToken);
             if (!pending.IsCompletedSuccessfully) return OfferToRestAsync(inlets, i, pending, result, moved, value, cancellationToken);
-            if (pending.Result.IsMoved) moved = true;
+            if (pending.Result.IsMoved) (moved ??= []).Add(inlets[i].Route.Name);
             else result = Admission.Combine(result, pending.Result);
         }
-        return moved ? OfferToSuccessorsAsync(inlets, value, result, cancellationToken) : new(result);
+        return moved is null ? new(result) : OfferToSuccessorsAsync(moved, inlets, value, result, cancellationToken);
     }
 
-    private async ValueTask<Admission> OfferToRestAsync(RouteInlet[] inlets, int waiting, ValueTask<Admission> pending, Admission result, bool moved, Event value, CancellationToken cancellationToken)
+    private async ValueTask<Admission> OfferToRestAsync(RouteInlet[] inlets, int waiting, ValueTask<Admission> pending, Admission result, List<string>? moved, Event value, CancellationToken cancellationToken)
     {
         for (var i = waiting; i < inlets.Length; i++)
         {
@@ -101,62 +108,80 @@ internal sealed class SourceRouter(IMediationNode node) : IAdmissionObserver, ID
                 pending = inlets[i].Route.OfferAsync(value, cancellationToken);
             }
             var admission = await pending.ConfigureAwait(false);
-            if (admission.IsMoved) moved = true;
+            if (admission.IsMoved) (moved ??= []).Add(inlets[i].Route.Name);
             else result = Admission.Combine(result, admission);
         }
-        return moved ? await OfferToSuccessorsAsync(inlets, value, result, cancellationToken).ConfigureAwait(false) : result;
+        return moved is null ? result : await OfferToSuccessorsAsync(moved, inlets, value, result, cancellationToken).ConfigureAwait(false);
     }
 
-    // A route answered Moved: it was replaced after this source read its inlets. The engine swaps the new inlets in
-    // before the old routes begin to drain, so the routes not among those read are the successors (a kept route was
-    // among them and has had its offer). The successors may be replaced in turn, hence the loop.
-    private Admission OfferToSuccessors(RouteInlet[] seen, Event value)
+    // Some routes answered Moved: they were replaced after this source read its inlets (the engine swaps the new inlets
+    // in before the old routes hand over). The event goes where it would have gone before the switch, each replaced
+    // route's successor standing in for it: the new route of the same name, or, for a route renamed or removed, the
+    // routes new in this switch. Not to routes that took it already. A successor may have been replaced in turn, hence
+    // the loop, which a swap cannot outrun for long; the bound only keeps a source from looping if one ever did.
+    private const int MaxHandOvers = 16;
+
+    private Admission OfferToSuccessors(List<string> moved, RouteInlet[] seen, Event value)
     {
         var result = Admission.NoRoute;
-        while (true)
+        for (var round = 0; round < MaxHandOvers; round++)
         {
-            if (_refusing) return Admission.Combine(result, Offer(value));
+            if (_refusing) return Admission.Combine(result, _successor is { } successor ? successor.OfferToSuccessors(moved, seen, value) : _refusal);
             var current = Volatile.Read(ref _inlets);
-            var moved = false;
-            foreach (var inlet in current)
+            List<string>? again = null;
+            foreach (var inlet in Successors(moved, seen, current))
             {
-                if (!inlet.Wants(value) || WasOffered(seen, inlet.Route)) continue;
+                if (!inlet.Wants(value)) continue;
                 var admission = inlet.Route.Offer(value);
-                if (admission.IsMoved) moved = true;
+                if (admission.IsMoved) (again ??= []).Add(inlet.Route.Name);
                 else result = Admission.Combine(result, admission);
             }
-            if (!moved) return result;
-            seen = current;
+            if (again is null) return result;
+            (moved, seen) = (again, current);
         }
+        return Admission.Combine(result, RoutesChanging);
     }
 
-    private async ValueTask<Admission> OfferToSuccessorsAsync(RouteInlet[] seen, Event value, Admission result, CancellationToken cancellationToken)
+    private async ValueTask<Admission> OfferToSuccessorsAsync(List<string> moved, RouteInlet[] seen, Event value, Admission result, CancellationToken cancellationToken)
     {
-        while (true)
+        for (var round = 0; round < MaxHandOvers; round++)
         {
-            if (_refusing) return Admission.Combine(result, await OfferAsync(value, cancellationToken).ConfigureAwait(false));
-            var current = Volatile.Read(ref _inlets);
-            var moved = false;
-            foreach (var inlet in current)
+            if (_refusing)
             {
-                if (!inlet.Wants(value) || WasOffered(seen, inlet.Route)) continue;
+                return Admission.Combine(result, _successor is { } successor
+                    ? await successor.OfferToSuccessorsAsync(moved, seen, value, Admission.NoRoute, cancellationToken).ConfigureAwait(false)
+                    : _refusal);
+            }
+            var current = Volatile.Read(ref _inlets);
+            List<string>? again = null;
+            foreach (var inlet in Successors(moved, seen, current))
+            {
+                if (!inlet.Wants(value)) continue;
                 var admission = await inlet.Route.OfferAsync(value, cancellationToken).ConfigureAwait(false);
-                if (admission.IsMoved) moved = true;
+                if (admission.IsMoved) (again ??= []).Add(inlet.Route.Name);
                 else result = Admission.Combine(result, admission);
             }
-            if (!moved) return result;
-            seen = current;
+            if (again is null) return result;
+            (moved, seen) = (again, current);
         }
+        return Admission.Combine(result, RoutesChanging);
     }
 
-    private static bool WasOffered(RouteInlet[] seen, Routing.RouteRuntime route)
+    private static List<RouteInlet> Successors(List<string> moved, RouteInlet[] seen, RouteInlet[] current)
     {
-        foreach (var inlet in seen)
+        static bool Named(RouteInlet[] inlets, string name) => Array.Exists(inlets, i => i.Route.Name == name);
+        var orphaned = moved.Exists(name => !Named(current, name));
+        var successors = new List<RouteInlet>(moved.Count);
+        foreach (var inlet in current)
         {
-            if (inlet.Route == route) return true;
+            var name = inlet.Route.Name;
+            if (Array.Exists(seen, i => i.Route == inlet.Route)) continue;
+            if (moved.Contains(name) || (orphaned && !Named(seen, name))) successors.Add(inlet);
         }
-        return false;
+        return successors;
     }
+
+    private static readonly Admission RoutesChanging = Admission.Rejected("the routes are being replaced", TimeSpan.FromSeconds(1));
 
     public void OnNext(Event value) => Offer(value);
 

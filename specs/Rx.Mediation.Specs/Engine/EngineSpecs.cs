@@ -101,16 +101,80 @@ public class EngineSpecs
         _ = web;
     }
 
+    // The race the stress spec below provokes, made deterministic: the source offers to the routes as it read them
+    // before a swap. Code routes are rebuilt on every apply, so both old routes have handed over by then.
+    [Fact]
+    public async Task An_event_offered_to_the_routes_read_before_a_swap_goes_to_each_replaced_routes_successor_and_not_to_new_routes()
+    {
+        var source = new RecordingNode("in");
+        var target = new RecordingNode("out");
+        await using var engine = new MediationEngine();
+        engine.Add(source).Add(target);
+        await engine.StartAsync();
+        await engine.ApplyRoutesAsync(Table("first", "second"));
+        var router = engine.RouterOf("in")!;
+        var readBeforeTheSwap = router.Inlets;
+        var replaced = engine.Routes.ToList();
+        await engine.ApplyRoutesAsync(Table("first", "second", "added"));
+
+        var admission = router.Offer(Event.FromText("in", "t", "late"), readBeforeTheSwap);
+        var admissionAsync = await router.OfferAsync(Event.FromText("in", "t", "late-async"), readBeforeTheSwap, CancellationToken.None);
+        await engine.StopAsync();
+
+        admission.IsAccepted.ShouldBeTrue();
+        admissionAsync.IsAccepted.ShouldBeTrue();
+        target.SentTexts.Count(t => t == "late").ShouldBe(2);
+        target.SentTexts.Count(t => t == "late-async").ShouldBe(2);
+        engine.Routes.Single(r => r.Name == "first").Counters.Accepted.ShouldBe(2);
+        engine.Routes.Single(r => r.Name == "second").Counters.Accepted.ShouldBe(2);
+        engine.Routes.Single(r => r.Name == "added").Counters.Accepted.ShouldBe(0);
+        replaced.Sum(r => r.Counters.Refused + r.Counters.Dropped.Total).ShouldBe(0);
+
+        static RouteTable Table(params string[] names)
+        {
+            var table = new RouteTable();
+            foreach (var name in names) table.From("in").Named(name).To("out");
+            return table;
+        }
+    }
+
+    [Fact]
+    public async Task An_event_caught_by_a_swap_that_renamed_its_route_goes_to_the_routes_new_in_that_swap()
+    {
+        var source = new RecordingNode("in");
+        var target = new RecordingNode("out");
+        await using var engine = new MediationEngine();
+        engine.Add(source).Add(target);
+        await engine.StartAsync();
+        var before = new RouteTable();
+        before.From("in").Named("kept-name").To("out");
+        before.From("in").Named("old-name").To("out");
+        await engine.ApplyRoutesAsync(before);
+        var router = engine.RouterOf("in")!;
+        var readBeforeTheSwap = router.Inlets;
+        var after = new RouteTable();
+        after.From("in").Named("kept-name").To("out");
+        after.From("in").Named("new-name").To("out");
+        await engine.ApplyRoutesAsync(after);
+
+        router.Offer(Event.FromText("in", "t", "late"), readBeforeTheSwap).IsAccepted.ShouldBeTrue();
+        await engine.StopAsync();
+
+        engine.Routes.Single(r => r.Name == "kept-name").Counters.Accepted.ShouldBe(1);
+        engine.Routes.Single(r => r.Name == "new-name").Counters.Accepted.ShouldBe(1);
+        target.SentTexts.Count(t => t == "late").ShouldBe(2);
+    }
+
     // A source that read the old routes just before a swap offers to a route that has begun to drain: the route hands
     // the event to its successor rather than refuse it. The window is a few instructions wide, so the swap runs many times.
     [Theory]
-    [InlineData(1, false)]
-    [InlineData(2, false)]
-    [InlineData(3, false)]
-    [InlineData(4, true)]
-    [InlineData(5, true)]
-    [InlineData(6, true)]
-    public async Task Swapping_routes_under_load_loses_refuses_and_duplicates_nothing(int run, bool offerAsync)
+    [InlineData(1, false, false)]
+    [InlineData(2, false, true)]
+    [InlineData(3, false, false)]
+    [InlineData(4, true, true)]
+    [InlineData(5, true, false)]
+    [InlineData(6, true, true)]
+    public async Task Swapping_routes_under_load_neither_loses_nor_refuses_and_duplicates_only_across_renames(int run, bool offerAsync, bool renamed)
     {
         var source = new RecordingNode("in");
         var target = new RecordingNode("out");
@@ -128,7 +192,7 @@ public class EngineSpecs
             while (Volatile.Read(ref swapping))
             {
                 // Keep the bridges far from full: a refusal here must come from the swap alone.
-                if (emitted - target.SentCount > 10_000)
+                if (2 * emitted - target.SentCount > 10_000)
                 {
                     Thread.Yield();
                     continue;
@@ -149,16 +213,22 @@ public class EngineSpecs
         await engine.StopAsync();
 
         refusals.ShouldBeEmpty();
+        // Two routes from the same source: every event once through each. When every swap renames both routes, an event
+        // caught mid-switch by one replaced route cannot tell which new route succeeds it and goes to both new routes:
+        // at least once through each then, a duplicate rather than a loss.
         var sent = target.SentTexts;
-        sent.Count.ShouldBe(emitted);
-        sent.Distinct().Count().ShouldBe(sent.Count);
+        var copies = sent.GroupBy(t => t).ToDictionary(g => g.Key, g => g.Count());
+        copies.Count.ShouldBe(emitted);
+        if (renamed) copies.Where(c => c.Value < 2).Select(c => $"{c.Key} x{c.Value}").ShouldBeEmpty();
+        else copies.Where(c => c.Value != 2).Select(c => $"{c.Key} x{c.Value}").ShouldBeEmpty();
         routes.Distinct().Sum(r => r.Counters.Dropped.Total).ShouldBe(0);
         routes.Distinct().Sum(r => r.Counters.Refused).ShouldBe(0);
 
-        static RouteTable Table(int generation)
+        RouteTable Table(int generation)
         {
             var table = new RouteTable();
-            table.From("in").Named($"gen-{generation}").Bridge(100_000).To("out");
+            foreach (var route in new[] { "a", "b" })
+                table.From("in").Named(renamed ? $"{route}-gen-{generation}" : route).Bridge(100_000).To("out");
             return table;
         }
     }
