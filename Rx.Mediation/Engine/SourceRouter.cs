@@ -54,7 +54,10 @@ internal sealed class SourceRouter(IMediationNode node) : IAdmissionObserver, ID
         : Offer(value, Volatile.Read(ref _inlets));
 
     /// <summary>Offers to <paramref name="inlets"/>, the set as this source read it (a moment ago, perhaps before a swap).</summary>
-    internal Admission Offer(Event value, RouteInlet[] inlets)
+    internal Admission Offer(Event value, RouteInlet[] inlets) => Offer(value, inlets, inlets, 0);
+
+    // inlets: those to offer to; seen: the whole set they were picked from (they differ only after a hand-over).
+    private Admission Offer(Event value, RouteInlet[] inlets, RouteInlet[] seen, int handOvers)
     {
         var result = Admission.NoRoute;
         List<string>? moved = null;
@@ -65,14 +68,17 @@ internal sealed class SourceRouter(IMediationNode node) : IAdmissionObserver, ID
             if (admission.IsMoved) (moved ??= []).Add(inlet.Route.Name);
             else result = Admission.Combine(result, admission);
         }
-        return moved is null ? result : Admission.Combine(result, OfferToSuccessors(moved, inlets, value));
+        return moved is null ? result : Admission.Combine(result, OfferToSuccessors(moved, seen, value, handOvers));
     }
 
     public ValueTask<Admission> OfferAsync(Event value, CancellationToken cancellationToken) => _refusing
         ? _successor is { } successor ? successor.OfferAsync(value, cancellationToken) : new(_refusal)
         : OfferAsync(value, Volatile.Read(ref _inlets), cancellationToken);
 
-    internal ValueTask<Admission> OfferAsync(Event value, RouteInlet[] inlets, CancellationToken cancellationToken)
+    internal ValueTask<Admission> OfferAsync(Event value, RouteInlet[] inlets, CancellationToken cancellationToken) =>
+        OfferAsync(value, inlets, inlets, 0, cancellationToken);
+
+    private ValueTask<Admission> OfferAsync(Event value, RouteInlet[] inlets, RouteInlet[] seen, int handOvers, CancellationToken cancellationToken)
     {
         // One route on this source (the common case): its answer is the answer, with no state machine in between.
         if (inlets.Length == 1)
@@ -80,7 +86,7 @@ internal sealed class SourceRouter(IMediationNode node) : IAdmissionObserver, ID
             if (!inlets[0].Wants(value)) return new(Admission.NoRoute);
             var single = inlets[0].Route.OfferAsync(value, cancellationToken);
             return single.IsCompletedSuccessfully && single.Result.IsMoved
-                ? OfferToSuccessorsAsync([inlets[0].Route.Name], inlets, value, Admission.NoRoute, cancellationToken)
+                ? OfferToSuccessorsAsync([inlets[0].Route.Name], seen, value, handOvers, cancellationToken)
                 : single;
         }
         // Several routes, usually each for its own topics, and their bridges usually have room: answer without a state
@@ -91,14 +97,15 @@ internal sealed class SourceRouter(IMediationNode node) : IAdmissionObserver, ID
         {
             if (!inlets[i].Wants(value)) continue;
             var pending = inlets[i].Route.OfferAsync(value, cancellationToken);
-            if (!pending.IsCompletedSuccessfully) return OfferToRestAsync(inlets, i, pending, result, moved, value, cancellationToken);
+            if (!pending.IsCompletedSuccessfully) return OfferToRestAsync(inlets, seen, handOvers, i, pending, result, moved, value, cancellationToken);
             if (pending.Result.IsMoved) (moved ??= []).Add(inlets[i].Route.Name);
             else result = Admission.Combine(result, pending.Result);
         }
-        return moved is null ? new(result) : OfferToSuccessorsAsync(moved, inlets, value, result, cancellationToken);
+        return moved is null ? new(result) : CombineAsync(result, OfferToSuccessorsAsync(moved, seen, value, handOvers, cancellationToken));
     }
 
-    private async ValueTask<Admission> OfferToRestAsync(RouteInlet[] inlets, int waiting, ValueTask<Admission> pending, Admission result, List<string>? moved, Event value, CancellationToken cancellationToken)
+    private async ValueTask<Admission> OfferToRestAsync(RouteInlet[] inlets, RouteInlet[] seen, int handOvers, int waiting, ValueTask<Admission> pending,
+        Admission result, List<string>? moved, Event value, CancellationToken cancellationToken)
     {
         for (var i = waiting; i < inlets.Length; i++)
         {
@@ -111,74 +118,46 @@ internal sealed class SourceRouter(IMediationNode node) : IAdmissionObserver, ID
             if (admission.IsMoved) (moved ??= []).Add(inlets[i].Route.Name);
             else result = Admission.Combine(result, admission);
         }
-        return moved is null ? result : await OfferToSuccessorsAsync(moved, inlets, value, result, cancellationToken).ConfigureAwait(false);
+        return moved is null ? result : Admission.Combine(result, await OfferToSuccessorsAsync(moved, seen, value, handOvers, cancellationToken).ConfigureAwait(false));
+    }
+
+    private static ValueTask<Admission> CombineAsync(Admission result, ValueTask<Admission> pending)
+    {
+        return pending.IsCompletedSuccessfully ? new(Admission.Combine(result, pending.Result)) : Later(result, pending);
+
+        static async ValueTask<Admission> Later(Admission result, ValueTask<Admission> pending) => Admission.Combine(result, await pending.ConfigureAwait(false));
     }
 
     // Some routes answered Moved: they were replaced after this source read its inlets (the engine swaps the new inlets
     // in before the old routes hand over). The event goes where it would have gone before the switch, each replaced
     // route's successor standing in for it: the new route of the same name, or, for a route renamed or removed, the
-    // routes new in this switch. Not to routes that took it already. A successor may have been replaced in turn, hence
-    // the loop, which a swap cannot outrun for long; the bound only keeps a source from looping if one ever did.
+    // routes new in this switch. Not to routes that took it already. A successor may have been replaced in turn, so it
+    // may hand over again; a swap cannot outrun that for long, and the bound only keeps a source from looping if one did.
     private const int MaxHandOvers = 16;
 
-    private Admission OfferToSuccessors(List<string> moved, RouteInlet[] seen, Event value)
+    private Admission OfferToSuccessors(List<string> moved, RouteInlet[] seen, Event value, int handOvers)
     {
-        var result = Admission.NoRoute;
-        for (var round = 0; round < MaxHandOvers; round++)
-        {
-            if (_refusing) return Admission.Combine(result, _successor is { } successor ? successor.OfferToSuccessors(moved, seen, value) : _refusal);
-            var current = Volatile.Read(ref _inlets);
-            List<string>? again = null;
-            foreach (var inlet in Successors(moved, seen, current))
-            {
-                if (!inlet.Wants(value)) continue;
-                var admission = inlet.Route.Offer(value);
-                if (admission.IsMoved) (again ??= []).Add(inlet.Route.Name);
-                else result = Admission.Combine(result, admission);
-            }
-            if (again is null) return result;
-            (moved, seen) = (again, current);
-        }
-        return Admission.Combine(result, RoutesChanging);
+        if (handOvers == MaxHandOvers) return RoutesChanging;
+        if (_refusing) return _successor is { } successor ? successor.OfferToSuccessors(moved, seen, value, handOvers) : _refusal;
+        var current = Volatile.Read(ref _inlets);
+        return Offer(value, Successors(moved, seen, current), current, handOvers + 1);
     }
 
-    private async ValueTask<Admission> OfferToSuccessorsAsync(List<string> moved, RouteInlet[] seen, Event value, Admission result, CancellationToken cancellationToken)
+    private ValueTask<Admission> OfferToSuccessorsAsync(List<string> moved, RouteInlet[] seen, Event value, int handOvers, CancellationToken cancellationToken)
     {
-        for (var round = 0; round < MaxHandOvers; round++)
-        {
-            if (_refusing)
-            {
-                return Admission.Combine(result, _successor is { } successor
-                    ? await successor.OfferToSuccessorsAsync(moved, seen, value, Admission.NoRoute, cancellationToken).ConfigureAwait(false)
-                    : _refusal);
-            }
-            var current = Volatile.Read(ref _inlets);
-            List<string>? again = null;
-            foreach (var inlet in Successors(moved, seen, current))
-            {
-                if (!inlet.Wants(value)) continue;
-                var admission = await inlet.Route.OfferAsync(value, cancellationToken).ConfigureAwait(false);
-                if (admission.IsMoved) (again ??= []).Add(inlet.Route.Name);
-                else result = Admission.Combine(result, admission);
-            }
-            if (again is null) return result;
-            (moved, seen) = (again, current);
-        }
-        return Admission.Combine(result, RoutesChanging);
+        if (handOvers == MaxHandOvers) return new(RoutesChanging);
+        if (_refusing) return _successor is { } successor ? successor.OfferToSuccessorsAsync(moved, seen, value, handOvers, cancellationToken) : new(_refusal);
+        var current = Volatile.Read(ref _inlets);
+        return OfferAsync(value, Successors(moved, seen, current), current, handOvers + 1, cancellationToken);
     }
 
-    private static List<RouteInlet> Successors(List<string> moved, RouteInlet[] seen, RouteInlet[] current)
+    private static RouteInlet[] Successors(List<string> moved, RouteInlet[] seen, RouteInlet[] current)
     {
         static bool Named(RouteInlet[] inlets, string name) => Array.Exists(inlets, i => i.Route.Name == name);
         var orphaned = moved.Exists(name => !Named(current, name));
-        var successors = new List<RouteInlet>(moved.Count);
-        foreach (var inlet in current)
-        {
-            var name = inlet.Route.Name;
-            if (Array.Exists(seen, i => i.Route == inlet.Route)) continue;
-            if (moved.Contains(name) || (orphaned && !Named(seen, name))) successors.Add(inlet);
-        }
-        return successors;
+        return Array.FindAll(current, inlet =>
+            !Array.Exists(seen, i => i.Route == inlet.Route)
+            && (moved.Contains(inlet.Route.Name) || (orphaned && !Named(seen, inlet.Route.Name))));
     }
 
     private static readonly Admission RoutesChanging = Admission.Rejected("the routes are being replaced", TimeSpan.FromSeconds(1));
