@@ -26,6 +26,15 @@ public sealed class PostLoad
 
     public Task Completion { get; private set; } = Task.CompletedTask;
 
+    /// <summary>Posts events <c>p000</c>, <c>p001</c>, … and waits for every answer, each of which must be 202: the bodies.</summary>
+    public static async Task<IReadOnlyCollection<string>> AllAcceptedAsync(RunningServer server, string topic, int total)
+    {
+        var load = Start(server, topic, total, i => $"p{i:D3}");
+        await load.Completion;
+        load.Accepted.Count.ShouldBe(total);
+        return load.Accepted;
+    }
+
     /// <param name="body">The body of event <c>i</c> (0-based).</param>
     /// <param name="before">Awaited before event <c>i</c> is posted, e.g. to hold part of the load until a broker is down.</param>
     public static PostLoad Start(RunningServer server, string topic, int total, Func<int, string> body, int concurrency = 4, Func<int, Task>? before = null)
