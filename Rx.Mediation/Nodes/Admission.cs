@@ -23,7 +23,8 @@ public readonly record struct Admission(AdmissionStatus Status, string? Reason =
 
     public bool IsAccepted => Status == AdmissionStatus.Accepted;
 
-    private const string MovedReason = "the route was replaced; its successor takes the event";
+    // Recognised by reference: a string of its own, not the interned literal, which any caller's equal text would share.
+    private static readonly string MovedReason = new("the route was replaced; its successor takes the event".AsSpan());
 
     /// <summary>
     /// A replaced route's answer to a source that read the routes just before the swap. Never reaches a source: the

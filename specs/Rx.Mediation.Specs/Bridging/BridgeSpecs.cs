@@ -202,6 +202,13 @@ public class BridgeSpecs
     }
 
     [Fact]
+    public void Only_the_hand_over_itself_answers_moved_not_a_refusal_with_the_same_words()
+    {
+        Admission.Moved.IsMoved.ShouldBeTrue();
+        Admission.Rejected("the route was replaced; its successor takes the event", default).IsMoved.ShouldBeFalse();
+    }
+
+    [Fact]
     public void Abandon_counts_every_event_left_behind()
     {
         var scheduler = new MarbleScheduler();
