@@ -9,6 +9,8 @@ using Rx.Mediation.Testing.Brokers;
 //   dotnet run -c Release --project bench/Rx.Mediation.BrokerBench -- [--brokers kafka,rabbitmq,mqtt,solace,amqp10]
 //       [--messages N (all brokers) | --kafka N --rabbitmq N --mqtt N --amqp10 N] [--rounds 2] [--payload 100]
 //       [--connections 4] [--frames-per-write 16 (0: ClientWebSocket)] [--latency 2000] [--rate 200] [--out results.md]
+//       [--warmup N (default: a tenth of each count)] [--cases direct,ws,inproc,endpoint] [--no-ingress]
+//       [--kafka-setting Key=Value (an endpoint setting for the direct client and the engine alike; repeatable)]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
