@@ -21,8 +21,16 @@ internal sealed record Throughput(string Case, long Events, TimeSpan Elapsed, lo
     /// <summary>Garbage collections during the case (gen 0 / 1 / 2) and the time the process was paused by them.</summary>
     public (int Gen0, int Gen1, int Gen2, TimeSpan Paused)? Gc { get; init; }
 
+    /// <summary>Thread-pool threads and all the process's threads at the end of the case: extra pool threads that spin
+    /// when idle take CPU from the work on a small machine (docs/broker-benchmarks.md, "Machine").</summary>
+    public (int Pool, int Process)? Threads { get; init; }
+
+    /// <summary>Thread-pool work items run and contended <c>lock</c>s during the case: each work item can cost a
+    /// thread wake-up, so per event they show how much hand-off a path pays.</summary>
+    public (long WorkItems, long LockContentions)? Handoffs { get; init; }
+
     public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"{Case}: {Events:N0} events in {Elapsed.TotalSeconds:0.000} s = {PerSecond:N0} events/s{(CpuMicrosecondsPerEvent is { } us ? $", process CPU {us:0.0} µs/event" : "")}{(AllocatedPerEvent is { } b ? $", {b:N0} B/event allocated" : "")}{(Gc is { } gc ? $", GC {gc.Gen0}/{gc.Gen1}/{gc.Gen2} paused {gc.Paused.TotalMilliseconds:N0} ms" : "")}{(Lost > 0 ? $" ({Lost} lost)" : "")}{(Note is null ? "" : " — " + Note)}");
+        string.Create(CultureInfo.InvariantCulture, $"{Case}: {Events:N0} events in {Elapsed.TotalSeconds:0.000} s = {PerSecond:N0} events/s{(CpuMicrosecondsPerEvent is { } us ? $", process CPU {us:0.0} µs/event" : "")}{(AllocatedPerEvent is { } b ? $", {b:N0} B/event allocated" : "")}{(Gc is { } gc ? $", GC {gc.Gen0}/{gc.Gen1}/{gc.Gen2} paused {gc.Paused.TotalMilliseconds:N0} ms" : "")}{(Threads is { } t ? $", threads {t.Pool} pool/{t.Process} all" : "")}{(Handoffs is { } h && Events > 0 ? $", per 1,000 events {1000.0 * h.WorkItems / Events:0.0} pool work items and {1000.0 * h.LockContentions / Events:0.0} lock contentions" : "")}{(Lost > 0 ? $" ({Lost} lost)" : "")}{(Note is null ? "" : " — " + Note)}");
 }
 
 /// <summary>The process's CPU time (user + system, all threads).</summary>
@@ -34,6 +42,12 @@ internal static class ProcessCpu
         return process.TotalProcessorTime;
     }
 
+    public static int ProcessThreads()
+    {
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        return process.Threads.Count;
+    }
+
     public static async Task<Throughput> MeasureAsync(Func<Task<Throughput>> run)
     {
         var start = Sample.Take();
@@ -41,10 +55,11 @@ internal static class ProcessCpu
     }
 
     /// <summary>CPU, allocation and GC counters at one moment; <see cref="Apply"/> adds what changed since to a result.</summary>
-    public readonly record struct Sample(TimeSpan Cpu, long Allocated, int Gen0, int Gen1, int Gen2, TimeSpan Paused)
+    public readonly record struct Sample(TimeSpan Cpu, long Allocated, int Gen0, int Gen1, int Gen2, TimeSpan Paused, long WorkItems, long LockContentions)
     {
         public static Sample Take() =>
-            new(Now(), GC.GetTotalAllocatedBytes(precise: true), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
+            new(Now(), GC.GetTotalAllocatedBytes(precise: true), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration(),
+                ThreadPool.CompletedWorkItemCount, Monitor.LockContentionCount);
 
         public Throughput Apply(Throughput result)
         {
@@ -55,6 +70,8 @@ internal static class ProcessCpu
                 // Under the server GC's dynamic heap count the process-wide figure has been seen to go backwards.
                 Allocated = now.Allocated >= Allocated ? now.Allocated - Allocated : null,
                 Gc = (now.Gen0 - Gen0, now.Gen1 - Gen1, now.Gen2 - Gen2, now.Paused - Paused),
+                Threads = (ThreadPool.ThreadCount, ProcessThreads()),
+                Handoffs = (now.WorkItems - WorkItems, now.LockContentions - LockContentions),
             };
         }
     }
