@@ -106,6 +106,7 @@ public static class MediationServer
     {
         var app = web.Build();
         loggers.Connect(app.Services.GetRequiredService<ILoggerFactory>());
+        Entrypoints.WebSockets.ReadAheadUpgrade.UseWebSocketReadAhead(app);
         app.UseWebSockets();
         app.MapHealth();
         app.MapAdminAndDashboard();
