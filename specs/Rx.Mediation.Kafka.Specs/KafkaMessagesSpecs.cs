@@ -22,6 +22,45 @@ public sealed class KafkaMessagesSpecs
     }
 
     [Fact]
+    public void A_sender_reuses_the_bytes_of_a_header_value_it_has_just_encoded_and_encodes_a_changed_one_anew()
+    {
+        var values = new KafkaHeaderValues();
+        // Equal content in another string instance, as a value parsed anew for each message would be.
+        var first = values.Encode(0, "text/plain");
+        var again = values.Encode(0, new string("text/plain".AsSpan()));
+        var changed = values.Encode(0, "application/json");
+        var elsewhere = values.Encode(1, "text/plain");
+
+        again.ShouldBeSameAs(first);
+        Encoding.UTF8.GetString(changed).ShouldBe("application/json");
+        changed.ShouldNotBeSameAs(first);
+        Encoding.UTF8.GetString(elsewhere).ShouldBe("text/plain");
+        Encoding.UTF8.GetString(values.Encode(0, "application/json")).ShouldBe("application/json");
+    }
+
+    [Fact]
+    public void Messages_made_with_remembered_header_values_carry_the_same_headers_as_those_made_without()
+    {
+        var values = new KafkaHeaderValues();
+        // Position and key headers are left out, so the remembered places follow the headers that are sent; more
+        // headers than there are places are encoded each time.
+        var many = Enumerable.Range(0, 12).Select(i => ($"h{i}", $"v{i}")).ToArray();
+        Event[] events =
+        [
+            Event.Create("ws", "t", Encoding.UTF8.GetBytes("a"), EventHeaders.From(("kafka-offset", "1"), ("content-type", "text/plain"), ("kafka-key", "k"), ("trace", "t-1"))),
+            Event.Create("ws", "t", Encoding.UTF8.GetBytes("b"), EventHeaders.From(("content-type", "text/plain"), ("trace", "t-2"))),
+            Event.Create("ws", "t", Encoding.UTF8.GetBytes("c"), EventHeaders.From(many)),
+            Event.Create("ws", "t", Encoding.UTF8.GetBytes("d"), EventHeaders.From(("trace", "t-2"), ("content-type", "text/plain"))),
+        ];
+
+        foreach (var value in events)
+        {
+            static string[] Pairs(Message<byte[]?, byte[]> m) => [.. m.Headers.Select(h => $"{h.Key}={Encoding.UTF8.GetString(h.GetValueBytes())}")];
+            Pairs(KafkaMessages.ToMessage(value, values: values)).ShouldBe(Pairs(KafkaMessages.ToMessage(value)));
+        }
+    }
+
+    [Fact]
     public void Without_the_key_header_the_key_is_the_event_id()
     {
         var value = Event.Create("http", "orders", Encoding.UTF8.GetBytes("x"), id: "evt-1");

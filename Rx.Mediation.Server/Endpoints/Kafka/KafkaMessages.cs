@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
@@ -19,18 +20,22 @@ public static class KafkaMessages
     public const string DefaultKeyHeader = "kafka-key";
 
     /// <summary>Position headers describe where a consumed message was; sent on, they would be stale, so they are not.</summary>
-    private static readonly string[] PositionHeaders = [TopicHeader, PartitionHeader, OffsetHeader, TimestampHeader, ResumeIds.Header];
+    private static readonly FrozenSet<string> PositionHeaders =
+        new[] { TopicHeader, PartitionHeader, OffsetHeader, TimestampHeader, ResumeIds.Header }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
     public static string IdOf(string topic, int partition, long offset) =>
         string.Create(CultureInfo.InvariantCulture, $"{topic}@{partition}#{offset}");
 
-    public static Message<byte[]?, byte[]> ToMessage(Event value, string keyHeader = DefaultKeyHeader)
+    /// <param name="values">Where a sender remembers the bytes of recent header values; null encodes each anew.</param>
+    public static Message<byte[]?, byte[]> ToMessage(Event value, string keyHeader = DefaultKeyHeader, KafkaHeaderValues? values = null)
     {
         var headers = new Headers();
+        var place = 0;
         foreach (var (name, text) in value.Headers)
         {
-            if (PositionHeaders.Contains(name, StringComparer.OrdinalIgnoreCase) || string.Equals(name, keyHeader, StringComparison.OrdinalIgnoreCase)) continue;
-            headers.Add(name, Encoding.UTF8.GetBytes(text));
+            if (PositionHeaders.Contains(name) || string.Equals(name, keyHeader, StringComparison.OrdinalIgnoreCase)) continue;
+            headers.Add(name, values is null ? Encoding.UTF8.GetBytes(text) : values.Encode(place, text));
+            place++;
         }
         var key = value.Header(keyHeader) ?? value.Id;
         return new Message<byte[]?, byte[]>

@@ -26,6 +26,7 @@ internal sealed class KafkaSender : IAsyncDisposable
     private readonly Task _loop;
     private readonly ConcurrentDictionary<string, string> _topics = new(StringComparer.Ordinal);
     private long _dropsLogged;
+    private readonly KafkaHeaderValues _headerValues = new();
 
     // Order: the caller produces directly only when nothing is queued and no event is held back (librdkafka's queue
     // full: _holding produces it once there is room, everything after it queues); the loop takes from the queue and
@@ -140,7 +141,7 @@ internal sealed class KafkaSender : IAsyncDisposable
             Fail(value, error!);
             return true;
         }
-        message = KafkaMessages.ToMessage(value, _options.KeyHeader);
+        message = KafkaMessages.ToMessage(value, _options.KeyHeader, _headerValues);
         return TryProduce(value, attempt, topic, message);
     }
 
