@@ -77,6 +77,84 @@ public sealed class ShutdownSpecs
     }
 
     [Fact]
+    public async Task A_websocket_message_waiting_for_room_keeps_its_entrypoint_busy_until_the_route_takes_it()
+    {
+        var blocked = new RecordingNode("blocked", blocked: true);
+        await using var server = await RunningServer.StartAsync(b =>
+        {
+            b.Nodes.Add(blocked);
+            b.Routes = [new RouteDefinition
+            {
+                Name = "slow",
+                Sources = [new SourceBinding("ws")],
+                Targets = ["blocked"],
+                Bridge = new BridgeOptions { Capacity = 1, Overflow = OverflowStrategy.Backpressure, BackpressureTimeout = TimeSpan.FromSeconds(30) },
+            }];
+        });
+        try
+        {
+            await using var client = await WebSocketClient.ConnectAsync(server.WebSocketUri("/ws?topic=events"));
+            await client.ReceiveJsonAsync(); // welcome
+            // One at a time, so that m1 is held by the blocked target, m2 fills the bridge and m3 waits for room.
+            var route = server.Engine.FindRoute("slow")!;
+            await client.SendTextAsync("m1");
+            await Eventually.TrueAsync(() => route.Counters.Accepted == 1 && route.Bridge.Count == 0, "m1 taken by the target");
+            await client.SendTextAsync("m2");
+            await Eventually.TrueAsync(() => route.Counters.Accepted == 2 && route.Bridge.Count == 1, "m2 buffered");
+            await client.SendTextAsync("m3");
+            await Eventually.TrueAsync(() => route.Bridge.Count == 2, "m3 waiting");
+            route.Counters.Accepted.ShouldBe(2);
+
+            var entrypoint = server.Entrypoint<Rx.Mediation.Server.Entrypoints.WebSockets.WebSocketEntrypoint>();
+            entrypoint.Refuse();
+            var idle = entrypoint.WhenIdleAsync(CancellationToken.None);
+            await Task.WhenAny(idle, Task.Delay(200));
+            idle.IsCompleted.ShouldBeFalse("m3 is still in flight");
+
+            blocked.Release();
+            await idle.WaitAsync(Eventually.DefaultTimeout);
+            await Eventually.TrueAsync(() => blocked.Count == 3, "all three delivered");
+        }
+        finally
+        {
+            blocked.Release();
+        }
+    }
+
+    [Fact]
+    public async Task A_websocket_client_that_keeps_sending_does_not_keep_a_stopping_entrypoint_busy()
+    {
+        var sink = new RecordingNode("sink");
+        await using var server = await RunningServer.StartAsync(b =>
+        {
+            b.Nodes.Add(sink);
+            b.Routes = [new RouteDefinition { Name = "all", Sources = [new SourceBinding("ws")], Targets = ["sink"] }];
+        });
+        await using var client = await WebSocketClient.ConnectAsync(server.WebSocketUri("/ws?topic=events"));
+        await client.ReceiveJsonAsync(); // welcome
+        using var stop = new CancellationTokenSource();
+        var sending = Task.Run(async () =>
+        {
+            for (var i = 0; !stop.IsCancellationRequested; i++) await client.SendTextAsync($"m{i}");
+        });
+        try
+        {
+            await Eventually.TrueAsync(() => sink.Count >= 100, "the client got going");
+            var entrypoint = server.Entrypoint<Rx.Mediation.Server.Entrypoints.WebSockets.WebSocketEntrypoint>();
+            entrypoint.Refuse();
+
+            await entrypoint.WhenIdleAsync(CancellationToken.None).WaitAsync(Eventually.DefaultTimeout);
+            sending.IsCompleted.ShouldBeFalse("the client was still sending");
+            (await client.ReceiveJsonAsync()).GetProperty("type").GetString().ShouldBe("rejected");
+        }
+        finally
+        {
+            stop.Cancel();
+            await sending.WaitAsync(Eventually.DefaultTimeout);
+        }
+    }
+
+    [Fact]
     public async Task Accepted_events_still_reach_streaming_clients_which_are_then_closed_without_waiting_for_the_host_timeout()
     {
         // A long grace period: if any stream were only cut off by it, the elapsed-time check below would catch it.

@@ -22,6 +22,7 @@ internal sealed class WebSocketSession(WebSocketEntrypoint entrypoint, WebSocket
     private volatile bool _clientClosing;
     private volatile string? _closedBecause;
     private CancellationToken _receiveToken;
+    private bool _inFlight; // the receive loop's alone
 
     public async Task RunAsync(CancellationToken requestAborted)
     {
@@ -66,11 +67,16 @@ internal sealed class WebSocketSession(WebSocketEntrypoint entrypoint, WebSocket
         var max = entrypoint.Options.MaxMessageBytes;
         var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
         var message = new ArrayBufferWriter<byte>(4096);
+        // In flight for shutdown (WhenIdleAsync) from the first message handled until the loop waits for the network
+        // again: one mark per burst of messages rather than two shared interlocked writes per message, which the
+        // sessions of one entrypoint, on different cores, would pass between them.
         try
         {
             while (true)
             {
-                var result = await socket.ReceiveAsync(chunk.AsMemory(), cancellationToken);
+                var receiving = socket.ReceiveAsync(chunk.AsMemory(), cancellationToken);
+                if (!receiving.IsCompleted) LeaveInFlight();
+                var result = await receiving;
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     return _closedBecause ?? $"client closed ({(int?)socket.CloseStatus ?? 1005}{(string.IsNullOrEmpty(socket.CloseStatusDescription) ? "" : " " + socket.CloseStatusDescription)})";
@@ -103,8 +109,23 @@ internal sealed class WebSocketSession(WebSocketEntrypoint entrypoint, WebSocket
         }
         finally
         {
+            LeaveInFlight();
             ArrayPool<byte>.Shared.Return(chunk);
         }
+    }
+
+    private void EnterInFlight()
+    {
+        if (_inFlight) return;
+        entrypoint.EnterInboundMessage();
+        _inFlight = true;
+    }
+
+    private void LeaveInFlight()
+    {
+        if (!_inFlight) return;
+        _inFlight = false;
+        entrypoint.LeaveInboundMessage();
     }
 
     private static readonly EventHeaders TextHeaders = EventHeaders.Empty.With("content-type", "text/plain; charset=utf-8");
@@ -116,42 +137,27 @@ internal sealed class WebSocketSession(WebSocketEntrypoint entrypoint, WebSocket
     /// </summary>
     private ValueTask TryHandleInbound(byte[] data, WebSocketMessageType type)
     {
+        // A stopping entrypoint answers with a refusal and counts nothing in flight, so a client that keeps sending
+        // cannot hold shutdown up.
+        if (entrypoint.IsRefusing)
+        {
+            LeaveInFlight();
+            return HandleInboundAsync(data, type, _receiveToken);
+        }
+        EnterInFlight();
         if (envelope && type == WebSocketMessageType.Text) return HandleInboundAsync(data, type, _receiveToken);
         // Immutable headers shared by every message of a type: only the event itself is allocated.
         var value = Event.Create(entrypoint.Name, publishTopic, data, type == WebSocketMessageType.Text ? TextHeaders : BinaryHeaders, client.Id);
-        if (entrypoint.IsRefusing) return HandleInboundAsync(data, type, _receiveToken, value);
-        entrypoint.EnterInboundMessage();
-        ValueTask<Admission> pending;
-        try
-        {
-            pending = entrypoint.OfferInboundAsync(value, _receiveToken);
-        }
-        catch
-        {
-            entrypoint.LeaveInboundMessage();
-            throw;
-        }
+        var pending = entrypoint.OfferInboundAsync(value, _receiveToken);
         if (!pending.IsCompletedSuccessfully) return AnswerWhenAdmittedAsync(pending, value);
-        entrypoint.LeaveInboundMessage();
         var admission = pending.Result;
         return admission.Status is AdmissionStatus.Rejected or AdmissionStatus.NoRoute ? new ValueTask(AnswerAsync(admission, value, _receiveToken)) : default;
     }
 
-    private async ValueTask AnswerWhenAdmittedAsync(ValueTask<Admission> pending, Event value)
-    {
-        Admission admission;
-        try
-        {
-            admission = await pending;
-        }
-        finally
-        {
-            entrypoint.LeaveInboundMessage();
-        }
-        await AnswerAsync(admission, value, _receiveToken);
-    }
+    private async ValueTask AnswerWhenAdmittedAsync(ValueTask<Admission> pending, Event value) =>
+        await AnswerAsync(await pending, value, _receiveToken);
 
-    private async ValueTask HandleInboundAsync(byte[] data, WebSocketMessageType type, CancellationToken cancellationToken, Event? created = null)
+    private async ValueTask HandleInboundAsync(byte[] data, WebSocketMessageType type, CancellationToken cancellationToken)
     {
         var topic = publishTopic;
         ReadOnlyMemory<byte> payload = data;
@@ -173,23 +179,13 @@ internal sealed class WebSocketSession(WebSocketEntrypoint entrypoint, WebSocket
             headers = parsed.Headers;
         }
 
-        var value = created ?? Event.Create(entrypoint.Name, topic, payload, headers, client.Id);
+        var value = Event.Create(entrypoint.Name, topic, payload, headers, client.Id);
         if (entrypoint.IsRefusing)
         {
             await SendAsync(WebSocketMessages.Rejected(value, "rejected", "the server is stopping", TimeSpan.FromSeconds(5)), WebSocketMessageType.Text, cancellationToken);
             return;
         }
-        Admission admission;
-        entrypoint.EnterInboundMessage();
-        try
-        {
-            admission = await entrypoint.OfferInboundAsync(value, cancellationToken);
-        }
-        finally
-        {
-            entrypoint.LeaveInboundMessage();
-        }
-        await AnswerAsync(admission, value, cancellationToken);
+        await AnswerAsync(await entrypoint.OfferInboundAsync(value, cancellationToken), value, cancellationToken);
     }
 
     /// <summary>Tells the client when the routes refused its message or no route takes it.</summary>
