@@ -12,7 +12,7 @@ namespace Rx.Mediation.Server.Entrypoints.WebSockets;
 /// buffer for what has arrived and gives it back once that is consumed. Writes go straight through.
 /// </para>
 /// </summary>
-public sealed class ReadAheadStream(Stream inner) : Stream
+internal sealed class ReadAheadStream(Stream inner) : Stream
 {
     public const int ReadAheadBytes = 16 * 1024;
 
