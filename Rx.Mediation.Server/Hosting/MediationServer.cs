@@ -10,6 +10,7 @@ using Rx.Mediation.Nodes;
 using Rx.Mediation.Operators.Configuration;
 using Rx.Mediation.Server.Admin;
 using Rx.Mediation.Server.Configuration;
+using Rx.Mediation.Server.Entrypoints.WebSockets;
 using Rx.Mediation.Server.Entrypoints;
 using Rx.Mediation.Server.Endpoints;
 using Rx.Mediation.Server.Options;
@@ -106,7 +107,7 @@ public static class MediationServer
     {
         var app = web.Build();
         loggers.Connect(app.Services.GetRequiredService<ILoggerFactory>());
-        Entrypoints.WebSockets.ReadAheadUpgrade.UseWebSocketReadAhead(app);
+        app.UseWebSocketReadAhead();
         app.UseWebSockets();
         app.MapHealth();
         app.MapAdminAndDashboard();

@@ -6,16 +6,19 @@ namespace Rx.Mediation.Server.Entrypoints.WebSockets;
 
 /// <summary>
 /// Hands the WebSocket middleware the upgraded connection behind a <see cref="ReadAheadStream"/>. The middleware takes
-/// the upgrade feature when the request arrives, so this runs before it (see <see cref="UseWebSocketReadAhead"/>).
+/// the upgrade feature when the request arrives, so this is put in before it (<see cref="WebSocketReadAheadSetup.UseWebSocketReadAhead"/>).
 /// </summary>
 internal sealed class ReadAheadUpgrade(IHttpUpgradeFeature upgrade) : IHttpUpgradeFeature
 {
     public bool IsUpgradableRequest => upgrade.IsUpgradableRequest;
 
     public async Task<Stream> UpgradeAsync() => new ReadAheadStream(await upgrade.UpgradeAsync().ConfigureAwait(false));
+}
 
-    /// <summary>Put before <c>UseWebSockets</c>.</summary>
-    public static IApplicationBuilder UseWebSocketReadAhead(IApplicationBuilder app) =>
+internal static class WebSocketReadAheadSetup
+{
+    /// <summary>Puts <see cref="ReadAheadUpgrade"/> in front of WebSocket upgrades; call before <c>UseWebSockets</c>.</summary>
+    public static IApplicationBuilder UseWebSocketReadAhead(this IApplicationBuilder app) =>
         app.Use((context, next) =>
         {
             if (context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } upgrade and not ReadAheadUpgrade)
