@@ -129,13 +129,14 @@ public class EngineSpecs
         engine.Routes.Single(r => r.Name == "second").Counters.Accepted.ShouldBe(2);
         engine.Routes.Single(r => r.Name == "added").Counters.Accepted.ShouldBe(0);
         replaced.Sum(r => r.Counters.Refused + r.Counters.Dropped.Total).ShouldBe(0);
+    }
 
-        static RouteTable Table(params string[] names)
-        {
-            var table = new RouteTable();
-            foreach (var name in names) table.From("in").Named(name).To("out");
-            return table;
-        }
+    // Routes from "in" to "out", one per name.
+    private static RouteTable Table(params string[] names)
+    {
+        var table = new RouteTable();
+        foreach (var name in names) table.From("in").Named(name).To("out");
+        return table;
     }
 
     [Fact]
@@ -146,16 +147,10 @@ public class EngineSpecs
         await using var engine = new MediationEngine();
         engine.Add(source).Add(target);
         await engine.StartAsync();
-        var before = new RouteTable();
-        before.From("in").Named("kept-name").To("out");
-        before.From("in").Named("old-name").To("out");
-        await engine.ApplyRoutesAsync(before);
+        await engine.ApplyRoutesAsync(Table("kept-name", "old-name"));
         var router = engine.RouterOf("in")!;
         var readBeforeTheSwap = router.Inlets;
-        var after = new RouteTable();
-        after.From("in").Named("kept-name").To("out");
-        after.From("in").Named("new-name").To("out");
-        await engine.ApplyRoutesAsync(after);
+        await engine.ApplyRoutesAsync(Table("kept-name", "new-name"));
 
         router.Offer(Event.FromText("in", "t", "late"), readBeforeTheSwap).IsAccepted.ShouldBeTrue();
         await engine.StopAsync();
