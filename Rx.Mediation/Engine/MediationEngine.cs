@@ -397,13 +397,18 @@ public sealed class MediationEngine : IAsyncDisposable
     /// Drains routes upstream first: a route is drained once no other route still running sends to any of its
     /// sources (e.g. ingress into the memory broker before egress out of it), so an event between two routes is
     /// never refused on its second hop. Routes in a cycle drain together.
+    /// <para>Only a node that hands back what it is sent (a broker) links two routes. An entrypoint does not: what is
+    /// sent to it goes to its clients, and what it receives comes from them. So the default's WebSocket entrypoint,
+    /// a source of ingress and a target of egress, does not make the two a cycle that would drain together.</para>
     /// </summary>
     private async Task DrainInWavesAsync(IReadOnlyList<RouteRuntime> routes)
     {
         var remaining = routes.ToList();
+        bool Feeds(RouteRuntime upstream, RouteRuntime downstream) =>
+            upstream.Definition.Targets.Any(t => Find(t) is not IEntrypoint && downstream.Definition.AllSources.Any(s => s.Node == t));
         while (remaining.Count > 0)
         {
-            var wave = remaining.Where(r => !remaining.Any(o => o != r && o.Definition.Targets.Any(t => r.Definition.AllSources.Any(s => s.Node == t)))).ToList();
+            var wave = remaining.Where(r => !remaining.Any(o => o != r && Feeds(o, r))).ToList();
             if (wave.Count == 0) wave = remaining;
             foreach (var route in wave) route.BeginDrain();
             await DrainAsync(wave).ConfigureAwait(false);
