@@ -50,18 +50,27 @@ public static class MediationMeter
     /// <summary>A broker acknowledged <paramref name="value"/> sent by endpoint <paramref name="node"/>.</summary>
     public static void Acknowledged(string node, Event value)
     {
-        if (DeliveryLatency.Enabled) Record(node, ViaAck, value);
+        if (DeliveryLatency.Enabled) Record(node, ViaAck, value.Timestamp);
+    }
+
+    /// <summary>
+    /// A broker acknowledged a message stamped <paramref name="timestamp"/> sent by endpoint <paramref name="node"/>:
+    /// for senders that do not keep the event until the acknowledgement, only the message's own timestamp.
+    /// </summary>
+    public static void Acknowledged(string node, DateTimeOffset timestamp)
+    {
+        if (DeliveryLatency.Enabled) Record(node, ViaAck, timestamp);
     }
 
     /// <summary>Entrypoint <paramref name="node"/> wrote <paramref name="value"/> to one web client.</summary>
     public static void Written(string node, Event value)
     {
-        if (DeliveryLatency.Enabled) Record(node, ViaWrite, value);
+        if (DeliveryLatency.Enabled) Record(node, ViaWrite, value.Timestamp);
     }
 
-    private static void Record(string node, string via, Event value)
+    private static void Record(string node, string via, DateTimeOffset timestamp)
     {
-        var seconds = (DateTimeOffset.UtcNow - value.Timestamp).TotalSeconds;
+        var seconds = (DateTimeOffset.UtcNow - timestamp).TotalSeconds;
         // Clocks of other hosts (a broker's message timestamp) may run ahead of ours: never a negative latency.
         DeliveryLatency.Record(seconds > 0 ? seconds : 0, new KeyValuePair<string, object?>("node", node), new KeyValuePair<string, object?>("via", via));
     }

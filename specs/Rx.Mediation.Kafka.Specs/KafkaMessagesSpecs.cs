@@ -21,6 +21,19 @@ public sealed class KafkaMessagesSpecs
         Encoding.UTF8.GetString(message.Headers.GetLastBytes("trace")).ShouldBe("t-1");
     }
 
+    // A delivery report of a message sent by ToMessage carries the event's timestamp as its CreateTime: the sender takes
+    // the ack latency from it. A broker's LogAppendTime (or none) is not when the event was stamped.
+    [Fact]
+    public void A_reports_CreateTime_gives_back_when_the_event_was_stamped_and_a_LogAppendTime_gives_nothing()
+    {
+        var stamped = new DateTimeOffset(2026, 11, 25, 12, 0, 0, 123, TimeSpan.Zero);
+        var sent = KafkaMessages.ToMessage(Event.FromText("http", "orders", "x", timestamp: stamped)).Timestamp;
+
+        KafkaMessages.CreatedAt(sent).ShouldBe(stamped);
+        KafkaMessages.CreatedAt(new Timestamp(sent.UnixTimestampMs, TimestampType.LogAppendTime)).ShouldBeNull();
+        KafkaMessages.CreatedAt(new Timestamp(0, TimestampType.NotAvailable)).ShouldBeNull();
+    }
+
     [Fact]
     public void A_sender_reuses_the_bytes_of_a_header_value_it_has_just_encoded_and_encodes_a_changed_one_anew()
     {

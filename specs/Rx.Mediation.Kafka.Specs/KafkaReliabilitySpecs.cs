@@ -54,7 +54,7 @@ public sealed class KafkaReliabilitySpecs(KafkaCluster cluster)
         var missing = accepted.Where(e => !stored.Contains(e)).Order().ToList();
         // Nothing may vanish silently: anything not in Kafka must have been counted as failed or dropped.
         missing.Count.ShouldBeLessThanOrEqualTo((int)(kafka.Counters.Failed + kafka.Counters.Dropped), $"missing without being counted: {string.Join(",", missing.Take(20))}");
-        // And with the default retry budget a short outage loses nothing at all.
+        // And librdkafka retrying within the default MessageTimeout (2 minutes) rides out a short outage: nothing is lost.
         missing.ShouldBeEmpty();
         kafka.Counters.Failed.ShouldBe(0);
         kafka.Counters.Dropped.ShouldBe(0);

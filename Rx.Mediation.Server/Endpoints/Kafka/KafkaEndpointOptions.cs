@@ -29,7 +29,7 @@ public sealed record KafkaEndpointOptions
     /// <summary>librdkafka properties for the consumer; may hold a password, so never logged.</summary>
     public required IReadOnlyDictionary<string, string> ConsumerProperties { get; init; }
 
-    public int SendRetries { get; init; } = 3;
+    public int SendRetries { get; init; }
 
     public int MaxInFlight { get; init; } = 10_000;
 
@@ -137,9 +137,10 @@ public sealed record KafkaEndpointOptions
             ["enable.idempotence"] = settings.EnableIdempotence ? "true" : "false",
             ["message.timeout.ms"] = ((long)settings.MessageTimeout.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["linger.ms"] = "5",
-            // The sender reads only a report's error (and the topic it produced to, which the client keeps anyway): by
-            // default Confluent.Kafka copies every report's key, value, headers and timestamp back into managed memory.
-            [DeliveryReportFields] = "none",
+            // By default Confluent.Kafka copies every report's key, value, headers and timestamp back into managed memory.
+            // A sender that keeps its events for resends reads only the error; one that does not needs the key (to name a
+            // failed message) and the timestamp (the event's, for the delivery latency).
+            [DeliveryReportFields] = settings.SendRetries == 0 ? "key,timestamp" : "none",
         };
         var groupId = string.IsNullOrWhiteSpace(settings.GroupId) ? $"rx-mediation-{name}" : settings.GroupId.Trim();
         var consumer = new Dictionary<string, string>(common, StringComparer.Ordinal)

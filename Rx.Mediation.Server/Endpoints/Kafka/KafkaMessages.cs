@@ -47,6 +47,13 @@ public static class KafkaMessages
         };
     }
 
+    /// <summary>
+    /// When the event behind a produced message was stamped, from a delivery report's timestamp: the CreateTime the
+    /// message was sent with (<see cref="ToMessage"/>). Null for a broker's LogAppendTime or no timestamp at all.
+    /// </summary>
+    public static DateTimeOffset? CreatedAt(Timestamp timestamp) =>
+        timestamp.Type == TimestampType.CreateTime ? DateTimeOffset.FromUnixTimeMilliseconds(timestamp.UnixTimestampMs) : null;
+
     // An event's payload is immutable and Produce copies it into librdkafka: a payload that is a whole array is handed
     // over as it is instead of copied once more per message.
     private static byte[]? WholeArray(ReadOnlyMemory<byte> payload) =>

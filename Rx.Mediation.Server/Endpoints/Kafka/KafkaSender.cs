@@ -9,10 +9,12 @@ namespace Rx.Mediation.Server.Endpoints.Kafka;
 
 /// <summary>
 /// The sending half: routes enqueue events without blocking (a bounded queue; full means dropped and counted), one loop
-/// hands them to the idempotent producer, at most <see cref="KafkaEndpointOptions.MaxInFlight"/> await their delivery
-/// report, and a failed report is sent again with backoff up to <see cref="KafkaEndpointOptions.SendRetries"/> times.
-/// librdkafka itself retries within <c>message.timeout.ms</c> (and keeps order per partition); the retries here cover
-/// what is left after that, so a retried event may land after later ones.
+/// hands them to the idempotent producer, and at most <see cref="KafkaEndpointOptions.MaxInFlight"/> await their
+/// delivery report. librdkafka itself retries within <c>message.timeout.ms</c> (and keeps order per partition).
+/// <para>With <see cref="KafkaEndpointOptions.SendRetries"/> above 0 a failed report is also sent again with backoff, so
+/// a retried event may land after later ones. That needs the event until its report: each send then keeps it (and a
+/// callback of its own) alive for the whole round trip, which under load promotes every in-flight event out of the
+/// youngest GC generation. Without resends (the default) one shared callback settles every report from the report alone.</para>
 /// </summary>
 internal sealed class KafkaSender : IAsyncDisposable
 {
@@ -27,6 +29,7 @@ internal sealed class KafkaSender : IAsyncDisposable
     private readonly ConcurrentDictionary<string, string> _topics = new(StringComparer.Ordinal);
     private long _dropsLogged;
     private readonly KafkaHeaderValues _headerValues = new();
+    private readonly Action<DeliveryReport<byte[]?, byte[]>> _settle;
 
     // Order: the caller produces directly only when nothing is queued and no event is held back (librdkafka's queue
     // full: _holding produces it once there is room, everything after it queues); the loop takes from the queue and
@@ -46,6 +49,7 @@ internal sealed class KafkaSender : IAsyncDisposable
         _logger = logger;
         _queue = new OutboundQueue(options.QueueCapacity, pressure);
         _inFlight = new InFlightWindow(options.MaxInFlight);
+        _settle = OnSettled;
         _loop = Task.Run(RunAsync);
     }
 
@@ -161,7 +165,7 @@ internal sealed class KafkaSender : IAsyncDisposable
     {
         try
         {
-            _producer.Produce(topic, message, report => OnDelivered(value, attempt, report));
+            _producer.Produce(topic, message, _options.SendRetries == 0 ? _settle : report => OnDelivered(value, attempt, report));
             return true;
         }
         catch (ProduceException<byte[]?, byte[]> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull && !_stop.IsCancellationRequested)
@@ -188,6 +192,30 @@ internal sealed class KafkaSender : IAsyncDisposable
         var topic = _options.Topics.Resolve(value, out error);
         if (topic is not null && _topics.Count < MaxRememberedTopics) _topics.TryAdd(value.Topic, topic);
         return topic;
+    }
+
+    /// <summary>
+    /// Settles a report without the event (no resends): on librdkafka's poll thread. The report carries the message's
+    /// key and timestamp (<see cref="KafkaEndpointOptions.DeliveryReportFields"/>), for the failure log and the latency.
+    /// A topic that stamps LogAppendTime reports the broker's time instead of the event's: no latency is recorded then.
+    /// </summary>
+    private void OnSettled(DeliveryReport<byte[]?, byte[]> report)
+    {
+        var message = report.Message;
+        if (!report.Error.IsError)
+        {
+            _counters.CountAcknowledged();
+            // Latency to the broker's ack from the event's timestamp, which the message carries as its CreateTime.
+            if (message is not null && KafkaMessages.CreatedAt(message.Timestamp) is { } created)
+                Rx.Mediation.Diagnostics.MediationMeter.Acknowledged(_options.Name, created);
+            _inFlight.Exit();
+            return;
+        }
+        _counters.CountFailed();
+        _inFlight.Exit();
+        var key = message?.Key is { } bytes ? System.Text.Encoding.UTF8.GetString(bytes) : "(none)";
+        _logger.LogError("Kafka endpoint '{Endpoint}' could not send the message with key {Key} (the event id unless {KeyHeader} set one) to {Topic}: {Reason}",
+            _options.Name, key, _options.KeyHeader, report.Topic, $"{report.Error.Reason} ({report.Error.Code})");
     }
 
     // On librdkafka's poll thread: must not block, so a resend is scheduled rather than done here.

@@ -35,8 +35,11 @@ public sealed class KafkaSettings
     /// <summary>How long librdkafka keeps retrying one send before it reports it failed (<c>message.timeout.ms</c>).</summary>
     public TimeSpan MessageTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>Sends again after a failed delivery report, with backoff, before the event counts as failed.</summary>
-    public int SendRetries { get; set; } = 3;
+    /// <summary>
+    /// Sends again after a failed delivery report, with backoff, before the event counts as failed. 0 (the default): no
+    /// resend beyond librdkafka's own retries within <see cref="MessageTimeout"/>, and no event is kept until its report.
+    /// </summary>
+    public int SendRetries { get; set; }
 
     /// <summary>Sends awaiting their delivery report at once.</summary>
     public int MaxInFlight { get; set; } = 10_000;
