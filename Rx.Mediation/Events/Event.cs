@@ -31,6 +31,12 @@ public sealed class Event
     /// <summary>Unique id: given by the source (e.g. a broker position) or generated, ordered by creation.</summary>
     public string Id => _id ??= EventIds.Format(_sequence);
 
+    /// <summary>
+    /// <see cref="Id"/> as UTF-8 bytes (a broker message key), written straight from the sequence for a generated id
+    /// that nobody has read as a string yet: no string is made for it.
+    /// </summary>
+    public byte[] IdUtf8() => _id is { } id ? Encoding.UTF8.GetBytes(id) : EventIds.FormatUtf8(_sequence);
+
     /// <summary>Name of the entrypoint or endpoint the event came from.</summary>
     public string Source { get; }
 

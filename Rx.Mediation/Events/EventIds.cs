@@ -13,5 +13,13 @@ public static class EventIds
 
     public static string Format(long sequence) => sequence.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>The same 16 hex digits as <see cref="Format"/>, as UTF-8 bytes.</summary>
+    public static byte[] FormatUtf8(long sequence)
+    {
+        var bytes = new byte[16];
+        sequence.TryFormat(bytes, out _, "x16", System.Globalization.CultureInfo.InvariantCulture);
+        return bytes;
+    }
+
     public static string Next() => Format(NextSequence());
 }

@@ -37,10 +37,10 @@ public static class KafkaMessages
             headers.Add(name, values is null ? Encoding.UTF8.GetBytes(text) : values.Encode(place, text));
             place++;
         }
-        var key = value.Header(keyHeader) ?? value.Id;
+        var key = value.Header(keyHeader);
         return new Message<byte[]?, byte[]>
         {
-            Key = Encoding.UTF8.GetBytes(key),
+            Key = key is null ? value.IdUtf8() : Encoding.UTF8.GetBytes(key),
             Value = WholeArray(value.Payload) ?? value.Payload.ToArray(),
             Headers = headers,
             Timestamp = new Timestamp(value.Timestamp),

@@ -44,6 +44,19 @@ public class EventSpecs
         ids.ShouldBe(ids.OrderBy(i => i, StringComparer.Ordinal).ToList());
     }
 
+    // A broker key taken from the id, before and after anyone read the id as a string, and for an id a source gave.
+    [Fact]
+    public void The_ids_utf8_bytes_are_the_bytes_of_its_string_whether_or_not_the_string_was_made_first()
+    {
+        var unread = Event.FromText("http", "t", "x");
+        var bytes = unread.IdUtf8();
+        System.Text.Encoding.UTF8.GetString(bytes).ShouldBe(unread.Id);
+        unread.IdUtf8().ShouldBe(bytes);
+
+        var given = Event.Create("kafka", "t", new byte[] { 1 }, id: "orders@0#17");
+        System.Text.Encoding.UTF8.GetString(given.IdUtf8()).ShouldBe("orders@0#17");
+    }
+
     [Fact]
     public void Header_names_compare_without_case_and_a_later_value_replaces_an_earlier_one()
     {
