@@ -67,6 +67,10 @@ internal sealed class WebSocketSession(WebSocketEntrypoint entrypoint, WebSocket
         var max = entrypoint.Options.MaxMessageBytes;
         var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
         var message = new ArrayBufferWriter<byte>(4096);
+        // Cancelling a receive aborts the socket; the runtime's WebSocket does that by registering on the token in every
+        // ReceiveAsync (a registration, with its execution context, per message). One registration for the session does
+        // the same, and each receive gets no token.
+        using var abort = cancellationToken.UnsafeRegister(static s => ((WebSocket)s!).Abort(), socket);
         // In flight for shutdown (WhenIdleAsync) from the first message handled until the loop waits for the network
         // again: one mark per burst of messages rather than two shared interlocked writes per message, which the
         // sessions of one entrypoint, on different cores, would pass between them.
@@ -74,7 +78,7 @@ internal sealed class WebSocketSession(WebSocketEntrypoint entrypoint, WebSocket
         {
             while (true)
             {
-                var receiving = socket.ReceiveAsync(chunk.AsMemory(), cancellationToken);
+                var receiving = socket.ReceiveAsync(chunk.AsMemory(), CancellationToken.None);
                 if (!receiving.IsCompleted) LeaveInFlight();
                 var result = await receiving;
                 if (result.MessageType == WebSocketMessageType.Close)
