@@ -11,15 +11,21 @@ public static class EventIds
 
     public static long NextSequence() => Interlocked.Increment(ref _last);
 
-    public static string Format(long sequence) => sequence.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
+    public static string Format(long sequence) => string.Create(16, sequence, static (chars, value) =>
+    {
+        for (var i = 15; i >= 0; i--, value >>= 4) chars[i] = (char)HexDigits[(int)(value & 0xF)];
+    });
 
     /// <summary>The same 16 hex digits as <see cref="Format"/>, as UTF-8 bytes.</summary>
     public static byte[] FormatUtf8(long sequence)
     {
         var bytes = new byte[16];
-        sequence.TryFormat(bytes, out _, "x16", System.Globalization.CultureInfo.InvariantCulture);
+        for (var i = 15; i >= 0; i--, sequence >>= 4) bytes[i] = HexDigits[(int)(sequence & 0xF)];
         return bytes;
     }
+
+    // Written by hand: the "x16" format string sends every id through the runtime's general (slow) formatting path.
+    private static ReadOnlySpan<byte> HexDigits => "0123456789abcdef"u8;
 
     public static string Next() => Format(NextSequence());
 }

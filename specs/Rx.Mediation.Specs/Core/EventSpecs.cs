@@ -44,6 +44,18 @@ public class EventSpecs
         ids.ShouldBe(ids.OrderBy(i => i, StringComparer.Ordinal).ToList());
     }
 
+    [Theory]
+    [InlineData(0L)]
+    [InlineData(0x0123456789abcdefL)]
+    [InlineData(long.MaxValue)]
+    [InlineData(639_000_000_000_000_000L)]
+    public void Ids_are_the_sequence_in_16_lowercase_hex_digits_as_a_string_and_as_utf8(long sequence)
+    {
+        var expected = sequence.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
+        EventIds.Format(sequence).ShouldBe(expected);
+        EventIds.FormatUtf8(sequence).ShouldBe(System.Text.Encoding.ASCII.GetBytes(expected));
+    }
+
     // A broker key taken from the id, before and after anyone read the id as a string, and for an id a source gave.
     [Fact]
     public void The_ids_utf8_bytes_are_the_bytes_of_its_string_whether_or_not_the_string_was_made_first()
