@@ -48,7 +48,9 @@ public sealed class KafkaSendFailureSpecs(KafkaCluster cluster)
         var topic = Unique("resend");
         own.CreateTopic(topic, partitions: 1);
         await using var server = await RunningServer.StartAsync(
-            Endpoint("k", own.BootstrapServers, $"Topic={topic}", "MessageTimeout=00:00:01", "SendRetries=5"));
+            // Reconnects no more than half a second apart (librdkafka's backoff grows to 10 s while the broker is down), and
+            // enough resends (backoff 200 ms doubling to 5 s) to outlast a slow reconnect on a loaded machine.
+            Endpoint("k", own.BootstrapServers, $"Topic={topic}", "MessageTimeout=00:00:01", "SendRetries=10", "Properties:reconnect.backoff.max.ms=500"));
         var kafka = server.Kafka("k");
         await Eventually.TrueAsync(() => kafka.Health == NodeHealth.Healthy, "the endpoint connected");
 
