@@ -204,15 +204,11 @@ internal sealed class KafkaSender : IAsyncDisposable
         var message = report.Message;
         if (!report.Error.IsError)
         {
-            _counters.CountAcknowledged();
-            // Latency to the broker's ack from the event's timestamp, which the message carries as its CreateTime.
-            if (message is not null && KafkaMessages.CreatedAt(message.Timestamp) is { } created)
-                Rx.Mediation.Diagnostics.MediationMeter.Acknowledged(_options.Name, created);
-            _inFlight.Exit();
+            // The event's timestamp is the message's CreateTime.
+            Acknowledged(message is null ? null : KafkaMessages.CreatedAt(message.Timestamp));
             return;
         }
-        _counters.CountFailed();
-        _inFlight.Exit();
+        Settle(failed: true);
         var key = message?.Key is { } bytes ? System.Text.Encoding.UTF8.GetString(bytes) : "(none)";
         _logger.LogError("Kafka endpoint '{Endpoint}' could not send the message with key {Key} (the event id unless {KeyHeader} set one) to {Topic}: {Reason}",
             _options.Name, key, _options.KeyHeader, report.Topic, $"{report.Error.Reason} ({report.Error.Code})");
@@ -223,9 +219,7 @@ internal sealed class KafkaSender : IAsyncDisposable
     {
         if (!report.Error.IsError)
         {
-            _counters.CountAcknowledged();
-            Rx.Mediation.Diagnostics.MediationMeter.Acknowledged(_options.Name, value); // delivery report: latency to the broker's ack
-            _inFlight.Exit();
+            Acknowledged(value.Timestamp);
             return;
         }
         if (attempt < _options.SendRetries && !_stop.IsCancellationRequested && !report.Error.IsFatal)
@@ -240,10 +234,24 @@ internal sealed class KafkaSender : IAsyncDisposable
         Fail(value, $"{report.Error.Reason} ({report.Error.Code}) after {attempt + 1} attempt(s)");
     }
 
+    /// <summary>A delivery report confirmed a send: counted, its latency from <paramref name="created"/> (when known) recorded.</summary>
+    private void Acknowledged(DateTimeOffset? created)
+    {
+        if (created is { } stamped) Rx.Mediation.Diagnostics.MediationMeter.Acknowledged(_options.Name, stamped);
+        Settle(failed: false);
+    }
+
+    /// <summary>A send is over, one way or the other: counted, and its in-flight slot is free.</summary>
+    private void Settle(bool failed)
+    {
+        if (failed) _counters.CountFailed();
+        else _counters.CountAcknowledged();
+        _inFlight.Exit();
+    }
+
     private void Fail(Event value, string reason)
     {
-        _counters.CountFailed();
-        _inFlight.Exit();
+        Settle(failed: true);
         _logger.LogError("Kafka endpoint '{Endpoint}' could not send event {Id} (topic {Topic}): {Reason}", _options.Name, value.Id, value.Topic, reason);
     }
 
