@@ -119,10 +119,9 @@ public sealed class ConfigRuntime
             Active = next;
             Status.Loaded(next, DateTimeOffset.UtcNow);
 
-            logger.LogInformation(
-                "Configuration {File} applied: {Routes} routes; endpoints added {Added}, changed {Changed}, removed {Removed}; entrypoints added {EntrypointsAdded}, changed {EntrypointsChanged}, removed {EntrypointsRemoved}",
-                next.File, final.Count, Names(endpoints.Added), Names(endpoints.Changed), string.Join(",", endpoints.Removed),
-                Names(entrypoints.Added), Names(entrypoints.Changed), string.Join(",", entrypoints.Removed));
+            logger.LogInformation("Configuration {File} applied: {Routes} routes{Changes}", next.File, final.Count, Changes(
+                ("endpoints added", endpoints.Added.Select(e => e.Name)), ("endpoints changed", endpoints.Changed.Select(e => e.Name)), ("endpoints removed", endpoints.Removed),
+                ("entrypoints added", entrypoints.Added.Select(e => e.Name)), ("entrypoints changed", entrypoints.Changed.Select(e => e.Name)), ("entrypoints removed", entrypoints.Removed)));
             foreach (var entrypoint in freshEntrypoints.Values)
             {
                 logger.LogInformation("Entrypoint {Entrypoint} ({Kind}) at {Url}", entrypoint.Name, entrypoint.GetType().Name, registry.UrlOf(entrypoint));
@@ -155,7 +154,7 @@ public sealed class ConfigRuntime
         foreach (var endpoint in endpoints)
         {
             var (made, problems) = catalog.Create(endpoint.ToConfiguration(), loggers);
-            if (problems.Count > 0) errors.AddRange(problems.Select(p => new ConfigError(endpoint.Location, p)));
+            if (problems.Count > 0) errors.AddRange(problems.Select(endpoint.ErrorFor));
             else created.AddRange(made);
         }
         if (errors.Count > 0) throw new ConfigException(errors);
@@ -260,7 +259,7 @@ public sealed class ConfigRuntime
         return (added, changed, removed);
     }
 
-    private static string Names(IEnumerable<EndpointConfig> endpoints) => string.Join(",", endpoints.Select(e => e.Name));
-
-    private static string Names(IEnumerable<EntrypointConfig> entrypoints) => string.Join(",", entrypoints.Select(e => e.Name));
+    /// <summary>The non-empty lists only, e.g. <c>; endpoints changed orders; entrypoints added sse2</c>; empty when no node changed.</summary>
+    internal static string Changes(params (string What, IEnumerable<string> Names)[] lists) =>
+        string.Concat(lists.Select(l => (l.What, Names: string.Join(", ", l.Names))).Where(l => l.Names.Length > 0).Select(l => $"; {l.What} {l.Names}"));
 }

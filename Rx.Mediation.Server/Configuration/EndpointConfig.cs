@@ -12,6 +12,29 @@ public sealed record EndpointConfig(string Name, string Type, IReadOnlyDictionar
 {
     public string Key => $"{MediationOptions.Section}:Endpoints:{Name}";
 
+    /// <summary>Each setting's configuration key → the key as the file writes it and where its value stands.</summary>
+    public IReadOnlyDictionary<string, (string Written, ConfigLocation Location)> Written { get; init; } =
+        new Dictionary<string, (string, ConfigLocation)>();
+
+    /// <summary>
+    /// A provider's refusal in the file's words: placed at the value of the setting it names, the setting spelled as
+    /// written (<c>'message-timeout'</c> rather than <c>Mediation:Endpoints:orders:MessageTimeout</c>); at the
+    /// endpoint's name when it names none.
+    /// </summary>
+    public ConfigError ErrorFor(string problem)
+    {
+        var named = Written.Where(w => Names(problem, w.Key)).OrderByDescending(w => w.Key.Length).FirstOrDefault();
+        if (named.Key is null) return new ConfigError(Location, problem);
+        var at = problem.IndexOf(named.Key, StringComparison.OrdinalIgnoreCase);
+        return new ConfigError(named.Value.Location, $"{problem[..at]}'{named.Value.Written}'{problem[(at + named.Key.Length)..]}");
+    }
+
+    private static bool Names(string problem, string key)
+    {
+        var at = problem.IndexOf(key, StringComparison.OrdinalIgnoreCase);
+        return at >= 0 && (at + key.Length == problem.Length || problem[at + key.Length] is ' ' or ':' or ',');
+    }
+
     /// <summary>A configuration holding only this endpoint, in the shape the catalog reads.</summary>
     public IConfiguration ToConfiguration()
     {

@@ -110,7 +110,8 @@ public static class ServerConfigReader
             }
             YamlSettings.Bind(map, options, diagnostics, $"entrypoint '{name.Value}'", "type");
             options.Name = name.Value!;
-            foreach (var error in options.Validate($"entrypoint '{name.Value}'")) diagnostics.Error(map.Node, error);
+            foreach (var problem in options.Validate(setting => $"'{YamlSettings.Kebab(setting)}'"))
+                diagnostics.Error(map.Get(YamlSettings.Kebab(problem.Setting)) ?? map.Node, $"entrypoint '{name.Value}': {problem.Message}");
             if (ReservedPaths.Contains(options.Path.TrimEnd('/'), StringComparer.OrdinalIgnoreCase)
                 || ReservedPrefixes.Any(p => options.Path.StartsWith(p, StringComparison.OrdinalIgnoreCase)))
                 diagnostics.Error(map.Get("path") ?? map.Node, $"entrypoint '{name.Value}': path '{options.Path}' is the server's own (reserved: {string.Join(", ", ReservedPaths)} and everything under /admin/ and /ui/)");
@@ -135,8 +136,12 @@ public static class ServerConfigReader
                 diagnostics.Error(map.Get("type")!, $"endpoint '{name.Value}': unknown type '{type}' (known: {string.Join(", ", types)})");
                 continue;
             }
-            var settings = YamlSettings.Flatten(map, $"{MediationOptions.Section}:Endpoints:{name.Value}", "type");
-            result.Add(new EndpointConfig(name.Value!, type, settings, YamlCanonical.Write(map.Node), diagnostics.At(name)));
+            var written = new Dictionary<string, (string Written, YamlNode Node)>(StringComparer.OrdinalIgnoreCase);
+            var settings = YamlSettings.Flatten(map, $"{MediationOptions.Section}:Endpoints:{name.Value}", written, "type");
+            result.Add(new EndpointConfig(name.Value!, type, settings, YamlCanonical.Write(map.Node), diagnostics.At(name))
+            {
+                Written = written.ToDictionary(w => w.Key, w => (w.Value.Written, diagnostics.At(w.Value.Node)), StringComparer.OrdinalIgnoreCase),
+            });
         }
         return result;
     }

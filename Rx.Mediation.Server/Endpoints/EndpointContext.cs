@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
+using Rx.Mediation.Server.Configuration;
 
 namespace Rx.Mediation.Server.Endpoints;
 
@@ -9,13 +10,17 @@ public sealed record EndpointContext(string Name, string Type, IConfigurationSec
     /// <summary>The configuration key of this endpoint, e.g. <c>Mediation:Endpoints:orders</c>, for error messages.</summary>
     public string Key => Settings.Path;
 
-    /// <summary>Binds the settings to <typeparamref name="T"/>; a value of the wrong type is reported with its key.</summary>
+    /// <summary>
+    /// Binds the settings to <typeparamref name="T"/>, durations read as everywhere else (<see cref="DurationSettings"/>);
+    /// a value of the wrong type is reported with its key.
+    /// </summary>
     public T Bind<T>() where T : new()
     {
         var options = new T();
         try
         {
-            Settings.Bind(options, o => o.ErrorOnUnknownConfiguration = false);
+            var refused = DurationSettings.Bind(Settings, options, o => o.ErrorOnUnknownConfiguration = false);
+            if (refused.Count > 0) throw new EndpointConfigurationException(Name, $"{Key}:{refused[0].Key}", DurationSettings.Problem(refused[0].Value));
         }
         catch (InvalidOperationException ex)
         {

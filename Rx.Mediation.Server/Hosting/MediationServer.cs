@@ -27,17 +27,17 @@ public static class MediationServer
     {
         var web = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         var options = new MediationOptions();
-        web.Configuration.GetSection(MediationOptions.Section).Bind(options);
+        var refused = DurationSettings.Bind(web.Configuration.GetSection(MediationOptions.Section), options);
+        var bindingErrors = refused.Select(r => $"{MediationOptions.Section}:{r.Key} {DurationSettings.Problem(r.Value)}").ToList();
         var builder = new MediationServerBuilder(web, options);
         AddJsonLogging(web);
         configure?.Invoke(builder);
 
         var loggers = new DeferredLoggerFactory();
         var configFile = ConfigFileLocator.Find(web.Configuration["config"]);
-        if (configFile is not null) return BuildFromFile(web, builder, configFile, loggers);
+        if (configFile is not null) return BuildFromFile(web, builder, configFile, loggers, bindingErrors);
 
-        var errors = options.Validate();
-        if (errors.Count > 0) throw new InvalidOperationException("Invalid configuration:" + Environment.NewLine + string.Join(Environment.NewLine, errors));
+        ThrowIfInvalid(bindingErrors, options);
         var routes = builder.Routes?.ToList() ?? ConfiguredRoutes.FromOptions(options);
         var entrypoints = EntrypointCatalog.Entrypoints(options).ToList();
         var (configured, endpointErrors) = new EndpointCatalog().Create(web.Configuration, loggers);
@@ -57,7 +57,8 @@ public static class MediationServer
     /// Runs from a YAML file (docs/configuration.md): its entrypoints, endpoints and routes, beside the builder's
     /// nodes and code routes; the file is then watched and reloaded. An invalid file stops the start with its errors.
     /// </summary>
-    private static WebApplication BuildFromFile(WebApplicationBuilder web, MediationServerBuilder builder, string file, DeferredLoggerFactory loggers)
+    private static WebApplication BuildFromFile(
+        WebApplicationBuilder web, MediationServerBuilder builder, string file, DeferredLoggerFactory loggers, IReadOnlyList<string> bindingErrors)
     {
         var options = builder.Options;
         var catalog = new EndpointCatalog();
@@ -75,8 +76,7 @@ public static class MediationServer
         options.Admin.AllowRemote = server.AdminAllowRemote;
         if (server.AdminKey is { } adminKey) options.Admin.Key = adminKey;
         server.Metrics?.ApplyTo(options.Metrics);
-        var errors = options.Validate();
-        if (errors.Count > 0) throw new InvalidOperationException("Invalid configuration:" + Environment.NewLine + string.Join(Environment.NewLine, errors));
+        ThrowIfInvalid(bindingErrors, options);
 
         var entrypoints = config.Entrypoints.Select(e => e.Create()).ToList();
         var endpoints = ConfigRuntime.CreateEndpoints(catalog, loggers, config.Endpoints);
@@ -101,6 +101,12 @@ public static class MediationServer
             sp.GetRequiredService<ConfigReloader>(), server.ReloadDebounce, TaskPoolScheduler.Default, sp.GetRequiredService<ILogger<ConfigWatcher>>()));
 
         return Finish(web, loggers);
+    }
+
+    private static void ThrowIfInvalid(IReadOnlyList<string> bindingErrors, MediationOptions options)
+    {
+        var errors = bindingErrors.Concat(options.Validate()).ToList();
+        if (errors.Count > 0) throw new InvalidOperationException("Invalid configuration:" + Environment.NewLine + string.Join(Environment.NewLine, errors));
     }
 
     private static WebApplication Finish(WebApplicationBuilder web, DeferredLoggerFactory loggers)

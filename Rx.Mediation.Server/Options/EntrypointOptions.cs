@@ -19,13 +19,17 @@ public abstract class EntrypointOptions
     /// <summary>Topic used when a client names none.</summary>
     public string DefaultTopic { get; set; } = "events";
 
-    internal virtual IEnumerable<string> Validate(string section)
+    /// <summary>Every problem of these settings, each naming its setting through <paramref name="name"/> (the key as the front door spells it).</summary>
+    internal virtual IEnumerable<SettingProblem> Validate(Func<string, string> name)
     {
         if (!Enabled) yield break;
-        if (string.IsNullOrWhiteSpace(Name)) yield return $"{section}:Name must not be empty";
-        if (string.IsNullOrWhiteSpace(Path) || !Path.StartsWith('/')) yield return $"{section}:Path must start with '/', got '{Path}'";
-        if (Port is < 0 or > 65535) yield return $"{section}:Port must be between 0 and 65535, got {Port}";
+        if (string.IsNullOrWhiteSpace(Name)) yield return new(nameof(Name), $"{name(nameof(Name))} must not be empty");
+        if (string.IsNullOrWhiteSpace(Path) || !Path.StartsWith('/')) yield return new(nameof(Path), $"{name(nameof(Path))} must start with '/', got '{Path}'");
+        if (Port is < 0 or > 65535) yield return new(nameof(Port), $"{name(nameof(Port))} must be between 0 and 65535, got {Port}");
         if (string.IsNullOrWhiteSpace(DefaultTopic) || DefaultTopic.Contains('+') || DefaultTopic.Contains('#'))
-            yield return $"{section}:DefaultTopic must be a plain topic, got '{DefaultTopic}'";
+            yield return new(nameof(DefaultTopic), $"{name(nameof(DefaultTopic))} must be a plain topic, got '{DefaultTopic}'");
     }
+
+    /// <summary>Every problem, each as <c>{section}:{Setting} …</c> (appsettings, environment, command line).</summary>
+    internal IEnumerable<string> Validate(string section) => Validate(setting => $"{section}:{setting}").Select(p => p.Message);
 }

@@ -12,9 +12,9 @@ public sealed class HttpEntrypointOptions : EntrypointOptions
     /// <summary>Largest accepted body; larger ones are answered 413, with or without Content-Length.</summary>
     public long MaxBodyBytes { get; set; } = 1024 * 1024;
 
-    internal override IEnumerable<string> Validate(string section)
+    internal override IEnumerable<SettingProblem> Validate(Func<string, string> name)
     {
-        foreach (var error in base.Validate(section)) yield return error;
-        if (Enabled && MaxBodyBytes < 0) yield return $"{section}:MaxBodyBytes must not be negative, got {MaxBodyBytes}";
+        foreach (var error in base.Validate(name)) yield return error;
+        if (Enabled && MaxBodyBytes < 0) yield return new(nameof(MaxBodyBytes), $"{name(nameof(MaxBodyBytes))} must not be negative, got {MaxBodyBytes}");
     }
 }

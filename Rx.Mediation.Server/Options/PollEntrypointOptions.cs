@@ -23,13 +23,13 @@ public sealed class PollEntrypointOptions : EntrypointOptions
 
     public int MaxLimit { get; set; } = 1000;
 
-    internal override IEnumerable<string> Validate(string section)
+    internal override IEnumerable<SettingProblem> Validate(Func<string, string> name)
     {
-        foreach (var error in base.Validate(section)) yield return error;
+        foreach (var error in base.Validate(name)) yield return error;
         if (!Enabled) yield break;
-        if (CapacityPerTopic < 1) yield return $"{section}:CapacityPerTopic must be at least 1, got {CapacityPerTopic}";
-        if (MaxTopics < 1) yield return $"{section}:MaxTopics must be at least 1, got {MaxTopics}";
-        if (DefaultTimeout < TimeSpan.Zero || DefaultTimeout > MaxTimeout) yield return $"{section}:DefaultTimeout must be between 0 and MaxTimeout ({MaxTimeout}), got {DefaultTimeout}";
-        if (DefaultLimit < 1 || DefaultLimit > MaxLimit) yield return $"{section}:DefaultLimit must be between 1 and MaxLimit ({MaxLimit}), got {DefaultLimit}";
+        if (CapacityPerTopic < 1) yield return new(nameof(CapacityPerTopic), $"{name(nameof(CapacityPerTopic))} must be at least 1, got {CapacityPerTopic}");
+        if (MaxTopics < 1) yield return new(nameof(MaxTopics), $"{name(nameof(MaxTopics))} must be at least 1, got {MaxTopics}");
+        if (DefaultTimeout < TimeSpan.Zero || DefaultTimeout > MaxTimeout) yield return new(nameof(DefaultTimeout), $"{name(nameof(DefaultTimeout))} must be between 0 and {name(nameof(MaxTimeout))} ({MaxTimeout}), got {DefaultTimeout}");
+        if (DefaultLimit < 1 || DefaultLimit > MaxLimit) yield return new(nameof(DefaultLimit), $"{name(nameof(DefaultLimit))} must be between 1 and {name(nameof(MaxLimit))} ({MaxLimit}), got {DefaultLimit}");
     }
 }

@@ -17,12 +17,12 @@ public sealed class SseEntrypointOptions : StreamingEntrypointOptions
     /// <summary>Topics kept for resume; past this, the least recently written topic is forgotten.</summary>
     public int ReplayMaxTopics { get; set; } = 10_000;
 
-    internal override IEnumerable<string> Validate(string section)
+    internal override IEnumerable<SettingProblem> Validate(Func<string, string> name)
     {
-        foreach (var error in base.Validate(section)) yield return error;
+        foreach (var error in base.Validate(name)) yield return error;
         if (!Enabled) yield break;
-        if (HeartbeatInterval <= TimeSpan.Zero) yield return $"{section}:HeartbeatInterval must be positive, got {HeartbeatInterval}";
-        if (ReplayCapacityPerTopic < 1) yield return $"{section}:ReplayCapacityPerTopic must be at least 1, got {ReplayCapacityPerTopic}";
-        if (ReplayMaxTopics < 1) yield return $"{section}:ReplayMaxTopics must be at least 1, got {ReplayMaxTopics}";
+        if (HeartbeatInterval <= TimeSpan.Zero) yield return new(nameof(HeartbeatInterval), $"{name(nameof(HeartbeatInterval))} must be positive, got {HeartbeatInterval}");
+        if (ReplayCapacityPerTopic < 1) yield return new(nameof(ReplayCapacityPerTopic), $"{name(nameof(ReplayCapacityPerTopic))} must be at least 1, got {ReplayCapacityPerTopic}");
+        if (ReplayMaxTopics < 1) yield return new(nameof(ReplayMaxTopics), $"{name(nameof(ReplayMaxTopics))} must be at least 1, got {ReplayMaxTopics}");
     }
 }

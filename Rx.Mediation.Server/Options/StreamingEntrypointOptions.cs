@@ -10,9 +10,9 @@ public abstract class StreamingEntrypointOptions : EntrypointOptions
 
     public SlowClientPolicy SlowClientPolicy { get; set; } = SlowClientPolicy.DropOldest;
 
-    internal override IEnumerable<string> Validate(string section)
+    internal override IEnumerable<SettingProblem> Validate(Func<string, string> name)
     {
-        foreach (var error in base.Validate(section)) yield return error;
-        if (Enabled && SendQueueCapacity < 1) yield return $"{section}:SendQueueCapacity must be at least 1, got {SendQueueCapacity}";
+        foreach (var error in base.Validate(name)) yield return error;
+        if (Enabled && SendQueueCapacity < 1) yield return new(nameof(SendQueueCapacity), $"{name(nameof(SendQueueCapacity))} must be at least 1, got {SendQueueCapacity}");
     }
 }

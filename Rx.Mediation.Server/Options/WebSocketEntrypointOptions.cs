@@ -17,11 +17,11 @@ public sealed class WebSocketEntrypointOptions : StreamingEntrypointOptions
     /// <summary>Send JSON envelopes <c>{id, topic, headers, payload}</c> instead of bare payloads, unless the client says <c>?envelope=</c>.</summary>
     public bool Envelope { get; set; }
 
-    internal override IEnumerable<string> Validate(string section)
+    internal override IEnumerable<SettingProblem> Validate(Func<string, string> name)
     {
-        foreach (var error in base.Validate(section)) yield return error;
+        foreach (var error in base.Validate(name)) yield return error;
         if (!Enabled) yield break;
-        if (MaxMessageBytes < 1) yield return $"{section}:MaxMessageBytes must be at least 1, got {MaxMessageBytes}";
-        if (KeepAliveInterval < TimeSpan.Zero) yield return $"{section}:KeepAliveInterval must not be negative, got {KeepAliveInterval}";
+        if (MaxMessageBytes < 1) yield return new(nameof(MaxMessageBytes), $"{name(nameof(MaxMessageBytes))} must be at least 1, got {MaxMessageBytes}");
+        if (KeepAliveInterval < TimeSpan.Zero) yield return new(nameof(KeepAliveInterval), $"{name(nameof(KeepAliveInterval))} must not be negative, got {KeepAliveInterval}");
     }
 }

@@ -37,7 +37,7 @@ public sealed class ServerConfigSpecs
     [InlineData("entrypoints:\n  w: { type: gopher, path: /g }\nroutes: []\n", 2, 14, "unknown type 'gopher'")]
     [InlineData("entrypoints:\n  w: { type: http, paht: /g }\nroutes: []\n", 2, 20, "unknown key 'paht'")]
     [InlineData("entrypoints:\n  w: { type: http, port: eighty }\nroutes: []\n", 2, 26, "'port' must be")]
-    [InlineData("entrypoints:\n  w: { type: http, path: nope }\nroutes: []\n", 2, 6, "Path must start with '/'")]
+    [InlineData("entrypoints:\n  w: { type: http, path: nope }\nroutes: []\n", 2, 26, "entrypoint 'w': 'path' must start with '/'")]
     [InlineData("entrypoints:\n  w: { type: sse, heartbeat-interval: often }\nroutes: []\n", 2, 39, "duration")]
     [InlineData("endpoints:\n  e: { type: carrier-pigeon }\nroutes: []\n", 2, 14, "unknown type 'carrier-pigeon'")]
     [InlineData("endpoints:\n  e: { path: /x }\nroutes: []\n", 2, 6, "'type' is required")]
@@ -91,14 +91,14 @@ public sealed class ServerConfigSpecs
     }
 
     [Fact]
-    public void A_provider_refusing_its_settings_is_an_error_at_the_endpoint()
+    public void A_provider_refusing_a_setting_is_an_error_at_its_value_in_the_files_words()
     {
         var (config, _) = ServerConfigReader.Parse(Base.Replace("broker: { type: memory }", "broker: { type: memory, subscriptions: 'a/#/b' }"), "c.yaml", Types);
 
         var ex = Should.Throw<ConfigException>(() =>
             ConfigRuntime.CreateEndpoints(new EndpointCatalog(), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, config!.Endpoints));
         var error = ex.Errors.ShouldHaveSingleItem();
-        (error.Location.Line, error.Location.Column).ShouldBe((5, 3));
-        error.Message.ShouldContain("Subscriptions");
+        (error.Location.Line, error.Location.Column).ShouldBe((5, 42));
+        error.Message.ShouldStartWith("endpoint 'broker': 'subscriptions' ");
     }
 }

@@ -32,7 +32,7 @@ public sealed class PacketLogReload(PacketLogTap log, IConfiguration configurati
             }
             else
             {
-                _subscription = ChangeToken.OnChange(configuration.GetReloadToken, () => Apply(FromConfiguration(), "configuration"));
+                _subscription = ChangeToken.OnChange(configuration.GetReloadToken, () => Apply(FromConfiguration, "configuration"));
             }
         }
     }
@@ -52,17 +52,18 @@ public sealed class PacketLogReload(PacketLogTap log, IConfiguration configurati
         if (ReferenceEquals(active, Volatile.Read(ref _seen))) return;
         Volatile.Write(ref _seen, active);
         // A file without the section runs on Mediation:PacketLog (appsettings.json, environment, command line).
-        Apply(active.Server.PacketLog ?? FromConfiguration(), active.File);
+        Apply(active.Server.PacketLog is { } fromFile ? () => fromFile : FromConfiguration, active.File);
     }
 
     private PacketLogOptions FromConfiguration()
     {
         var options = new PacketLogOptions();
-        configuration.GetSection(PacketLogOptions.Section).Bind(options);
+        var refused = Configuration.DurationSettings.Bind(configuration.GetSection(PacketLogOptions.Section), options);
+        if (refused.Count > 0) throw new FormatException($"{PacketLogOptions.Section}:{refused[0].Key} {Configuration.DurationSettings.Problem(refused[0].Value)}");
         return options;
     }
 
-    private void Apply(PacketLogOptions options, string from)
+    private void Apply(Func<PacketLogOptions> read, string from)
     {
         lock (_gate)
         {
@@ -70,7 +71,7 @@ public sealed class PacketLogReload(PacketLogTap log, IConfiguration configurati
             PacketLogSettings next;
             try
             {
-                next = PacketLogSettings.From(options);
+                next = PacketLogSettings.From(read());
             }
             catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)
             {
