@@ -93,6 +93,11 @@ public static class AdminEndpoints
                     at = current.LastError.At,
                     errors = current.LastError.Errors.Select(e => new { file = e.Location.File, line = e.Location.Line, column = e.Location.Column, message = e.Message }),
                 },
+                recentErrors = current.RecentErrors.Select(r => new
+                {
+                    at = r.At,
+                    errors = r.Errors.Select(e => new { file = e.Location.File, line = e.Location.Line, column = e.Location.Column, message = e.Message }),
+                }),
             });
         });
         return group;

@@ -2,11 +2,17 @@ using Rx.Mediation.Operators.Configuration;
 
 namespace Rx.Mediation.Server.Configuration;
 
-/// <summary>What <c>GET /admin/config</c> shows: the active version, when it was loaded, and the last refused change.</summary>
+/// <summary>
+/// What <c>GET /admin/config</c> shows: the active version, when it was loaded, the refused change since (cleared
+/// when a newer version applies, so an alert on it clears with the fix), and the last few refused changes.
+/// </summary>
 public sealed class ConfigStatus
 {
+    /// <summary>How many refused changes <see cref="Snapshot.RecentErrors"/> keeps.</summary>
+    public const int RecentErrorCount = 10;
+
     private readonly object _gate = new();
-    private Snapshot _snapshot = new(0, null, null, null, [], null);
+    private Snapshot _snapshot = new(0, null, null, null, [], null, []);
     private long _refusals;
 
     public Snapshot Current
@@ -23,19 +29,25 @@ public sealed class ConfigStatus
             File = config.File,
             Hash = config.Hash,
             Routes = [.. config.Routes.Select(r => r.Name)],
+            LastError = null,
         };
     }
 
     public void Failed(IReadOnlyList<ConfigError> errors, DateTimeOffset at)
     {
         Interlocked.Increment(ref _refusals);
-        lock (_gate) _snapshot = _snapshot with { LastError = new RefusedChange(errors, at) };
+        var refused = new RefusedChange(errors, at);
+        lock (_gate) _snapshot = _snapshot with { LastError = refused, RecentErrors = [refused, .. _snapshot.RecentErrors.Take(RecentErrorCount - 1)] };
     }
 
     /// <summary>How many changed versions were refused since start (metrics: <c>rx_mediation_config_reloads_total{result="refused"}</c>).</summary>
     public long Refusals => Interlocked.Read(ref _refusals);
 
-    public sealed record Snapshot(long Version, DateTimeOffset? LoadedAt, string? File, string? Hash, IReadOnlyList<string> Routes, RefusedChange? LastError);
+    /// <param name="LastError">The change refused since <paramref name="Version"/> was applied, if any.</param>
+    /// <param name="RecentErrors">The last <see cref="RecentErrorCount"/> refused changes, newest first, kept across versions.</param>
+    public sealed record Snapshot(
+        long Version, DateTimeOffset? LoadedAt, string? File, string? Hash, IReadOnlyList<string> Routes, RefusedChange? LastError,
+        IReadOnlyList<RefusedChange> RecentErrors);
 
     public sealed record RefusedChange(IReadOnlyList<ConfigError> Errors, DateTimeOffset At);
 }

@@ -123,6 +123,27 @@ public sealed class ReloadSpecs
     }
 
     [Fact]
+    public async Task A_valid_version_clears_the_last_error_and_the_refusal_stays_in_the_recent_errors()
+    {
+        using var files = new ConfigFiles(Config());
+        await using var server = await files.StartAsync(b => Recorders(b, new RecordingNode("big"), new RecordingNode("huge")));
+        var status = server.App.Services.GetRequiredService<ConfigStatus>();
+        files.Write(Config(filter: "json.amount >"));
+        await Eventually.TrueAsync(() => status.Current.LastError is not null, "the invalid edit was refused");
+
+        files.Write(Config(filter: "json.amount > 1"));
+        await Eventually.TrueAsync(() => status.Current.Version == 2, "the corrected file was applied");
+        files.Write(Config(filter: "json.amount > 2", target: "huge"));
+        await Eventually.TrueAsync(() => status.Current.Version == 3, "a later version was applied");
+
+        using var admin = JsonDocument.Parse(await server.Http.GetStringAsync("/admin/config"));
+        admin.RootElement.GetProperty("lastError").ValueKind.ShouldBe(JsonValueKind.Null);
+        var recent = admin.RootElement.GetProperty("recentErrors").EnumerateArray().ShouldHaveSingleItem();
+        var error = recent.GetProperty("errors").EnumerateArray().ShouldHaveSingleItem();
+        (error.GetProperty("line").GetInt32(), error.GetProperty("column").GetInt32()).ShouldBe((15, 30));
+    }
+
+    [Fact]
     public async Task Endpoints_are_added_and_removed_at_runtime()
     {
         using var files = new ConfigFiles(Config());
