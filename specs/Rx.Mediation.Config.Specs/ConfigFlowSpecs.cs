@@ -139,4 +139,19 @@ public sealed class ConfigFlowSpecs
         (error.Location.Line, error.Location.Column).ShouldBe((3, 12));
         error.Message.ShouldContain("no route named 'nope'");
     }
+
+    [Theory]
+    [InlineData("    inputs: { inn: 'a|' }\n    expect: { out: 'a|' }\n", 4, 15, "test 't': inputs names 'inn', which is not a source of route 'r' (sources: in)")]
+    [InlineData("    inputs: { in: 'a|' }\n    expect: { otu: 'a|' }\n", 5, 15, "test 't': expect names 'otu', which is not a target of route 'r' (targets: out)")]
+    public void A_test_naming_a_node_its_route_does_not_have_is_an_error_at_that_name(string diagrams, int line, int column, string message)
+    {
+        var dir = Directory.CreateTempSubdirectory("rx-config-");
+        File.WriteAllText(Path.Combine(dir.FullName, "c.yaml"), "routes:\n  - name: r\n    from: in\n    to: out\n");
+        File.WriteAllText(Path.Combine(dir.FullName, "c.tests.yaml"), "tests:\n  - name: t\n    route: r\n" + diagrams);
+
+        var error = RouteTestFile.Load(Path.Combine(dir.FullName, "c.tests.yaml")).Errors.ShouldHaveSingleItem();
+
+        (error.Location.Line, error.Location.Column).ShouldBe((line, column));
+        error.Message.ShouldBe(message);
+    }
 }

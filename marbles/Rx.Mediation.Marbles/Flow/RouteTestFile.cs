@@ -107,7 +107,11 @@ public sealed class RouteTestFile
                 else if (ReadValue(value, diagnostics, name) is { } flowEvent) values[letter[0]] = flowEvent;
             }
         }
-        return new RouteTest(name, route, diagnostics.At(node), values, Diagrams(map, "inputs", name), Diagrams(map, "expect", name));
+        var tested = config is { IsValid: true } ? config.Routes.FirstOrDefault(r => r.Name == route)?.Definition : null;
+        var sources = tested?.AllSources.Select(s => s.Node).Distinct().ToList();
+        var targets = tested?.Targets.ToList();
+        return new RouteTest(name, route, diagnostics.At(node), values,
+            Diagrams(map, "inputs", name, route, sources, "source"), Diagrams(map, "expect", name, route, targets, "target"));
     }
 
     private static FlowEvent? ReadValue(YamlNode node, ConfigDiagnostics diagnostics, string test)
@@ -135,13 +139,22 @@ public sealed class RouteTestFile
         _ => "null",
     };
 
-    private static List<(string, string)> Diagrams(YamlMap map, string key, string test)
+    /// <summary>
+    /// The diagrams under <paramref name="key"/>, each for a node; with the route's <paramref name="nodes"/> known, a
+    /// name that is not one of them (a typo) is an error at that name, rather than a diagram silently ignored.
+    /// </summary>
+    private static List<(string, string)> Diagrams(YamlMap map, string key, string test, string route, IReadOnlyList<string>? nodes, string role)
     {
         var result = new List<(string, string)>();
         if (map.Map(key, null) is { } diagrams)
         {
             foreach (var (node, marbles) in diagrams.Entries)
             {
+                if (nodes is not null && !nodes.Contains(node.Value!))
+                {
+                    map.Diagnostics.Error(node, $"test '{test}': {key} names '{node.Value}', which is not a {role} of route '{route}' ({role}s: {string.Join(", ", nodes)})");
+                    continue;
+                }
                 if (YamlMap.Scalar(marbles, map.Diagnostics, $"test '{test}': {key} '{node.Value}'") is { } text) result.Add((node.Value!, text));
             }
         }
