@@ -179,6 +179,28 @@ public sealed class RouteConfigSpecs
         error.Message.ShouldContain("Duplicate key", Case.Insensitive);
     }
 
+    [Theory]
+    [InlineData("routes:\n  - name: r\n    from: [a, b\n    to: c\n", 3, 11, "this '[' is never closed")]
+    [InlineData("routes: [\n", 1, 9, "this '[' is never closed")]
+    [InlineData("routes:\n  - name: r\n    from: {a: 1\n", 3, 11, "this '{' is never closed")]
+    public void An_unclosed_bracket_is_an_error_at_the_bracket_in_plain_words(string yaml, int line, int column, string message)
+    {
+        var error = Single(yaml);
+        At(error, line, column);
+        error.Message.ShouldStartWith(message);
+        error.Message.ShouldNotContain("Operation is not valid");
+    }
+
+    [Theory]
+    [InlineData("routes:\n  - name: r\n\tfrom: a\n    to: c\n", 3)]
+    [InlineData("routes:\n  - name: r\n    from: a\n\t  to: c\n", 4)]
+    public void A_tab_in_the_indentation_is_an_error_at_the_tabs_own_line(string yaml, int line)
+    {
+        var error = Single(yaml);
+        At(error, line, 1);
+        error.Message.ShouldBe("a tab indents this line: YAML indents with spaces only");
+    }
+
     [Fact]
     public void An_expression_error_gives_route_expression_and_the_position_of_the_problem()
     {
