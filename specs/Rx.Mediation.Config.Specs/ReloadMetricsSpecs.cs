@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -108,6 +109,44 @@ public sealed partial class ReloadMetricsSpecs(ITestOutputHelper output)
         // The source's own view: every refusal it was answered with is on /metrics.
         metrics.Value(Events, ("route", "ingress"), ("stage", "refused")).ShouldBe(load.Refused);
         sink.Count.ShouldBe((int)Ledger(v => v.Counters.Delivered));
+    }
+
+    [Fact]
+    public async Task The_admin_API_shows_beside_the_running_versions_counters_the_totals_that_metrics_export()
+    {
+        static string Config(string filter) => $$"""
+            server:
+              reload-debounce: 50ms
+            entrypoints:
+              webhook: { type: http, path: /events }
+            endpoints:
+              broker: { type: memory }
+            routes:
+              - name: r
+                from: webhook
+                pipeline:
+                  - where: "{{filter}}"
+                to: broker
+            """;
+        using var files = new ConfigFiles(Config("json.n > 1"));
+        await using var server = await files.StartAsync();
+        var status = server.App.Services.GetRequiredService<ConfigStatus>();
+        for (var i = 0; i < 3; i++) await server.PostAcceptedAsync("events", """{"n": 2}""");
+        await Eventually.TrueAsync(() => server.Engine.FindRoute("r")!.Counters.Emitted == 3, "the first version sent its three");
+
+        files.Write(Config("json.n > 2"));
+        await Eventually.TrueAsync(() => status.Current.Version == 2, "the reload was applied");
+        for (var i = 0; i < 2; i++) await server.PostAcceptedAsync("events", """{"n": 2}""");
+        await Eventually.TrueAsync(() => server.Engine.FindRoute("r")!.Filtered == 2, "the second version filtered its two");
+
+        using var admin = JsonDocument.Parse(await server.Http.GetStringAsync("/admin/routes/r"));
+        var running = admin.RootElement.GetProperty("counters");
+        var totals = admin.RootElement.GetProperty("totals").GetProperty("counters");
+        (running.GetProperty("offered").GetInt64(), running.GetProperty("emitted").GetInt64(), running.GetProperty("filtered").GetInt64()).ShouldBe((2, 0, 2));
+        (totals.GetProperty("offered").GetInt64(), totals.GetProperty("emitted").GetInt64(), totals.GetProperty("filtered").GetInt64()).ShouldBe((5, 3, 2));
+        var metrics = ExpositionChecker.Check(await server.Http.GetStringAsync("/metrics"));
+        metrics.Value(Events, ("route", "r"), ("stage", "offered")).ShouldBe(5);
+        metrics.Value(Events, ("route", "r"), ("stage", "emitted")).ShouldBe(3);
     }
 
     private static bool Balanced(RouteRuntime route)
