@@ -1,8 +1,8 @@
 namespace Rx.Mediation.Server.Admin;
 
 // What the admin API answers and what the dashboard's stream sends every second: plain records, serialized with the web
-// defaults (camelCase). Counters are totals since the route, node or client began; rates are left to the reader
-// (counter deltas over the time between two snapshots, see 'at').
+// defaults (camelCase). Counters are totals since the route (this version of it), node or client began, and a route's
+// 'totals' since the server started; rates are left to the reader (counter deltas over the time between two snapshots, see 'at').
 
 /// <summary>Everything at once: <c>GET /admin</c> links to its parts; <c>/ui/stream</c> sends it as its <c>snapshot</c> event.</summary>
 public sealed record AdminSnapshot(
@@ -25,7 +25,14 @@ public sealed record RouteSnapshot(
     IReadOnlyList<string> Targets,
     BridgeSnapshot Bridge,
     RouteCountersSnapshot Counters,
-    IReadOnlyDictionary<string, long> Drops);
+    IReadOnlyDictionary<string, long> Drops,
+    RouteTotalsSnapshot Totals);
+
+/// <summary>
+/// The route's counters and drops since the server started, over every version of it a reload replaced as well as the
+/// running one: what <c>/metrics</c> exports. <see cref="RouteSnapshot.Counters"/> are the running version's alone.
+/// </summary>
+public sealed record RouteTotalsSnapshot(RouteCountersSnapshot Counters, IReadOnlyDictionary<string, long> Drops);
 
 /// <summary>A route's source: the node and the topic filter the route takes from it (<c>#</c> = all).</summary>
 public sealed record SourceSnapshot(string Node, string Topics, bool Merged);

@@ -53,15 +53,21 @@ public sealed class AdminSnapshotBuilder
         return new AdminSnapshot(
             now,
             new ServerSnapshot(_engine.State.ToString(), StartedAt, Math.Round((now - StartedAt).TotalSeconds, 3), _registry?.Listener, ServerVersion),
-            [.. _engine.Routes.Select(Route)],
+            Routes(),
             [.. nodes.OfType<IEntrypoint>().Select(Entrypoint)],
             [.. nodes.OfType<IEndpoint>().Select(Endpoint)],
             Config());
     }
 
-    public RouteSnapshot? Route(string name) => _engine.FindRoute(name) is { } route ? Route(route) : null;
+    public RouteSnapshot? Route(string name) => Routes().FirstOrDefault(r => r.Name == name);
 
-    public IReadOnlyList<RouteSnapshot> Routes() => [.. _engine.Routes.Select(Route)];
+    public IReadOnlyList<RouteSnapshot> Routes()
+    {
+        // The running versions' counters first, then the totals: read a moment later, the totals do not fall below them.
+        var routes = _engine.Routes.Select(Route).ToList();
+        var totals = _engine.RouteTotals().ToDictionary(t => t.Name, StringComparer.Ordinal);
+        return [.. routes.Select(r => totals.TryGetValue(r.Name, out var total) ? r with { Totals = Totals(total) } : r)];
+    }
 
     public IReadOnlyList<EntrypointSnapshot> Entrypoints() => [.. _engine.Nodes.OfType<IEntrypoint>().Select(Entrypoint)];
 
@@ -78,6 +84,7 @@ public sealed class AdminSnapshotBuilder
                 [.. error.Errors.Select(e => new ConfigErrorItem(e.Location.File, e.Location.Line, e.Location.Column, e.Message))]));
     }
 
+    /// <summary>One route instance; its <see cref="RouteSnapshot.Totals"/> are its own counters until the engine's are put in.</summary>
     public static RouteSnapshot Route(RouteRuntime route)
     {
         var definition = route.Definition;
@@ -92,6 +99,8 @@ public sealed class AdminSnapshotBuilder
         var bridge = route.Bridge;
         var options = bridge.Options;
         var c = route.Counters;
+        var counters = new RouteCountersSnapshot(c.Offered, c.Accepted, c.Refused, c.Emitted, c.Delivered, route.Filtered, c.Failed, c.Dropped.Total, c.DiscardedAfterCompletion);
+        var drops = c.Dropped.ToDictionary();
         return new RouteSnapshot(
             route.Name,
             route.State.ToString(),
@@ -101,9 +110,14 @@ public sealed class AdminSnapshotBuilder
             [.. operators],
             definition.Targets,
             new BridgeSnapshot(options.Capacity, bridge.Count, options.Overflow.ToName(), bridge.IsOpen, options.BackpressureTimeout.TotalMilliseconds),
-            new RouteCountersSnapshot(c.Offered, c.Accepted, c.Refused, c.Emitted, c.Delivered, route.Filtered, c.Failed, c.Dropped.Total, c.DiscardedAfterCompletion),
-            c.Dropped.ToDictionary());
+            counters,
+            drops,
+            new RouteTotalsSnapshot(counters, drops));
     }
+
+    private static RouteTotalsSnapshot Totals(RouteTotal t) => new(
+        new RouteCountersSnapshot(t.Offered, t.Accepted, t.Refused, t.Emitted, t.Delivered, t.Filtered, t.Failed, t.Dropped.Total, t.DiscardedAfterCompletion),
+        t.Dropped.ToDictionary());
 
     private EntrypointSnapshot Entrypoint(IEntrypoint node)
     {

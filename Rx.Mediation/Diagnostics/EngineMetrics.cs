@@ -13,7 +13,7 @@ namespace Rx.Mediation.Diagnostics;
 /// route counters and drops, operator counters, bridge depth and capacity, route state, node health and the
 /// broker endpoints' <see cref="EndpointCounters"/>. Every instrument reads the engine when it is collected (a
 /// scrape, an export), so routes and nodes added or removed by a reload are seen as they are, and the hot path
-/// pays nothing.
+/// pays nothing. Route counters are per route name across reloads (<see cref="MediationEngine.RouteTotals"/>).
 /// <para>
 /// Usable without a service container: <c>new EngineMetrics(engine)</c> creates and owns its meter; a meter passed
 /// in (from <c>IMeterFactory</c>) stays the caller's. Observable instruments cannot be removed from a meter, so a
@@ -74,48 +74,43 @@ public sealed class EngineMetrics : IDisposable
 
     public void Dispose() => _owned?.Dispose();
 
+    // The three route counters read the engine's per-name totals, not its running routes: a route replaced by a reload
+    // continues its series with its predecessors' counts (draining included) folded in, so a series never goes down
+    // and nothing counted between two collections is lost. A series for a route a reload removed stays at its total.
     private IEnumerable<Measurement<long>> RouteEvents()
     {
-        foreach (var route in _engine.Routes)
+        foreach (var route in _engine.RouteTotals())
         {
-            var c = route.Counters;
-            // Read once each, in the ledger's order of causes before effects.
-            long accepted = c.Accepted, refused = c.Refused;
-            yield return Route(accepted + refused, route, "stage", "offered");
-            yield return Route(accepted, route, "stage", "accepted");
-            yield return Route(refused, route, "stage", "refused");
-            yield return Route(c.Emitted, route, "stage", "emitted");
-            yield return Route(c.Delivered, route, "stage", "delivered");
+            yield return Route(route.Offered, route, "stage", "offered");
+            yield return Route(route.Accepted, route, "stage", "accepted");
+            yield return Route(route.Refused, route, "stage", "refused");
+            yield return Route(route.Emitted, route, "stage", "emitted");
+            yield return Route(route.Delivered, route, "stage", "delivered");
             yield return Route(route.Filtered, route, "stage", "filtered");
-            yield return Route(c.Failed, route, "stage", "failed");
-            yield return Route(c.DiscardedAfterCompletion, route, "stage", "discarded");
+            yield return Route(route.Failed, route, "stage", "failed");
+            yield return Route(route.DiscardedAfterCompletion, route, "stage", "discarded");
         }
     }
 
     private IEnumerable<Measurement<long>> RouteDrops()
     {
-        foreach (var route in _engine.Routes)
+        foreach (var route in _engine.RouteTotals())
         {
-            var dropped = route.Counters.Dropped;
-            foreach (var reason in DropReasons) yield return Route(dropped[reason], route, "reason", reason.ToName());
+            foreach (var reason in DropReasons) yield return Route(route.Dropped[reason], route, "reason", reason.ToName());
         }
     }
 
     private IEnumerable<Measurement<long>> OperatorEvents()
     {
-        foreach (var route in _engine.Routes)
+        foreach (var route in _engine.RouteTotals())
         {
-            var stages = route.Definition.Stages;
-            var counters = route.StageCounters;
-            for (var i = 0; i < counters.Count && i < stages.Count; i++)
+            foreach (var op in route.Operators)
             {
-                var index = i.ToString(CultureInfo.InvariantCulture);
-                var description = stages[i].Description;
-                var c = counters[i];
-                yield return Operator(c.In, route.Name, index, description, "in");
-                yield return Operator(c.Out, route.Name, index, description, "out");
-                yield return Operator(c.Filtered, route.Name, index, description, "filtered");
-                yield return Operator(c.Failed, route.Name, index, description, "failed");
+                var index = op.Index.ToString(CultureInfo.InvariantCulture);
+                yield return Operator(op.In, route.Name, index, op.Description, "in");
+                yield return Operator(op.Out, route.Name, index, op.Description, "out");
+                yield return Operator(op.Filtered, route.Name, index, op.Description, "filtered");
+                yield return Operator(op.Failed, route.Name, index, op.Description, "failed");
             }
         }
     }
@@ -193,7 +188,7 @@ public sealed class EngineMetrics : IDisposable
 
     private static string Lower(string name) => name.ToLowerInvariant();
 
-    private static Measurement<long> Route(long value, RouteRuntime route, string tag, string tagValue) =>
+    private static Measurement<long> Route(long value, RouteTotal route, string tag, string tagValue) =>
         new(value, new KeyValuePair<string, object?>("route", route.Name), new KeyValuePair<string, object?>(tag, tagValue));
 
     private static Measurement<long> Endpoint(long value, string endpoint, string outcome) =>

@@ -29,6 +29,8 @@ public sealed class MediationEngine : IAsyncDisposable
     private readonly IObserver<DropRecord> _dropSink;
     private readonly IObserver<FailureRecord> _failureSink;
     private RouteRuntime[] _routes = [];
+    // Guards the ledgers of replaced routes together with the swap of _routes (see RouteTotals).
+    private readonly RouteLedgerBook _ledgers = new();
     private volatile EngineState _state = EngineState.Created;
     private int _drained;
 
@@ -54,6 +56,17 @@ public sealed class MediationEngine : IAsyncDisposable
     public IObservable<FailureRecord> Failures => _failures.AsObservable();
 
     public IReadOnlyList<RouteRuntime> Routes => Volatile.Read(ref _routes);
+
+    /// <summary>
+    /// Each route name's ledger since the engine started, over every instance that ran under it: the running one, and
+    /// those replaced or removed by <see cref="ApplyAsync"/>, with what they counted while draining. No count is lost
+    /// or counted twice across a swap, and no line ever goes down: these are what monotonic counters export. Names no
+    /// route runs any longer come last, with <see cref="RouteTotal.Running"/> false.
+    /// </summary>
+    public IReadOnlyList<RouteTotal> RouteTotals()
+    {
+        lock (_ledgers) return _ledgers.Totals(Volatile.Read(ref _routes));
+    }
 
     /// <summary>The engine's subscription to <paramref name="node"/>'s inbound stream, or null (specs: a source's view of its routes).</summary>
     internal SourceRouter? RouterOf(string node)
@@ -207,7 +220,13 @@ public sealed class MediationEngine : IAsyncDisposable
             }
             var newInlets = SwapInlets(next);
             foreach (var (router, inlet) in newInlets) router.NotifyIfEnded(inlet);
-            Volatile.Write(ref _routes, [.. next]);
+            var replaced = old.Where(r => !next.Contains(r)).ToList();
+            lock (_ledgers)
+            {
+                // In one step for a reader of the totals: a replaced route leaves the running set and joins its name's ledger.
+                Volatile.Write(ref _routes, [.. next]);
+                foreach (var route in replaced) _ledgers.Retire(route);
+            }
             if (switched is not null)
             {
                 try
@@ -220,7 +239,6 @@ public sealed class MediationEngine : IAsyncDisposable
                 }
             }
 
-            var replaced = old.Where(r => !next.Contains(r)).ToList();
             foreach (var route in replaced) route.BeginDrain(replaced: true);
             if (created.Count > 0 || replaced.Count > 0 || retired.Count > 0)
             {

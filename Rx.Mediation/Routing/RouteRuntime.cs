@@ -52,6 +52,7 @@ public sealed class RouteRuntime : IDisposable
         _publishFailure = publishFailure;
         _taps = taps ?? new FlowTaps();
         _stageCounters = definition.Stages.Select(_ => new StageCounters()).ToArray();
+        Ledger = new RouteLedger(Counters, _stageCounters, [.. definition.Stages.Select(s => s.Description)]);
         _openSources = definition.AllSources.Select(s => s.Node).ToHashSet(StringComparer.Ordinal);
         Bridge = new Bridge(definition.Name, definition.Bridge, scheduler, new InputObserver(this), OnDropped, OnDeliveryFault, () => Counters.Accepted,
             [.. _targets.Select(t => t.Pressure).OfType<OutboundPressure>()]);
@@ -68,6 +69,9 @@ public sealed class RouteRuntime : IDisposable
     public RouteCounters Counters { get; } = new();
 
     public IReadOnlyList<StageCounters> StageCounters => _stageCounters;
+
+    /// <summary>The counters alone, for the engine's per-name totals (see <see cref="MediationEngine.RouteTotals"/>).</summary>
+    internal RouteLedger Ledger { get; }
 
     public RouteState State => _state;
 

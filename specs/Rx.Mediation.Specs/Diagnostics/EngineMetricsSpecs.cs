@@ -96,38 +96,5 @@ public class EngineMetricsSpecs
         seen[1].Seconds.ShouldBe(0); // a timestamp ahead of our clock is no negative latency
     }
 
-    private static Collector Listen(Meter meter) => new(meter);
-
-    /// <summary>The last value of each observable instrument of one meter, by name and sorted tags.</summary>
-    private sealed class Collector : IDisposable
-    {
-        private readonly MeterListener _listener = new();
-        private Dictionary<(string Name, string Tags), long> _values = [];
-
-        public Collector(Meter meter)
-        {
-            _listener.InstrumentPublished = (instrument, l) =>
-            {
-                if (ReferenceEquals(instrument.Meter, meter)) l.EnableMeasurementEvents(instrument);
-            };
-            _listener.SetMeasurementEventCallback<long>((i, v, tags, _) => Keep(i, v, tags));
-            _listener.SetMeasurementEventCallback<int>((i, v, tags, _) => Keep(i, v, tags));
-            _listener.Start();
-        }
-
-        public Dictionary<(string Name, string Tags), long> Collect()
-        {
-            _values = [];
-            _listener.RecordObservableInstruments();
-            return _values;
-        }
-
-        public void Dispose() => _listener.Dispose();
-
-        private void Keep(Instrument instrument, long value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
-        {
-            var key = string.Join(",", tags.ToArray().OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => $"{t.Key}={t.Value}"));
-            _values[(instrument.Name, key)] = value;
-        }
-    }
+    private static InstrumentReader Listen(Meter meter) => new(meter);
 }

@@ -4,7 +4,7 @@ using Rx.Mediation.Nodes;
 
 namespace Rx.Mediation.Testing;
 
-/// <summary>A target that records what routes send it; optionally blocks them until released, to fill a bridge.</summary>
+/// <summary>A target that records what routes send it; optionally blocks them until released (or held again), to fill a bridge.</summary>
 /// <param name="perEvent">Time each event takes, to stand for a slow broker (so bridges hold events at shutdown).</param>
 public sealed class RecordingNode(string name, bool blocked = false, NodeHealth health = NodeHealth.Healthy, string? detail = null, TimeSpan perEvent = default) : MediationNode(name), IEndpoint
 {
@@ -16,6 +16,9 @@ public sealed class RecordingNode(string name, bool blocked = false, NodeHealth 
     public int Count => _received.Count;
 
     public void Release() => _gate.Set();
+
+    /// <summary>Blocks the routes again, from their next event, until <see cref="Release"/>.</summary>
+    public void Hold() => _gate.Reset();
 
     public override void OnNext(Event value)
     {

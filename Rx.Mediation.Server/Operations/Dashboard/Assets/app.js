@@ -175,9 +175,11 @@
     for (const route of snap.routes) {
       const old = before.get(route.name);
       if (!old) continue;
+      // From the totals across reloads: a reload that replaces the route does not reset them.
+      const now = route.totals.counters, then = old.totals.counters;
       state.rates.set(route.name, {
-        in: Math.max(0, route.counters.offered - old.counters.offered) / dt,
-        out: Math.max(0, route.counters.emitted - old.counters.emitted) / dt,
+        in: Math.max(0, now.offered - then.offered) / dt,
+        out: Math.max(0, now.emitted - then.emitted) / dt,
       });
     }
   }
@@ -190,7 +192,7 @@
     }
     setText($("total-in"), known ? fmtRate(tin) : "–");
     setText($("total-out"), known ? fmtRate(tout) : "–");
-    const dropped = snap.routes.reduce((a, r) => a + r.counters.dropped, 0)
+    const dropped = snap.routes.reduce((a, r) => a + r.totals.counters.dropped, 0)
       + snap.entrypoints.reduce((a, e) => a + Object.values(e.drops).reduce((x, y) => x + y, 0), 0);
     setText($("total-dropped"), fmt(dropped));
     setText($("total-clients"), fmt(snap.entrypoints.reduce((a, e) => a + e.clientCount, 0)));

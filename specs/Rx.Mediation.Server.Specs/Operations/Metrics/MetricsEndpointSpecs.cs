@@ -132,7 +132,7 @@ public sealed class MetricsEndpointSpecs
     }
 
     [Fact]
-    public async Task From_a_configuration_file_metrics_follow_the_reloaded_routes_and_count_reloads_by_result()
+    public async Task From_a_configuration_file_metrics_follow_the_reloaded_routes_keep_removed_routes_totals_and_count_reloads_by_result()
     {
         var directory = Directory.CreateTempSubdirectory("rx-metrics-");
         var file = Path.Combine(directory.FullName, "config.yaml");
@@ -175,7 +175,8 @@ public sealed class MetricsEndpointSpecs
             metrics.Value("rx_mediation_config_reloads_total", ("result", "applied")).ShouldBe(0);
             metrics.Value("rx_mediation_config_version").ShouldBe(1);
 
-            // An applied reload: the new route is what /metrics shows, the old one is gone.
+            // An applied reload: the new route has its own series; the removed one's stay at their totals, so nothing it
+            // counted since the last scrape is lost.
             Write(Config("renamed", "json.name == \"x\""));
             await Eventually.TrueAsync(() => server.Engine.FindRoute("renamed") is not null, "the reload was applied");
             // A refused one (unknown operator): counted, the running version stays.
@@ -186,7 +187,8 @@ public sealed class MetricsEndpointSpecs
             metrics.Value("rx_mediation_config_reloads_total", ("result", "applied")).ShouldBe(1);
             metrics.Value("rx_mediation_config_reloads_total", ("result", "refused")).ShouldBe(1);
             metrics.Value("rx_mediation_config_version").ShouldBe(2);
-            metrics.Where(Events, ("route", "big")).ShouldBeEmpty();
+            metrics.Value(Events, ("route", "big"), ("stage", "delivered")).ShouldBe(1);
+            metrics.Where("rx_mediation_route_state", ("route", "big")).ShouldBeEmpty();
             metrics.Value(Events, ("route", "renamed"), ("stage", "accepted")).ShouldBe(0);
         }
         finally

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Rx.Mediation.Server.Specs.Operations.Metrics;
+namespace Rx.Mediation.Testing;
 
 /// <summary>
 /// An independent reader of the Prometheus text exposition format 0.0.4, strict about its rules, written from the
@@ -18,7 +18,7 @@ namespace Rx.Mediation.Server.Specs.Operations.Metrics;
 /// </list>
 /// Any violation throws, naming the line. The result gives the samples for assertions.
 /// </summary>
-internal sealed partial class ExpositionChecker
+public sealed partial class ExpositionChecker
 {
     private static readonly string[] Types = ["counter", "gauge", "histogram", "summary", "untyped"];
 
@@ -249,7 +249,7 @@ internal sealed partial class ExpositionChecker
     [GeneratedRegex(@"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")]
     private static partial Regex FloatValue();
 
-    internal sealed class Family(string name)
+    public sealed class Family(string name)
     {
         public string Name { get; } = name;
 
@@ -264,5 +264,5 @@ internal sealed partial class ExpositionChecker
         public List<Sample> Samples { get; } = [];
     }
 
-    internal sealed record Sample(string Name, IReadOnlyDictionary<string, string> Labels, double Value, int Line, string LabelKey);
+    public sealed record Sample(string Name, IReadOnlyDictionary<string, string> Labels, double Value, int Line, string LabelKey);
 }
