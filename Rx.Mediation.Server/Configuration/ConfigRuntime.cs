@@ -58,7 +58,13 @@ public sealed class ConfigRuntime
 
     public ConfigStatus Status { get; }
 
-    /// <summary>Every route runtime ever started by this configuration, replaced ones included, for their ledgers.</summary>
+    /// <summary>How many route instances <see cref="RouteHistory"/> keeps: the ledgers of recent versions, never a growing list.</summary>
+    public const int RouteHistoryLimit = 256;
+
+    /// <summary>
+    /// The last <see cref="RouteHistoryLimit"/> route runtimes started by this configuration, replaced ones included,
+    /// oldest first, for their ledgers. <see cref="MediationEngine.RouteTotals"/> holds the counts of every version.
+    /// </summary>
     public IReadOnlyList<RouteRuntime> RouteHistory
     {
         get { lock (_everyRoute) return [.. _everyRoute]; }
@@ -70,6 +76,8 @@ public sealed class ConfigRuntime
         lock (_everyRoute)
         {
             foreach (var route in engine.Routes.Where(r => !_everyRoute.Contains(r))) _everyRoute.Add(route);
+            // A replaced route holds its bridge and the nodes it was built with: older ones are let go.
+            if (_everyRoute.Count > RouteHistoryLimit) _everyRoute.RemoveRange(0, _everyRoute.Count - RouteHistoryLimit);
         }
     }
 
