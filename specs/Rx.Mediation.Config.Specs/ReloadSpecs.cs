@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Rx.Mediation.Operators.Fluent;
 using Rx.Mediation.Server.Configuration;
 using Rx.Mediation.Server.Hosting;
@@ -160,6 +161,33 @@ public sealed class ReloadSpecs
         files.Write(Config());
         await Eventually.TrueAsync(() => status.Current.Version == 3, "the endpoint was removed");
         server.Engine.Find("extra").ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task The_applied_log_line_lists_only_what_changed()
+    {
+        using var files = new ConfigFiles(Config());
+        var log = new CapturedLog();
+        await using var server = await files.StartAsync(b =>
+        {
+            Recorders(b, new RecordingNode("big"));
+            b.Web.Logging.AddProvider(log);
+            // The specs' servers log warnings only; this line is information.
+            b.Web.Logging.AddFilter<CapturedLog>(typeof(ConfigRuntime).FullName, LogLevel.Information);
+        });
+        var status = server.App.Services.GetRequiredService<ConfigStatus>();
+
+        files.Write(Config(target: "extra", extra: "  extra: { type: memory }"));
+        await Eventually.TrueAsync(() => status.Current.Version == 2, "the endpoint was added");
+        files.Write(Config(filter: "json.amount > 7", target: "extra", extra: "  extra: { type: memory }"));
+        await Eventually.TrueAsync(() => status.Current.Version == 3, "the route change was applied");
+
+        List<string> Applied() => [.. log.Lines(LogLevel.Information).Where(l => l.StartsWith("Configuration ", StringComparison.Ordinal) && l.Contains(" applied: "))];
+        // The version counts before the line is written.
+        await Eventually.TrueAsync(() => Applied().Count == 2, "both versions were logged");
+        var applied = Applied();
+        applied[0].ShouldEndWith("applied: 2 routes; endpoints added extra");
+        applied[1].ShouldEndWith("applied: 2 routes");
     }
 
     [Fact]
