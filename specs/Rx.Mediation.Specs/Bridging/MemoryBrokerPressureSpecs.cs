@@ -50,11 +50,7 @@ public class MemoryBrokerPressureSpecs
         ingress.Counters.Dropped[DropReason.BackpressureTimeout].ShouldBe(1);
         egress.Counters.Dropped.Total.ShouldBe(0);
 
-        for (var round = 0; round < 100 && slow.SentCount < answers.Count; round++)
-        {
-            slow.SendAll();
-            scheduler.AdvanceBy(1);
-        }
+        SendUntil(slow, scheduler, answers.Count);
         slow.SentTexts.ShouldBe(Enumerable.Range(0, answers.Count).Select(i => i.ToString()), "every accepted event, in order");
         egress.Counters.Dropped.Total.ShouldBe(0);
         egress.Bridge.IsHoldingUpstream.ShouldBeFalse();
@@ -77,11 +73,7 @@ public class MemoryBrokerPressureSpecs
         var accepted = answers.Select((a, i) => (a, i)).Where(x => x.a.IsAccepted).Select(x => x.i.ToString()).ToList();
         ingress.Counters.Dropped[DropReason.DropNew].ShouldBe(60 - accepted.Count);
         accepted.Count.ShouldBeLessThan(60);
-        for (var round = 0; round < 100 && slow.SentCount < accepted.Count; round++)
-        {
-            slow.SendAll();
-            scheduler.AdvanceBy(1);
-        }
+        SendUntil(slow, scheduler, accepted.Count);
         slow.SentTexts.ShouldBe(accepted);
         egress.Counters.Dropped.Total.ShouldBe(0);
     }
@@ -110,6 +102,16 @@ public class MemoryBrokerPressureSpecs
         foreach (var answer in answers) (await answer).IsAccepted.ShouldBeTrue();
         sink.SentTexts.ShouldBe(Enumerable.Range(0, 1000).Select(i => i.ToString()));
         engine.Routes.Sum(r => r.Counters.Dropped.Total).ShouldBe(0);
+    }
+
+    /// <summary>Lets the slow target send, round after round, until it has sent <paramref name="count"/> events (bounded).</summary>
+    private static void SendUntil(QueueingNode slow, MarbleScheduler scheduler, int count)
+    {
+        for (var round = 0; round < 100 && slow.SentCount < count; round++)
+        {
+            slow.SendAll();
+            scheduler.AdvanceBy(1);
+        }
     }
 
     private static async Task<(MarbleScheduler, RecordingNode, MemoryEndpoint, QueueingNode, RouteRuntime, RouteRuntime)> StartAsync(BridgeOptions ingressBridge)
