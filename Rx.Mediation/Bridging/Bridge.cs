@@ -55,6 +55,9 @@ public sealed class Bridge
     private readonly Action _resume;
     private int _heldBack;
 
+    // Under backpressure, fed by a relay that cannot wait (the in-memory broker): holds back the routes sending there.
+    private readonly UpstreamHold? _upstream;
+
     // Events taken from the channel in one go by the drain (only the drain touches them): _hand[_handNext.._handCount)
     // are still to be delivered. Some stay in hand across drains when a target holds the route back mid-handful.
     private readonly Event[] _hand;
@@ -70,6 +73,11 @@ public sealed class Bridge
     /// Optional: the fill levels of the targets downstream. While any is saturated the drain stops taking events, so
     /// they wait here under this bridge's overflow strategy instead of overflowing the target.
     /// </param>
+    /// <param name="upstream">
+    /// Optional: the pressures of the relays this bridge's events come through without waiting (the in-memory broker).
+    /// Under backpressure the bridge counts as saturated in them from half full until it is back at a quarter, so the
+    /// routes sending to the relay hold back instead of this bridge overflowing (see <see cref="UpstreamHold"/>).
+    /// </param>
     public Bridge(
         string route,
         BridgeOptions options,
@@ -78,7 +86,8 @@ public sealed class Bridge
         Action<Event, DropReason> onDrop,
         Action<Event, Exception>? onDeliveryFault = null,
         Func<long>? arrivals = null,
-        IReadOnlyList<OutboundPressure>? pressures = null)
+        IReadOnlyList<OutboundPressure>? pressures = null,
+        IReadOnlyList<OutboundPressure>? upstream = null)
     {
         _route = route;
         _options = options.Validate();
@@ -89,6 +98,7 @@ public sealed class Bridge
         _arrivals = arrivals;
         _pressures = pressures is null ? [] : [.. pressures.Distinct()];
         _resume = ResumeAfterPressure;
+        if (_options.Overflow == OverflowStrategy.Backpressure && upstream is { Count: > 0 }) _upstream = new UpstreamHold(_options.Capacity, upstream);
         _hand = new Event[Math.Min(MaxEventsInHand, _options.Capacity)];
         _promoteWaitersAt = _options.Capacity / 2;
         // Only the pool and thread schedulers run the drain beside its producers; elsewhere (virtual time, immediate,
@@ -124,6 +134,9 @@ public sealed class Bridge
     /// <summary>Whether the drain is holding back because a target downstream is saturated.</summary>
     public bool IsHeldBack => Volatile.Read(ref _heldBack) != 0;
 
+    /// <summary>Whether this bridge holds back the routes sending to the relays it reads through (see <see cref="UpstreamHold"/>).</summary>
+    public bool IsHoldingUpstream => _upstream?.IsHolding == true;
+
     /// <summary>Completes once the bridge has drained after <see cref="Complete"/> and told its downstream.</summary>
     public Task Completion => _finished.Task;
 
@@ -135,6 +148,7 @@ public sealed class Bridge
         // Fast path: open, nobody waiting and room in the channel: no waiter, no task, no allocation.
         if (Volatile.Read(ref _state) == Open && Volatile.Read(ref _waitingLive) == 0 && _channel.Writer.TryWrite(value))
         {
+            _upstream?.Written(1);
             ScheduleDrain();
             return new(Admission.Accepted);
         }
@@ -205,6 +219,7 @@ public sealed class Bridge
                 waiter.Settle(Admission.Rejected("the route stopped", _options.RetryAfter));
             }
         }
+        _upstream?.Release();
         _finished.TrySetResult();
         return dropped;
     }
@@ -261,35 +276,49 @@ public sealed class Bridge
     private Admission OfferOrWait(Event value, Waiter? waiter)
     {
         // Fast path: nobody waiting and room in the channel.
-        if (Volatile.Read(ref _waitingLive) == 0 && _channel.Writer.TryWrite(value)) return Admission.Accepted;
+        if (Volatile.Read(ref _waitingLive) == 0 && _channel.Writer.TryWrite(value))
+        {
+            _upstream?.Written(1);
+            return Admission.Accepted;
+        }
+        var written = false;
         lock (_gate)
         {
-            if (_waitingLive == 0 && _channel.Writer.TryWrite(value)) return Admission.Accepted;
-            if (!IsOpen) return Refuse(value, DropReason.Stopped);
-            if (_options.BackpressureTimeout <= TimeSpan.Zero)
-            {
-                _onDrop(value, DropReason.BackpressureTimeout);
-                return Admission.Rejected($"route '{_route}' is full", _options.RetryAfter);
-            }
-            if (_waitingLive >= _options.Capacity)
-            {
-                _onDrop(value, DropReason.BackpressureOverflow);
-                return Admission.Rejected($"route '{_route}' is full and its waiting line too", _options.RetryAfter);
-            }
-            waiter ??= new Waiter(value, null);
-            waiter.Parked = true;
-            waiter.Deadline = _scheduler.Now + _options.BackpressureTimeout;
-            _waiting.Enqueue(waiter);
-            _waitingLive++;
-            if (!_expiryArmed)
-            {
-                _expiryArmed = true;
-                ExpireWaitersAfter(_options.BackpressureTimeout);
-            }
+            if (_waitingLive == 0 && _channel.Writer.TryWrite(value)) written = true;
+            else if (!IsOpen) return Refuse(value, DropReason.Stopped);
+            else if (Park(value, waiter) is { } refused) return refused;
         }
+        // Counted outside the lock: releasing a hold resumes the routes sending to the relay, which may run them here.
+        if (written) _upstream?.Written(1);
         // A sync source cannot await: its event waits in line and counts as taken (or, on timeout, as dropped).
-        ScheduleDrain();
+        else ScheduleDrain();
         return Admission.Accepted;
+    }
+
+    /// <summary>Puts the source in the waiting line (under the gate); the refusal when it cannot wait.</summary>
+    private Admission? Park(Event value, Waiter? waiter)
+    {
+        if (_options.BackpressureTimeout <= TimeSpan.Zero)
+        {
+            _onDrop(value, DropReason.BackpressureTimeout);
+            return Admission.Rejected($"route '{_route}' is full", _options.RetryAfter);
+        }
+        if (_waitingLive >= _options.Capacity)
+        {
+            _onDrop(value, DropReason.BackpressureOverflow);
+            return Admission.Rejected($"route '{_route}' is full and its waiting line too", _options.RetryAfter);
+        }
+        waiter ??= new Waiter(value, null);
+        waiter.Parked = true;
+        waiter.Deadline = _scheduler.Now + _options.BackpressureTimeout;
+        _waiting.Enqueue(waiter);
+        _waitingLive++;
+        if (!_expiryArmed)
+        {
+            _expiryArmed = true;
+            ExpireWaitersAfter(_options.BackpressureTimeout);
+        }
+        return null;
     }
 
     // Scheduled, never run inline (the due time is positive), so calling it under the lock is safe.
@@ -351,6 +380,7 @@ public sealed class Bridge
 
     private void PromoteWaiters()
     {
+        var promoted = 0;
         lock (_gate)
         {
             while (_waiting.TryPeek(out var waiter))
@@ -360,13 +390,15 @@ public sealed class Bridge
                     _waiting.Dequeue();
                     continue;
                 }
-                if (!_channel.Writer.TryWrite(waiter.Event)) return;
+                if (!_channel.Writer.TryWrite(waiter.Event)) break;
                 _waiting.Dequeue();
                 waiter.TryResolve();
                 _waitingLive--;
+                promoted++;
                 waiter.Settle(Admission.Accepted);
             }
         }
+        if (promoted > 0) _upstream?.Written(promoted);
     }
 
     private Admission Refuse(Event value, DropReason reason)
@@ -409,6 +441,7 @@ public sealed class Bridge
                     while (taken < _hand.Length && reader.TryRead(out var value)) _hand[taken++] = value;
                     if (taken == 0) break;
                     (_handNext, _handCount) = (0, taken);
+                    _upstream?.Taken(taken);
                 }
                 // A target downstream may fill up within a handful: with targets that can, ask before every event and
                 // keep the rest in hand. The event being delivered no longer counts as waiting in the bridge.
@@ -506,6 +539,7 @@ public sealed class Bridge
         _channel.Writer.TryComplete();
         // A source that passed the open check just before completion may have written after our last read.
         while (_channel.Reader.TryRead(out var late)) Deliver(late);
+        _upstream?.Release();
         try
         {
             if (_completionError is null) _downstream.OnCompleted();

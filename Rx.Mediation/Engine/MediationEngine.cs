@@ -187,7 +187,7 @@ public sealed class MediationEngine : IAsyncDisposable
                     next.Add(kept);
                     continue;
                 }
-                var runtime = Build(definition, incoming);
+                var runtime = Build(definition, wanted, incoming);
                 created.Add(runtime);
                 next.Add(runtime);
             }
@@ -347,10 +347,11 @@ public sealed class MediationEngine : IAsyncDisposable
         return names.Count == 0 ? " (no nodes are registered)" : $" (known: {string.Join(", ", names)})";
     }
 
-    private RouteRuntime Build(RouteDefinition definition, IReadOnlyDictionary<string, IMediationNode> incoming)
+    private RouteRuntime Build(RouteDefinition definition, IReadOnlyList<RouteDefinition> all, IReadOnlyDictionary<string, IMediationNode> incoming)
     {
         var targets = definition.Targets.Select(t => Resolve(t, incoming)!).ToList();
-        return new RouteRuntime(definition, definition.Scheduler ?? Scheduler, targets, _dropSink.OnNext, _failureSink.OnNext, Taps);
+        var pressures = RoutePressures.Of(definition, all, name => Resolve(name, incoming));
+        return new RouteRuntime(definition, definition.Scheduler ?? Scheduler, targets, _dropSink.OnNext, _failureSink.OnNext, Taps, pressures);
     }
 
     /// <summary>A node by name, an incoming instance first (it replaces the registered one).</summary>

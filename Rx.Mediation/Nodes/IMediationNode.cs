@@ -29,6 +29,13 @@ public interface IMediationNode : IObservable<Event>, IObserver<Event>
     /// </summary>
     Bridging.OutboundPressure? Pressure => null;
 
+    /// <summary>
+    /// For a node that hands what it is sent straight on to the routes reading from it, without waiting (the in-memory
+    /// broker): where those routes report that their bridge is full, so the routes sending here hold back on it (it is
+    /// then also this node's <see cref="Pressure"/>). Null (the default) for nodes whose readers can make them wait.
+    /// </summary>
+    Bridging.OutboundPressure? ReadersPressure => null;
+
     Task StartAsync(CancellationToken cancellationToken);
 
     Task StopAsync(CancellationToken cancellationToken);

@@ -26,6 +26,8 @@ public abstract class MediationNode : IMediationNode
 
     public virtual Bridging.OutboundPressure? Pressure => null;
 
+    public virtual Bridging.OutboundPressure? ReadersPressure => null;
+
     protected InboundHub Inbound { get; } = new();
 
     public IDisposable Subscribe(IObserver<Event> observer) => Inbound.Subscribe(observer);

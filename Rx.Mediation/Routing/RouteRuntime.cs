@@ -43,19 +43,20 @@ public sealed class RouteRuntime : IDisposable
         IReadOnlyList<IMediationNode> targets,
         Action<DropRecord> publishDrop,
         Action<FailureRecord> publishFailure,
-        FlowTaps? taps = null)
+        FlowTaps taps,
+        Engine.RoutePressures pressures)
     {
         Definition = definition;
         Scheduler = scheduler;
         _targets = [.. targets];
         _publishDrop = publishDrop;
         _publishFailure = publishFailure;
-        _taps = taps ?? new FlowTaps();
+        _taps = taps;
         _stageCounters = definition.Stages.Select(_ => new StageCounters()).ToArray();
         Ledger = new RouteLedger(Counters, _stageCounters, [.. definition.Stages.Select(s => s.Description)]);
         _openSources = definition.AllSources.Select(s => s.Node).ToHashSet(StringComparer.Ordinal);
         Bridge = new Bridge(definition.Name, definition.Bridge, scheduler, new InputObserver(this), OnDropped, OnDeliveryFault, () => Counters.Accepted,
-            [.. _targets.Select(t => t.Pressure).OfType<OutboundPressure>()]);
+            pressures.HoldOn, pressures.ReportTo);
     }
 
     public string Name => Definition.Name;

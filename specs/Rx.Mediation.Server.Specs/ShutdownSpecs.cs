@@ -26,9 +26,7 @@ public sealed class ShutdownSpecs
             b.Routes = throughMemoryBroker
                 ? [
                     new RouteDefinition { Name = "ingress", Sources = [new SourceBinding("http")], Targets = ["memory"], Bridge = bridge },
-                    // Roomy: the broker hop publishes synchronously and cannot wait for room, so a full egress
-                    // bridge would drop while running (backpressure-overflow); this spec is about stopping.
-                    new RouteDefinition { Name = "egress", Sources = [new SourceBinding("memory")], Targets = ["sink"], Bridge = bridge with { Capacity = 100_000 } },
+                    new RouteDefinition { Name = "egress", Sources = [new SourceBinding("memory")], Targets = ["sink"], Bridge = bridge },
                 ]
                 : [new RouteDefinition { Name = "ingress", Sources = [new SourceBinding("http")], Targets = ["sink"], Bridge = bridge }];
         });

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Rx.Mediation.Bridging;
 using Rx.Mediation.Events;
 using Rx.Mediation.Topics;
 
@@ -19,6 +20,13 @@ public sealed class InMemoryBroker
     private long _published;
     private LastTopic? _last;
     private int _version;
+
+    /// <summary>
+    /// How many routes reading from this broker have a bridge too full to take more (it holds at 1, resumes at 0).
+    /// Publishing cannot wait for them, so the routes publishing here hold back on this instead, as on a broker's
+    /// outbound queue (see <see cref="UpstreamHold"/>).
+    /// </summary>
+    public OutboundPressure Pressure { get; } = new(highWater: 1, lowWater: 0);
 
     /// <summary>Events published so far.</summary>
     public long Published => Interlocked.Read(ref _published);

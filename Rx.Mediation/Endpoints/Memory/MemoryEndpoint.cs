@@ -33,6 +33,15 @@ public sealed class MemoryEndpoint : MediationNode, IEndpoint
     /// <summary>Publishing hands the event to every subscriber before it returns: a send is done when OnNext returns.</summary>
     public override DeliveryCapabilities Capabilities => DeliveryCapabilities.ConfirmsSends;
 
+    /// <summary>
+    /// Saturated while a route reading from the broker has a full bridge: publishing hands events to those bridges
+    /// without waiting, so the routes sending here hold back until they have room. The readers of every endpoint on the
+    /// broker count, as an event sent to one reaches the subscriptions of all.
+    /// </summary>
+    public override Bridging.OutboundPressure Pressure => Broker.Pressure;
+
+    public override Bridging.OutboundPressure ReadersPressure => Broker.Pressure;
+
     public override void OnNext(Event value)
     {
         Broker.Publish(value);

@@ -298,31 +298,4 @@ public class OutboundPressureSpecs
 
         public void OnCompleted() => Completed = true;
     }
-
-    private sealed class QueueingNode(string name, OutboundPressure pressure) : MediationNode(name), IEndpoint
-    {
-        private readonly ConcurrentQueue<string> _queued = new();
-        private readonly ConcurrentQueue<string> _sent = new();
-
-        public override OutboundPressure Pressure { get; } = pressure;
-
-        public int SentCount => _sent.Count;
-
-        public IReadOnlyList<string> SentTexts => [.. _sent];
-
-        public override void OnNext(Event value)
-        {
-            _queued.Enqueue(value.Text);
-            Pressure.Add();
-        }
-
-        public void SendAll()
-        {
-            while (_queued.TryDequeue(out var text))
-            {
-                _sent.Enqueue(text);
-                Pressure.Remove();
-            }
-        }
-    }
 }

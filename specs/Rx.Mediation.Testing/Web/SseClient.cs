@@ -85,6 +85,15 @@ public sealed class SseClient : IAsyncDisposable
         return list;
     }
 
+    /// <summary>Data events as they come, until the server ends the stream or <paramref name="cancellationToken"/> fires.</summary>
+    public async IAsyncEnumerable<SseMessage> ReadAllAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var message in _messages.Reader.ReadAllAsync(cancellationToken))
+        {
+            if (!message.IsComment) yield return message;
+        }
+    }
+
     /// <summary>Every data event until the server ends the stream.</summary>
     public async Task<List<SseMessage>> ReadToEndAsync(TimeSpan? timeout = null)
     {
