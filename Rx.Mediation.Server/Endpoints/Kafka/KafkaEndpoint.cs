@@ -6,7 +6,6 @@ using Rx.Mediation.Endpoints;
 using Rx.Mediation.Events;
 using Rx.Mediation.Nodes;
 using Rx.Mediation.Replay;
-using Rx.Mediation.Server.Endpoints.Kafka.Native;
 
 namespace Rx.Mediation.Server.Endpoints.Kafka;
 
@@ -119,7 +118,6 @@ public sealed class KafkaEndpoint : MediationNode, IEndpoint, IReplayableSource
             _health.Starting();
             try
             {
-                KafkaNative.EnsureLoaded();
                 _producer = new ProducerBuilder<byte[]?, byte[]>(_options.ProducerProperties)
                     .SetErrorHandler((_, error) => _health.OnError("producer", error))
                     .SetLogHandler((_, message) => Log(message))
