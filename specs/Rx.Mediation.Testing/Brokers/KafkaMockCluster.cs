@@ -68,6 +68,9 @@ public sealed class KafkaMockCluster : IDisposable
             rd_kafka_destroy(handle);
             throw new BrokerUnavailableException("Kafka mock cluster", "rd_kafka_mock_cluster_new returned null");
         }
+        // A group's first member gets its partitions at once instead of after the broker's default 3 s, as on a broker
+        // configured with group.initial.rebalance.delay.ms=0.
+        rd_kafka_mock_group_initial_rebalance_delay_ms(cluster, 0);
         var bootstrap = Marshal.PtrToStringUTF8(rd_kafka_mock_cluster_bootstraps(cluster)) ?? "";
         return new KafkaMockCluster(handle, cluster, bootstrap, brokers);
     }
@@ -129,6 +132,7 @@ public sealed class KafkaMockCluster : IDisposable
     [DllImport(Library)] private static extern IntPtr rd_kafka_mock_cluster_new(IntPtr rk, int brokerCount);
     [DllImport(Library)] private static extern void rd_kafka_mock_cluster_destroy(IntPtr cluster);
     [DllImport(Library)] private static extern IntPtr rd_kafka_mock_cluster_bootstraps(IntPtr cluster);
+    [DllImport(Library)] private static extern void rd_kafka_mock_group_initial_rebalance_delay_ms(IntPtr cluster, int delayMs);
     [DllImport(Library)] private static extern int rd_kafka_mock_topic_create(IntPtr cluster, [MarshalAs(UnmanagedType.LPUTF8Str)] string topic, int partitions, int replicationFactor);
     [DllImport(Library)] private static extern int rd_kafka_mock_broker_set_down(IntPtr cluster, int brokerId);
     [DllImport(Library)] private static extern int rd_kafka_mock_broker_set_up(IntPtr cluster, int brokerId);
