@@ -186,8 +186,8 @@ public sealed class KafkaEndpoint : MediationNode, IEndpoint, IReplayableSource
     }
 
     /// <summary>
-    /// Asks the cluster for its metadata over the producer's own connections (a dependent admin client: no client,
-    /// threads or connections of its own). StopAsync ends the probe before it disposes the producer.
+    /// Asks the cluster for its metadata over the producer's own connections (a dependent admin client: no librdkafka
+    /// client or broker connections of its own). StopAsync ends the probe before it disposes the producer.
     /// </summary>
     private async Task ProbeAsync(IProducer<byte[]?, byte[]> producer, CancellationToken cancellationToken)
     {
