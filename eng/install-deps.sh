@@ -5,8 +5,8 @@ set -euo pipefail
 
 packages=(
   python3 curl
-  # Kafka: the native client library (also its built-in mock cluster, the test broker) and kcat as an independent client
-  librdkafka1 kcat
+  # Kafka: kcat as an independent client (librdkafka, also the specs' mock cluster, comes from NuGet's librdkafka.redist)
+  kcat
   # RabbitMQ (AMQP 0-9-1, and AMQP 1.0 through its plugin) and amqp-tools as an independent client
   rabbitmq-server amqp-tools
   # MQTT 5: the Mosquitto broker, its client library, and mosquitto_pub/sub as independent clients

@@ -3,7 +3,6 @@ using System.Text;
 using Confluent.Kafka;
 using Microsoft.Extensions.Configuration;
 using Rx.Mediation.Server.Endpoints.Kafka;
-using Rx.Mediation.Server.Endpoints.Kafka.Native;
 
 namespace Rx.Mediation.BrokerBench;
 
@@ -21,7 +20,6 @@ internal sealed class DirectKafka : IDisposable
     /// <param name="settings">Extra endpoint settings (<c>Key=Value</c>), bound as the server binds an endpoint's section.</param>
     public DirectKafka(string bootstrap, IEnumerable<string> settings)
     {
-        KafkaNative.EnsureLoaded();
         var bound = new KafkaSettings { BootstrapServers = bootstrap };
         new ConfigurationBuilder()
             .AddInMemoryCollection(settings.Select(s => s.Split('=', 2)).Select(p => new KeyValuePair<string, string?>(p[0], p[1])))

@@ -93,7 +93,7 @@ public sealed class KafkaReliabilitySpecs(KafkaCluster cluster)
     }
 
     // The first endpoint leaves the group on stop (librdkafka's cgrp debug log shows its LeaveGroup sent and answered), yet
-    // librdkafka 2.0.2's mock cluster lets the next member join only after the old one's session timed out (default 45 s).
+    // librdkafka's mock cluster lets the next member join only after the old one's session timed out (default 45 s).
     // A short session keeps the spec quick; it changes nothing the spec checks.
     private const string ShortSession = "Properties:session.timeout.ms=6000";
 

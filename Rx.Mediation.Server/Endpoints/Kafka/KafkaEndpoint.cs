@@ -6,7 +6,6 @@ using Rx.Mediation.Endpoints;
 using Rx.Mediation.Events;
 using Rx.Mediation.Nodes;
 using Rx.Mediation.Replay;
-using Rx.Mediation.Server.Endpoints.Kafka.Native;
 
 namespace Rx.Mediation.Server.Endpoints.Kafka;
 
@@ -22,7 +21,6 @@ namespace Rx.Mediation.Server.Endpoints.Kafka;
 public sealed class KafkaEndpoint : MediationNode, IEndpoint, IReplayableSource
 {
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(3);
-    private static readonly HashSet<string> ProducerOnlyProperties = ["acks", "enable.idempotence", "linger.ms", "message.timeout.ms", KafkaEndpointOptions.DeliveryReportFields];
 
     private readonly KafkaEndpointOptions _options;
     private readonly ILogger _logger;
@@ -119,7 +117,6 @@ public sealed class KafkaEndpoint : MediationNode, IEndpoint, IReplayableSource
             _health.Starting();
             try
             {
-                KafkaNative.EnsureLoaded();
                 _producer = new ProducerBuilder<byte[]?, byte[]>(_options.ProducerProperties)
                     .SetErrorHandler((_, error) => _health.OnError("producer", error))
                     .SetLogHandler((_, message) => Log(message))
@@ -142,7 +139,9 @@ public sealed class KafkaEndpoint : MediationNode, IEndpoint, IReplayableSource
                 return Task.CompletedTask;
             }
             _probeStop = new CancellationTokenSource();
-            _probe = Task.Run(() => ProbeAsync(_probeStop.Token), CancellationToken.None);
+            var probed = _producer;
+            var probeStop = _probeStop.Token;
+            _probe = Task.Run(() => ProbeAsync(probed, probeStop), CancellationToken.None);
         }
         return Task.CompletedTask;
     }
@@ -186,15 +185,13 @@ public sealed class KafkaEndpoint : MediationNode, IEndpoint, IReplayableSource
         _logger.LogInformation("Kafka endpoint '{Endpoint}' stopped: {Counters}", Name, Counters);
     }
 
-    private async Task ProbeAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Asks the cluster for its metadata over the producer's own connections (a dependent admin client: no librdkafka
+    /// client or broker connections of its own). StopAsync ends the probe before it disposes the producer.
+    /// </summary>
+    private async Task ProbeAsync(IProducer<byte[]?, byte[]> producer, CancellationToken cancellationToken)
     {
-        // Not a DependentAdminClientBuilder(producer.Handle): in Confluent.Kafka 1.9.3 a dependent admin client polls
-        // its result queue with a zero timeout (its cancellation delay is never set), a busy loop that keeps one core
-        // at 100 % for the endpoint's whole life. An admin client of its own polls with a 100 ms timeout; it connects
-        // with the producer's connection settings (not its producer-only ones).
-        using var admin = new AdminClientBuilder(_options.ProducerProperties.Where(p => !ProducerOnlyProperties.Contains(p.Key)))
-            .SetLogHandler((_, message) => Log(message))
-            .Build();
+        using var admin = new DependentAdminClientBuilder(producer.Handle).Build();
         while (!cancellationToken.IsCancellationRequested)
         {
             try

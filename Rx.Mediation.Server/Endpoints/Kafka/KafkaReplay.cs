@@ -4,7 +4,6 @@ using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using Rx.Mediation.Events;
 using Rx.Mediation.Replay;
-using Rx.Mediation.Server.Endpoints.Kafka.Native;
 
 namespace Rx.Mediation.Server.Endpoints.Kafka;
 
@@ -49,7 +48,6 @@ internal static class KafkaReplay
         {
             turns.Wait(token);
             entered = true;
-            KafkaNative.EnsureLoaded();
             var read = Read(options, after, liveStart, observer, logger, token);
             if (!token.IsCancellationRequested)
             {

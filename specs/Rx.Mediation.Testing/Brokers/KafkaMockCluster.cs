@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -9,12 +10,24 @@ namespace Rx.Mediation.Testing;
 /// is no Kafka broker package here and no JVM. Brokers can be taken down and up again on the same ports, which stands in
 /// for killing and restarting a broker process.
 /// </summary>
+/// <remarks>
+/// The test kit's one P/Invoke binding: Confluent.Kafka has no API for the mock cluster. It binds to the native library
+/// of the librdkafka.redist package the endpoint runs on, found as Confluent.Kafka finds it (see <see cref="Resolve"/>),
+/// so the clients under test and the cluster share one librdkafka.
+/// </remarks>
 public sealed class KafkaMockCluster : IDisposable
 {
-    private const string Library = "librdkafka.so.1";
+    // A logical name, mapped to a file by Resolve; no file of this name exists.
+    private const string Library = "librdkafka.redist";
+
+    // The builds librdkafka.redist ships for Linux, in the order Confluent.Kafka tries them: its plain librdkafka.so
+    // needs libsasl2.so.3, which Debian 12 lacks, and then both fall back to the centos8 build, which needs only glibc.
+    private static readonly string[] Builds = ["librdkafka", "centos8-librdkafka"];
 
     private IntPtr _handle;
     private IntPtr _cluster;
+
+    static KafkaMockCluster() => NativeLibrary.SetDllImportResolver(typeof(KafkaMockCluster).Assembly, Resolve);
 
     private KafkaMockCluster(IntPtr handle, IntPtr cluster, string bootstrap, int brokers)
     {
@@ -43,11 +56,11 @@ public sealed class KafkaMockCluster : IDisposable
         }
         catch (DllNotFoundException ex)
         {
-            throw new BrokerUnavailableException("Kafka mock cluster", $"{Library} is not installed ({ex.Message})");
+            throw new BrokerUnavailableException("Kafka mock cluster", $"no librdkafka.redist native library next to the test assembly ({ex.Message})");
         }
         catch (EntryPointNotFoundException ex)
         {
-            throw new BrokerUnavailableException("Kafka mock cluster", $"{Library} has no mock cluster API ({ex.Message})");
+            throw new BrokerUnavailableException("Kafka mock cluster", $"the loaded librdkafka has no mock cluster API ({ex.Message})");
         }
         var cluster = rd_kafka_mock_cluster_new(handle, brokers);
         if (cluster == IntPtr.Zero)
@@ -55,6 +68,9 @@ public sealed class KafkaMockCluster : IDisposable
             rd_kafka_destroy(handle);
             throw new BrokerUnavailableException("Kafka mock cluster", "rd_kafka_mock_cluster_new returned null");
         }
+        // A group's first member gets its partitions at once instead of after the broker's default 3 s, as on a broker
+        // configured with group.initial.rebalance.delay.ms=0.
+        rd_kafka_mock_group_initial_rebalance_delay_ms(cluster, 0);
         var bootstrap = Marshal.PtrToStringUTF8(rd_kafka_mock_cluster_bootstraps(cluster)) ?? "";
         return new KafkaMockCluster(handle, cluster, bootstrap, brokers);
     }
@@ -79,6 +95,21 @@ public sealed class KafkaMockCluster : IDisposable
     public void DelayNextRequest(short apiKey, TimeSpan delay, int brokerId = 1) =>
         Check(rd_kafka_mock_broker_push_request_error_rtts(Cluster, brokerId, apiKey, (UIntPtr)1, 0, (int)delay.TotalMilliseconds), "push_request_error_rtts");
 
+    /// <summary>
+    /// Loads the first build that opens, looked up by the same rules as Confluent.Kafka's own bindings: the app's
+    /// deps.json lists the package's runtimes/linux-x64/native files (or they sit next to the app in a RID-specific
+    /// build). dlopen of a file Confluent.Kafka already opened returns that same library.
+    /// </summary>
+    private static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? searchPath)
+    {
+        if (name != Library) return IntPtr.Zero;
+        foreach (var build in Builds)
+        {
+            if (NativeLibrary.TryLoad(build, assembly, searchPath, out var handle)) return handle;
+        }
+        return IntPtr.Zero;
+    }
+
     private IntPtr Cluster => _cluster != IntPtr.Zero ? _cluster : throw new ObjectDisposedException(nameof(KafkaMockCluster));
 
     private static void Check(int error, string call)
@@ -101,6 +132,7 @@ public sealed class KafkaMockCluster : IDisposable
     [DllImport(Library)] private static extern IntPtr rd_kafka_mock_cluster_new(IntPtr rk, int brokerCount);
     [DllImport(Library)] private static extern void rd_kafka_mock_cluster_destroy(IntPtr cluster);
     [DllImport(Library)] private static extern IntPtr rd_kafka_mock_cluster_bootstraps(IntPtr cluster);
+    [DllImport(Library)] private static extern void rd_kafka_mock_group_initial_rebalance_delay_ms(IntPtr cluster, int delayMs);
     [DllImport(Library)] private static extern int rd_kafka_mock_topic_create(IntPtr cluster, [MarshalAs(UnmanagedType.LPUTF8Str)] string topic, int partitions, int replicationFactor);
     [DllImport(Library)] private static extern int rd_kafka_mock_broker_set_down(IntPtr cluster, int brokerId);
     [DllImport(Library)] private static extern int rd_kafka_mock_broker_set_up(IntPtr cluster, int brokerId);
