@@ -1,3 +1,5 @@
+using Rx.Mediation.Topics;
+
 namespace Rx.Mediation.Server.Options;
 
 /// <summary>What every web entrypoint is configured with: its node name, its path, and optionally a port of its own.</summary>
@@ -19,13 +21,17 @@ public abstract class EntrypointOptions
     /// <summary>Topic used when a client names none.</summary>
     public string DefaultTopic { get; set; } = "events";
 
+    /// <summary>The longest topic or topic filter a client may give, in UTF-8 bytes (<see cref="TopicRules"/>).</summary>
+    public int MaxTopicBytes { get; set; } = TopicRules.DefaultMaxBytes;
+
     internal virtual IEnumerable<string> Validate(string section)
     {
         if (!Enabled) yield break;
         if (string.IsNullOrWhiteSpace(Name)) yield return $"{section}:Name must not be empty";
         if (string.IsNullOrWhiteSpace(Path) || !Path.StartsWith('/')) yield return $"{section}:Path must start with '/', got '{Path}'";
         if (Port is < 0 or > 65535) yield return $"{section}:Port must be between 0 and 65535, got {Port}";
-        if (string.IsNullOrWhiteSpace(DefaultTopic) || DefaultTopic.Contains('+') || DefaultTopic.Contains('#'))
-            yield return $"{section}:DefaultTopic must be a plain topic, got '{DefaultTopic}'";
+        if (MaxTopicBytes < 1) yield return $"{section}:MaxTopicBytes must be at least 1, got {MaxTopicBytes}";
+        else if (!new TopicRules(MaxTopicBytes).IsPublishable(DefaultTopic, out var refusal))
+            yield return $"{section}:DefaultTopic must be a topic clients could publish on: {refusal.Message}";
     }
 }

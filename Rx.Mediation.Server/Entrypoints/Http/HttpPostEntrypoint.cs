@@ -1,6 +1,10 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Net.Http.Headers;
 using Rx.Mediation.Events;
 using Rx.Mediation.Nodes;
 using Rx.Mediation.Server.Options;
@@ -10,7 +14,8 @@ namespace Rx.Mediation.Server.Entrypoints.Http;
 /// <summary>
 /// <c>POST {path}?topic=…</c>: the body becomes one event. Answers 202 <c>{id, topic}</c> when a route took it,
 /// 503 + Retry-After when every route refused it (full, stopping), 404 when no route takes that topic from here,
-/// 400 for a bad topic, 413 for a body over <see cref="HttpEntrypointOptions.MaxBodyBytes"/>.
+/// 400 for a bad topic, client id or header, or a body declared JSON that is not (naming the byte offset), and 413 for
+/// a body over <see cref="HttpEntrypointOptions.MaxBodyBytes"/>.
 /// </summary>
 public sealed class HttpPostEntrypoint(HttpEntrypointOptions options) : WebEntrypoint(options)
 {
@@ -19,7 +24,7 @@ public sealed class HttpPostEntrypoint(HttpEntrypointOptions options) : WebEntry
 
     public const string TopicHeader = "X-Topic";
 
-    /// <summary>Request headers named <c>X-Header-{name}</c> become event header <c>{name}</c>.</summary>
+    /// <summary>Request headers named <c>X-Header-{name}</c> become event header <c>{name}</c>, unless the server sets it (<see cref="ClientHeaders.Reserved"/>).</summary>
     public const string CustomHeaderPrefix = "X-Header-";
 
     public long MaxBodyBytes { get; } = options.MaxBodyBytes;
@@ -39,28 +44,42 @@ public sealed class HttpPostEntrypoint(HttpEntrypointOptions options) : WebEntry
             return;
         }
         var topic = FirstNonEmpty(request.Query["topic"].ToString(), request.Headers[TopicHeader].ToString()) ?? DefaultTopic;
-        if (!ClientQuery.IsPublishable(topic, out var topicError))
+        if (!TopicRules.IsPublishable(topic, out var refusal))
         {
-            await JsonErrors.WriteAsync(context, StatusCodes.Status400BadRequest, "bad-topic", topicError!, new { topic });
+            await JsonErrors.WriteBadTopicAsync(context, refusal);
+            return;
+        }
+        if (!ClientQuery.TryGivenClientId(request, out var clientId, out var idError))
+        {
+            await JsonErrors.WriteAsync(context, StatusCodes.Status400BadRequest, "bad-client-id", idError);
+            return;
+        }
+        if (!TryHeadersOf(request, out var headers, out var headerError))
+        {
+            await JsonErrors.WriteAsync(context, StatusCodes.Status400BadRequest, "bad-header", headerError);
             return;
         }
 
-        using var inFlight = TrackInbound();
-        var body = await BoundedBody.ReadAsync(request, MaxBodyBytes, context.RequestAborted);
-        if (body is null)
+        var body = await ReadBodyAsync(context);
+        if (body is null) return; // answered already
+        if (IsJson(request.ContentType) && JsonCheck.Find(body) is { } fault)
         {
-            await JsonErrors.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "too-large",
-                $"the body is larger than the {MaxBodyBytes} bytes entrypoint '{Name}' accepts", new { maxBytes = MaxBodyBytes });
+            await JsonErrors.WriteAsync(context, StatusCodes.Status400BadRequest, "bad-json",
+                $"the body is declared JSON ({request.ContentType}) but is not valid JSON in UTF-8 at {fault}", new { offset = fault.Offset });
             return;
         }
-        // Checked again: shutdown may have begun while the body was arriving.
+
+        // In flight only from here: a client still sending its body is no reason to hold shutdown up.
+        using var inFlight = TrackInbound();
+        // Checked after entering: shutdown may have begun while the body was arriving, and once it waits for this
+        // entrypoint to be idle, either it sees this request or this request sees that it is refusing.
         if (IsRefusing)
         {
             await JsonErrors.WriteStoppingAsync(context, Name);
             return;
         }
 
-        var value = Event.Create(Name, topic, body, HeadersOf(request), ClientQuery.GivenClientId(request));
+        var value = Event.Create(Name, topic, body, headers, clientId);
         var admission = await OfferAsync(value, context.RequestAborted);
         switch (admission.Status)
         {
@@ -78,17 +97,66 @@ public sealed class HttpPostEntrypoint(HttpEntrypointOptions options) : WebEntry
         }
     }
 
-    private static EventHeaders HeadersOf(HttpRequest request)
+    /// <summary>
+    /// The body, or null once the request has been answered: 413 when too large, 503 when the server began stopping
+    /// while it arrived, the status Kestrel chose when the client broke the protocol or sent too slowly.
+    /// </summary>
+    private async Task<byte[]?> ReadBodyAsync(HttpContext context)
     {
-        var headers = EventHeaders.Empty;
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, Refused);
+        try
+        {
+            var body = await BoundedBody.ReadAsync(context.Request, MaxBodyBytes, reading.Token);
+            if (body is null)
+            {
+                await JsonErrors.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "too-large",
+                    $"the body is larger than the {MaxBodyBytes} bytes entrypoint '{Name}' accepts", new { maxBytes = MaxBodyBytes });
+            }
+            return body;
+        }
+        catch (OperationCanceledException) when (Refused.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
+        {
+            // The rest of the body is not worth waiting for: the connection closes with the answer.
+            context.Response.Headers.Connection = "close";
+            await JsonErrors.WriteStoppingAsync(context, Name);
+            return null;
+        }
+        catch (Microsoft.AspNetCore.Http.BadHttpRequestException ex)
+        {
+            // Kestrel's verdict on the client (too slow, malformed chunks): a warning, not an error of ours.
+            ClientFaults.Report(LoggerOf(context), Name, "request body", ex.Message);
+            if (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+                await JsonErrors.WriteAsync(context, ex.StatusCode, "bad-body", ex.Message);
+            return null;
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        {
+            // The client went away mid-body: nobody is left to answer.
+            return null;
+        }
+    }
+
+    /// <summary>Content-Type <c>application/json</c> or any <c>…/…+json</c>, with or without parameters.</summary>
+    private static bool IsJson(string? contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var media)
+        && (media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || media.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase));
+
+    private static bool TryHeadersOf(HttpRequest request, out EventHeaders headers, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? error)
+    {
+        headers = EventHeaders.Empty;
+        error = null;
         if (!string.IsNullOrEmpty(request.ContentType)) headers = headers.With("content-type", request.ContentType);
         foreach (var (name, values) in request.Headers)
         {
-            if (name.Length > CustomHeaderPrefix.Length && name.StartsWith(CustomHeaderPrefix, StringComparison.OrdinalIgnoreCase))
-                headers = headers.With(name[CustomHeaderPrefix.Length..].ToLowerInvariant(), values.ToString());
+            if (name.Length > CustomHeaderPrefix.Length && name.StartsWith(CustomHeaderPrefix, StringComparison.OrdinalIgnoreCase)
+                && !ClientHeaders.TryAdd(ref headers, name[CustomHeaderPrefix.Length..].ToLowerInvariant(), values.ToString(), out error))
+                return false;
         }
-        return headers;
+        return true;
     }
+
+    private static ILogger LoggerOf(HttpContext context) =>
+        context.RequestServices.GetService<ILogger<HttpPostEntrypoint>>() ?? (ILogger)NullLogger.Instance;
 
     private static string? FirstNonEmpty(params string[] values) => values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v))?.Trim();
 
