@@ -26,8 +26,7 @@ public static class MediationServer
     public static WebApplication Build(string[] args, Action<MediationServerBuilder>? configure = null)
     {
         var web = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-        var options = new MediationOptions();
-        web.Configuration.GetSection(MediationOptions.Section).Bind(options);
+        var options = BindOptions(web.Configuration);
         var builder = new MediationServerBuilder(web, options);
         AddJsonLogging(web);
         configure?.Invoke(builder);
@@ -36,8 +35,7 @@ public static class MediationServer
         var configFile = ConfigFileLocator.Find(web.Configuration["config"]);
         if (configFile is not null) return BuildFromFile(web, builder, configFile, loggers);
 
-        var errors = options.Validate();
-        if (errors.Count > 0) throw new InvalidOperationException("Invalid configuration:" + Environment.NewLine + string.Join(Environment.NewLine, errors));
+        ThrowIfInvalid(options);
         var routes = builder.Routes?.ToList() ?? ConfiguredRoutes.FromOptions(options);
         var entrypoints = EntrypointCatalog.Entrypoints(options).ToList();
         var (configured, endpointErrors) = new EndpointCatalog().Create(web.Configuration, loggers);
@@ -75,8 +73,7 @@ public static class MediationServer
         options.Admin.AllowRemote = server.AdminAllowRemote;
         if (server.AdminKey is { } adminKey) options.Admin.Key = adminKey;
         server.Metrics?.ApplyTo(options.Metrics);
-        var errors = options.Validate();
-        if (errors.Count > 0) throw new InvalidOperationException("Invalid configuration:" + Environment.NewLine + string.Join(Environment.NewLine, errors));
+        ThrowIfInvalid(options);
 
         var entrypoints = config.Entrypoints.Select(e => e.Create()).ToList();
         var endpoints = ConfigRuntime.CreateEndpoints(catalog, loggers, config.Endpoints);
@@ -103,6 +100,28 @@ public static class MediationServer
         return Finish(web, loggers);
     }
 
+    /// <summary>The <c>Mediation</c> section; a value of the wrong type (a duration that is not one) names its key.</summary>
+    private static MediationOptions BindOptions(IConfiguration configuration)
+    {
+        var options = new MediationOptions();
+        try
+        {
+            configuration.GetSection(MediationOptions.Section).Bind(options);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // The binder's message already names the key and the value: "Failed to convert configuration value 'x' at 'Mediation:…'".
+            throw new SettingsException(ex.Message);
+        }
+        return options;
+    }
+
+    private static void ThrowIfInvalid(MediationOptions options)
+    {
+        var errors = options.Validate();
+        if (errors.Count > 0) throw new SettingsException(errors);
+    }
+
     private static WebApplication Finish(WebApplicationBuilder web, DeferredLoggerFactory loggers)
     {
         var app = web.Build();
@@ -126,14 +145,19 @@ public static class MediationServer
             json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
             json.JsonWriterOptions = new JsonWriterOptions { Indented = false };
         });
+        // The host logs a failed start as an error with the exception's stack trace; the serve command reports a start
+        // that failed for a known reason (a port in use) in one line of its own, and rethrows any other.
+        web.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
     }
 
     private static void AddKestrel(WebApplicationBuilder web, MediationOptions options, IReadOnlyList<WebEntrypoint> entrypoints)
     {
+        // Loaded now rather than when Kestrel starts, so a missing certificate stops the build with its setting named.
+        var certificate = ListenAddress.IsHttps(options.Url) ? HttpsCertificate.Load(web.Configuration, options.Url) : null;
         web.WebHost.ConfigureKestrel(kestrel =>
         {
-            ListenAddress.Listen(kestrel, options.Url);
-            foreach (var port in entrypoints.Select(e => e.Port).OfType<int>().Distinct()) ListenAddress.Listen(kestrel, options.Url, port);
+            ListenAddress.Listen(kestrel, options.Url, certificate: certificate);
+            foreach (var port in entrypoints.Select(e => e.Port).OfType<int>().Distinct()) ListenAddress.Listen(kestrel, options.Url, port, certificate);
             // The HTTP entrypoint enforces its own (smaller) limit with a clear message; Kestrel's must not undercut it.
             if (kestrel.Limits.MaxRequestBodySize is { } limit && limit <= options.Http.MaxBodyBytes)
                 kestrel.Limits.MaxRequestBodySize = options.Http.MaxBodyBytes + 1;
