@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,7 +42,7 @@ public sealed class HttpPostEntrypoint(HttpEntrypointOptions options) : WebEntry
         var request = context.Request;
         if (IsRefusing)
         {
-            await JsonErrors.WriteStoppingAsync(context, Name);
+            await RefuseUnreadAsync(context);
             return;
         }
         var topic = FirstNonEmpty(request.Query["topic"].ToString(), request.Headers[TopicHeader].ToString()) ?? DefaultTopic;
@@ -103,10 +105,9 @@ public sealed class HttpPostEntrypoint(HttpEntrypointOptions options) : WebEntry
     /// </summary>
     private async Task<byte[]?> ReadBodyAsync(HttpContext context)
     {
-        using var reading = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, Refused);
         try
         {
-            var body = await BoundedBody.ReadAsync(context.Request, MaxBodyBytes, reading.Token);
+            var body = await BoundedBody.ReadAsync(context.Request, MaxBodyBytes, context.RequestAborted, Refused);
             if (body is null)
             {
                 await JsonErrors.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "too-large",
@@ -116,9 +117,7 @@ public sealed class HttpPostEntrypoint(HttpEntrypointOptions options) : WebEntry
         }
         catch (OperationCanceledException) when (Refused.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
         {
-            // The rest of the body is not worth waiting for: the connection closes with the answer.
-            context.Response.Headers.Connection = "close";
-            await JsonErrors.WriteStoppingAsync(context, Name);
+            await RefuseUnreadAsync(context);
             return null;
         }
         catch (Microsoft.AspNetCore.Http.BadHttpRequestException ex)
@@ -135,6 +134,32 @@ public sealed class HttpPostEntrypoint(HttpEntrypointOptions options) : WebEntry
             return null;
         }
     }
+
+    /// <summary>
+    /// Answers 503 to a request whose body may still be arriving, then holds the request until Kestrel itself stops
+    /// (or the entrypoint goes away) and cuts the connection. Returning at once would let Kestrel read the rest of the
+    /// body first, holding the stop up for as long as the client sends. Cutting resets a connection with unread input,
+    /// which can discard an answer the client has not read yet: it gets <see cref="AnswerLinger"/> first.
+    /// </summary>
+    private async Task RefuseUnreadAsync(HttpContext context)
+    {
+        context.Response.Headers.Connection = "close";
+        await JsonErrors.WriteStoppingAsync(context, Name);
+        await context.Response.CompleteAsync();
+        var answered = Stopwatch.GetTimestamp();
+        var kestrelStopping = context.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? Sessions.Closing;
+        using (var cut = CancellationTokenSource.CreateLinkedTokenSource(kestrelStopping, Sessions.Aborting, context.RequestAborted))
+            await WaitAsync(Timeout.InfiniteTimeSpan, cut.Token);
+        var left = AnswerLinger - Stopwatch.GetElapsedTime(answered);
+        if (left > TimeSpan.Zero) await WaitAsync(left, context.RequestAborted);
+        context.Abort();
+    }
+
+    /// <summary>How long a client cut off mid-body has, at least, to read the 503 before its connection is reset (a lingering close).</summary>
+    private static readonly TimeSpan AnswerLinger = TimeSpan.FromMilliseconds(500);
+
+    private static Task WaitAsync(TimeSpan time, CancellationToken cancellationToken) =>
+        Task.Delay(time, cancellationToken).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     /// <summary>Content-Type <c>application/json</c> or any <c>…/…+json</c>, with or without parameters.</summary>
     private static bool IsJson(string? contentType) =>
