@@ -56,6 +56,18 @@ public static class ClientHeaders
         // Tab is the only control character HTTP allows in a value; the rest would not survive every broker.
         if (value.Any(c => c != '\t' && char.IsControl(c)))
             return $"header '{name}' has a control character in its value";
+        if (HasUnpairedSurrogate(value)) return $"header '{name}' has a value that is not valid Unicode (an unpaired surrogate)";
         return null;
+    }
+
+    private static bool HasUnpairedSurrogate(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (!char.IsSurrogate(text[i])) continue;
+            if (!char.IsHighSurrogate(text[i]) || i + 1 == text.Length || !char.IsLowSurrogate(text[i + 1])) return true;
+            i++;
+        }
+        return false;
     }
 }

@@ -23,10 +23,10 @@ public static class JsonCheck
         return FindInUtf8(payload);
     }
 
-    /// <summary><see cref="Find"/> for a payload already known to be valid UTF-8.</summary>
-    internal static JsonFault? FindInUtf8(ReadOnlySpan<byte> payload)
+    /// <summary><see cref="Find"/> for a payload already known to be valid UTF-8; nesting deeper than <paramref name="maxDepth"/> is a fault.</summary>
+    internal static JsonFault? FindInUtf8(ReadOnlySpan<byte> payload, int maxDepth = 64)
     {
-        var reader = new Utf8JsonReader(payload);
+        var reader = new Utf8JsonReader(payload, new JsonReaderOptions { MaxDepth = maxDepth });
         try
         {
             while (reader.Read())

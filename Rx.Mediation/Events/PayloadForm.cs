@@ -20,8 +20,14 @@ public static class PayloadJson
     public static PayloadForm Classify(ReadOnlySpan<byte> payload)
     {
         if (!IsUtf8(payload)) return PayloadForm.Base64;
-        return LooksLikeJson(payload) && JsonCheck.FindInUtf8(payload) is null ? PayloadForm.Json : PayloadForm.Text;
+        return LooksLikeJson(payload) && JsonCheck.FindInUtf8(payload, EmbeddedMaxDepth) is null ? PayloadForm.Json : PayloadForm.Text;
     }
+
+    /// <summary>
+    /// The deepest JSON payload embedded as JSON. Documents nest payloads a few levels down (a poll page: three) and
+    /// strict readers stop at 64 levels, so deeper payloads are shown as a string instead.
+    /// </summary>
+    public const int EmbeddedMaxDepth = 32;
 
     public static bool IsUtf8(ReadOnlySpan<byte> payload) => System.Text.Unicode.Utf8.IsValid(payload);
 

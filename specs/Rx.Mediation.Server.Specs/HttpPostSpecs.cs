@@ -1,4 +1,7 @@
 using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Logging;
 using System.Text.Json;
 using Rx.Mediation.Bridging;
 using Rx.Mediation.Routing;
@@ -233,6 +236,27 @@ public sealed class HttpPostSpecs
         items[0].GetProperty("payload").GetBytesFromBase64().ShouldBe(latin1);
         items[1].GetProperty("id").GetString().ShouldBe(after);
         page.RootElement.GetProperty("nextCursor").GetString().ShouldNotBeNullOrEmpty();
+    }
+
+    [Fact]
+    public async Task A_body_arriving_too_slowly_is_answered_408_and_logged_as_a_warning_without_a_stack_trace()
+    {
+        var log = new CapturedLog();
+        await using var server = await RunningServer.StartAsync(b =>
+        {
+            b.Web.Logging.AddProvider(log);
+            // A grace period just over Kestrel's shortest, so the spec does not wait the default 5 s.
+            b.Web.WebHost.ConfigureKestrel(k => k.Limits.MinRequestBodyDataRate = new MinDataRate(240, TimeSpan.FromSeconds(1.5)));
+        });
+        await using var client = await RawHttpClient.ConnectAsync(server.BaseAddress);
+        await client.SendPostHeadAsync("/events?topic=events", contentLength: 1000);
+        await client.SendAsync("a few bytes, then nothing"u8.ToArray());
+
+        (await client.ReadHeadAsync(Eventually.DefaultTimeout)).ShouldStartWith("HTTP/1.1 408");
+
+        await Eventually.TrueAsync(() => log.Lines(LogLevel.Warning).Any(l => l.Contains("Client fault at entrypoint http")), "the fault was logged");
+        log.Entries.Where(e => e.Level >= LogLevel.Error).ShouldBeEmpty();
+        log.Lines(LogLevel.Warning).ShouldAllBe(l => !l.Contains("   at "));
     }
 
     private static async Task ShouldBeRefusedAsync(HttpResponseMessage response, string error, string rule)

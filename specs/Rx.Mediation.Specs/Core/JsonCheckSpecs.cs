@@ -52,4 +52,12 @@ public sealed class JsonCheckSpecs
         PayloadJson.Classify(json).ShouldBe(PayloadForm.Base64);
         PayloadJson.Classify("\"\\udc00\""u8).ShouldBe(PayloadForm.Text);
     }
+
+    [Fact]
+    public void Json_nested_deeper_than_documents_can_embed_is_shown_as_a_string()
+    {
+        var deep = Encoding.UTF8.GetBytes(new string('[', 40) + new string(']', 40));
+        JsonCheck.Find(deep).ShouldBeNull(); // valid JSON, taken from a client
+        PayloadJson.Classify(deep).ShouldBe(PayloadForm.Text); // but not embedded raw, where it would pass 64 levels
+    }
 }
