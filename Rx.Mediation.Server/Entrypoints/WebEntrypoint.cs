@@ -56,7 +56,7 @@ public abstract class WebEntrypoint : MediationNode, IEntrypoint
     protected CancellationToken Refused => _refused.Token;
 
     /// <summary>Where faults of this entrypoint's clients are logged, rate-limited.</summary>
-    public ClientFaultLog ClientFaults { get; init; } = new(ClientFaultLog.DefaultInterval, System.Reactive.Concurrency.Scheduler.Default);
+    public ClientFaultLog ClientFaults { get; } = new(ClientFaultLog.DefaultInterval, System.Reactive.Concurrency.Scheduler.Default);
 
     /// <summary>Events this entrypoint dropped itself (slow clients), by reason.</summary>
     public DropCounters Drops { get; } = new();

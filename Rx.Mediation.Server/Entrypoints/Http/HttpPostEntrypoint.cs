@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -143,6 +144,11 @@ public sealed class HttpPostEntrypoint(HttpEntrypointOptions options) : WebEntry
     /// </summary>
     private async Task RefuseUnreadAsync(HttpContext context)
     {
+        if (context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false })
+        {
+            await JsonErrors.WriteStoppingAsync(context, Name);
+            return;
+        }
         context.Response.Headers.Connection = "close";
         await JsonErrors.WriteStoppingAsync(context, Name);
         await context.Response.CompleteAsync();
