@@ -29,13 +29,13 @@ internal static class CliConfig
     public static int Usage(TextWriter error, string usage)
     {
         error.WriteLine($"usage: {usage}");
-        return 64;
+        return ExitCodes.Usage;
     }
 
     public static int Errors(TextWriter error, IReadOnlyList<ConfigError> errors)
     {
         foreach (var e in errors) error.WriteLine(e);
         error.WriteLine($"{errors.Count} error(s)");
-        return 1;
+        return ExitCodes.InvalidFile;
     }
 }

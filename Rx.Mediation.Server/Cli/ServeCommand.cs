@@ -1,14 +1,24 @@
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.DependencyInjection;
 using Rx.Mediation.Operators.Configuration;
+using Rx.Mediation.Server.Entrypoints;
 using Rx.Mediation.Server.Hosting;
+using Rx.Mediation.Server.Options;
 
 namespace Rx.Mediation.Server.Cli;
 
-/// <summary>No command: runs the server. A configuration file that is missing or invalid stops it with its errors.</summary>
-public static class ServeCommand
+/// <summary>
+/// No command: runs the server. What stops the start is printed as lines naming the setting, without a stack trace:
+/// an invalid configuration file exits <see cref="ExitCodes.InvalidFile"/>, anything else that keeps it from starting
+/// (a malformed setting, a bad URL, https without a certificate, a port in use, a missing file) <see cref="ExitCodes.StartupFailed"/>.
+/// </summary>
+public static partial class ServeCommand
 {
     public static async Task<int> RunAsync(string[] args, TextWriter error)
     {
-        Microsoft.AspNetCore.Builder.WebApplication app;
+        WebApplication app;
         try
         {
             app = MediationServer.Build(args);
@@ -17,12 +27,43 @@ public static class ServeCommand
         {
             return CliConfig.Errors(error, ex.Errors);
         }
+        catch (SettingsException ex)
+        {
+            foreach (var problem in ex.Problems) error.WriteLine(problem);
+            return ExitCodes.StartupFailed;
+        }
         catch (FileNotFoundException ex)
         {
             error.WriteLine(ex.Message);
-            return 2;
+            return ExitCodes.StartupFailed;
         }
-        await app.RunAsync();
-        return 0;
+        try
+        {
+            await app.StartAsync();
+        }
+        catch (IOException ex) when (ex.InnerException is AddressInUseException)
+        {
+            error.WriteLine(AddressInUse(app, ex.Message));
+            await app.DisposeAsync();
+            return ExitCodes.StartupFailed;
+        }
+        await app.WaitForShutdownAsync();
+        await app.DisposeAsync();
+        return ExitCodes.Ok;
     }
+
+    /// <summary>Kestrel's "Failed to bind to address …" with the setting that chose that port.</summary>
+    public static string AddressInUse(WebApplication app, string message)
+    {
+        var port = PortPattern().Match(message) is { Success: true } match ? int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : (int?)null;
+        var own = port is null ? null : app.Services.GetService<IReadOnlyList<WebEntrypoint>>()?.FirstOrDefault(e => e.Port == port);
+        var setting = own is null
+            ? $"{MediationOptions.Section}:Url (server: url in a configuration file)"
+            : $"the port of entrypoint '{own.Name}'";
+        return $"{setting}: {message.TrimEnd('.')}; another process listens there: stop it or choose another port";
+    }
+
+    // Kestrel's message: "Failed to bind to address http://127.0.0.1:8080: address already in use."
+    [GeneratedRegex(@":(\d+): address already in use", RegexOptions.IgnoreCase)]
+    private static partial Regex PortPattern();
 }

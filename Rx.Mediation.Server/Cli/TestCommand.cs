@@ -24,6 +24,6 @@ public static class TestCommand
             foreach (var line in result.Failure!.Split('\n')) output.WriteLine("      " + line.TrimEnd('\r'));
         }
         output.WriteLine($"{file.Tests.Count - failed} passed, {failed} failed");
-        return failed == 0 ? 0 : 1;
+        return failed == 0 ? ExitCodes.Ok : ExitCodes.InvalidFile;
     }
 }

@@ -35,7 +35,12 @@ public static class DurationSettings
             if (TryCanonical(value, out var canonical)) values[key] = canonical;
             else refused.Add((key, value));
         }
-        new ConfigurationBuilder().AddInMemoryCollection(values).Build().Bind(target, binder);
+        // Kept under the section's own path, so the binder's errors name the whole key (Mediation:Http:MaxBodyBytes).
+        var path = (configuration as IConfigurationSection)?.Path;
+        var rebuilt = new ConfigurationBuilder()
+            .AddInMemoryCollection(path is null ? values : values.Select(v => KeyValuePair.Create(ConfigurationPath.Combine(path, v.Key), v.Value)))
+            .Build();
+        (path is null ? rebuilt : (IConfiguration)rebuilt.GetSection(path)).Bind(target, binder);
         return refused;
     }
 

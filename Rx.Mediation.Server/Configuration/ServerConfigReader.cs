@@ -63,8 +63,7 @@ public static class ServerConfigReader
         var map = top.Map("server", ServerKeys);
         if (map is null) return (new ServerSettings(), "");
         var url = map.String("url");
-        if (url is not null && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttp))
-            diagnostics.Error(map.Get("url")!, $"server: 'url' must be an absolute http:// URL, got '{url}'");
+        if (url is not null && Hosting.ListenAddress.Problem(url) is { } problem) diagnostics.Error(map.Get("url")!, $"server: 'url' {problem}");
         var admin = map.Map("admin", AdminKeys);
         var settings = new ServerSettings
         {

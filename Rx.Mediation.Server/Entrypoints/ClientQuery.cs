@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.AspNetCore.Http;
 using Rx.Mediation.Events;
 using Rx.Mediation.Topics;
@@ -9,48 +10,47 @@ public static class ClientQuery
 {
     public const string ClientIdHeader = "X-Client-Id";
 
-    /// <summary>The client id from <c>X-Client-Id</c> or <c>?clientId=</c>, else a new one.</summary>
-    public static string ClientId(HttpRequest request) =>
-        FirstNonEmpty(request.Headers[ClientIdHeader].ToString(), request.Query["clientId"].ToString()) ?? "c-" + EventIds.Next();
+    /// <summary>The longest client id taken.</summary>
+    public const int MaxClientIdLength = 128;
 
-    /// <summary>The client id when the client gave one, else null.</summary>
-    public static string? GivenClientId(HttpRequest request) =>
-        FirstNonEmpty(request.Headers[ClientIdHeader].ToString(), request.Query["clientId"].ToString());
+    /// <summary>
+    /// The client id from <c>X-Client-Id</c> or <c>?clientId=</c>, null when none is given; false with why when the
+    /// given one is unusable. An id is echoed in response headers and carried as a broker header, so it is printable
+    /// ASCII of at most <see cref="MaxClientIdLength"/> characters.
+    /// </summary>
+    public static bool TryGivenClientId(HttpRequest request, out string? clientId, [NotNullWhen(false)] out string? error)
+    {
+        clientId = FirstNonEmpty(request.Headers[ClientIdHeader].ToString(), request.Query["clientId"].ToString());
+        error = clientId switch
+        {
+            null => null,
+            { Length: > MaxClientIdLength } => $"the client id is longer than {MaxClientIdLength} characters",
+            _ when clientId.Any(c => c is < ' ' or > '~') => "the client id must be printable ASCII (no control or non-ASCII characters)",
+            _ => null,
+        };
+        return error is null;
+    }
 
-    /// <summary>The filters of every <c>?topic=</c> (MQTT wildcards allowed), or the default; false with a message for a bad one.</summary>
-    public static bool TryTopics(HttpRequest request, string defaultTopic, out IReadOnlyList<TopicPattern> topics, out string? error)
+    /// <summary>An id for a client that gave none.</summary>
+    public static string NewClientId() => "c-" + EventIds.Next();
+
+    /// <summary>The filters of every <c>?topic=</c> (MQTT wildcards allowed), or the default; false with the rule a bad one broke.</summary>
+    public static bool TryTopics(HttpRequest request, string defaultTopic, TopicRules rules, out IReadOnlyList<TopicPattern> topics, [NotNullWhen(false)] out TopicRefusal? refusal)
     {
         var given = request.Query["topic"].Where(t => t is not null).Select(t => t!.Trim()).ToList();
         if (given.Count == 0) given.Add(defaultTopic);
         var parsed = new List<TopicPattern>(given.Count);
         foreach (var text in given)
         {
-            if (!TopicPattern.TryParse(text, out var pattern, out error))
+            if (!rules.TryParseFilter(text, out var pattern, out refusal))
             {
                 topics = [];
                 return false;
             }
-            if (!parsed.Contains(pattern!)) parsed.Add(pattern!);
+            if (!parsed.Contains(pattern)) parsed.Add(pattern);
         }
         topics = parsed;
-        error = null;
-        return true;
-    }
-
-    /// <summary>A topic to publish on: not empty, no wildcard.</summary>
-    public static bool IsPublishable(string topic, out string? error)
-    {
-        if (string.IsNullOrWhiteSpace(topic))
-        {
-            error = "the topic must not be empty";
-            return false;
-        }
-        if (topic.Contains('+') || topic.Contains('#'))
-        {
-            error = $"'{topic}' contains a wildcard ('+' or '#'): events are published on one concrete topic";
-            return false;
-        }
-        error = null;
+        refusal = null;
         return true;
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Rx.Mediation.Nodes;
+using Rx.Mediation.Topics;
 
 namespace Rx.Mediation.Server.Entrypoints;
 
@@ -27,6 +28,10 @@ public static class JsonErrors
 
     public static Task WriteRejectedAsync(HttpContext context, Admission admission) =>
         WriteUnavailableAsync(context, admission.Reason ?? "the routes refused the event", admission.RetryAfter);
+
+    /// <summary>400 <c>bad-topic</c>, naming the rule of <see cref="TopicRules"/> the client's topic broke.</summary>
+    public static Task WriteBadTopicAsync(HttpContext context, TopicRefusal refusal) =>
+        WriteAsync(context, StatusCodes.Status400BadRequest, "bad-topic", refusal.Message, new { rule = refusal.RuleName });
 
     private sealed record ErrorBody(string Error, string Message, object? Details);
 }

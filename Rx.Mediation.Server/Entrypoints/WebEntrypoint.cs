@@ -21,6 +21,7 @@ public abstract class WebEntrypoint : MediationNode, IEntrypoint
 {
     private readonly Subject<DropRecord> _drops = new();
     private readonly IObserver<DropRecord> _dropSink;
+    private readonly CancellationTokenSource _refused = new();
     private volatile bool _refusing;
     private int _inFlight;
     private TaskCompletionSource? _idle; // made by a waiter while something is in flight; completed by the last to leave
@@ -31,6 +32,7 @@ public abstract class WebEntrypoint : MediationNode, IEntrypoint
         Path = options.Path;
         Port = options.Port;
         DefaultTopic = options.DefaultTopic;
+        TopicRules = new TopicRules(options.MaxTopicBytes);
         // Client writer loops report drops from many threads; observers see them one at a time.
         _dropSink = Observer.Synchronize(_drops);
     }
@@ -41,11 +43,20 @@ public abstract class WebEntrypoint : MediationNode, IEntrypoint
 
     public string DefaultTopic { get; }
 
+    /// <summary>What a topic or filter a client gives must be; a refusal names the rule.</summary>
+    public TopicRules TopicRules { get; }
+
     /// <summary>The URL scheme clients use (http or ws), for the startup log.</summary>
     public virtual string Scheme => "http";
 
     /// <summary>True once the server is stopping: new input and new clients are turned away (503).</summary>
     public bool IsRefusing => _refusing;
+
+    /// <summary>Cancelled when <see cref="Refuse"/> is called: input still arriving then is cut short, so it cannot hold shutdown up.</summary>
+    protected CancellationToken Refused => _refused.Token;
+
+    /// <summary>Where faults of this entrypoint's clients are logged, rate-limited.</summary>
+    public ClientFaultLog ClientFaults { get; } = new(ClientFaultLog.DefaultInterval, System.Reactive.Concurrency.Scheduler.Default);
 
     /// <summary>Events this entrypoint dropped itself (slow clients), by reason.</summary>
     public DropCounters Drops { get; } = new();
@@ -71,10 +82,11 @@ public abstract class WebEntrypoint : MediationNode, IEntrypoint
     public void Refuse()
     {
         _refusing = true;
+        _refused.Cancel();
         if (Health == NodeHealth.Healthy) SetHealth(NodeHealth.Degraded, "stopping: new input is refused");
     }
 
-    /// <summary>Completes once no inbound request is between reading its input and getting the routes' answer.</summary>
+    /// <summary>Completes once no inbound request is between having read its input and getting the routes' answer.</summary>
     public Task WhenIdleAsync(CancellationToken cancellationToken)
     {
         if (Volatile.Read(ref _inFlight) == 0) return Task.CompletedTask.WaitAsync(cancellationToken);
@@ -102,12 +114,18 @@ public abstract class WebEntrypoint : MediationNode, IEntrypoint
 
     /// <summary>
     /// Registers a streaming client (SSE, WebSocket) with its own bounded send queue, whose drops are counted as
-    /// slow-client drops. Answers 409 and returns null when a client with that id is already connected here.
+    /// slow-client drops. Answers 400 for an unusable client id, 409 when a client with that id is already connected
+    /// here, and returns null then.
     /// </summary>
     protected async Task<(ConnectedClient Client, IDisposable Registration)?> RegisterClientAsync(
         HttpContext context, ClientRegistry clients, IReadOnlyList<TopicPattern> topics, StreamingEntrypointOptions options)
     {
-        var clientId = ClientQuery.ClientId(context.Request);
+        if (!ClientQuery.TryGivenClientId(context.Request, out var given, out var idError))
+        {
+            await JsonErrors.WriteAsync(context, StatusCodes.Status400BadRequest, "bad-client-id", idError);
+            return null;
+        }
+        var clientId = given ?? ClientQuery.NewClientId();
         var outbox = new ClientOutbox(options.SendQueueCapacity, options.SlowClientPolicy, e => ReportDrop(e, DropReason.SlowClient));
         var client = new ConnectedClient(clientId, topics, outbox) { RemoteAddress = context.Connection.RemoteIpAddress?.ToString() };
         var registration = clients.Add(client);

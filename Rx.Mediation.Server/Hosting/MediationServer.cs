@@ -26,9 +26,7 @@ public static class MediationServer
     public static WebApplication Build(string[] args, Action<MediationServerBuilder>? configure = null)
     {
         var web = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-        var options = new MediationOptions();
-        var refused = DurationSettings.Bind(web.Configuration.GetSection(MediationOptions.Section), options);
-        var bindingErrors = refused.Select(r => $"{MediationOptions.Section}:{r.Key} {DurationSettings.Problem(r.Value)}").ToList();
+        var (options, bindingErrors) = BindOptions(web.Configuration);
         var builder = new MediationServerBuilder(web, options);
         AddJsonLogging(web);
         configure?.Invoke(builder);
@@ -103,10 +101,29 @@ public static class MediationServer
         return Finish(web, loggers);
     }
 
+    /// <summary>
+    /// The <c>Mediation</c> section, durations read as in every front door (<see cref="DurationSettings"/>); a value of
+    /// the wrong type names its key, and a duration without a unit is returned as a problem naming its key.
+    /// </summary>
+    private static (MediationOptions, IReadOnlyList<string>) BindOptions(IConfiguration configuration)
+    {
+        var options = new MediationOptions();
+        try
+        {
+            var refused = DurationSettings.Bind(configuration.GetSection(MediationOptions.Section), options);
+            return (options, [.. refused.Select(r => $"{MediationOptions.Section}:{r.Key} {DurationSettings.Problem(r.Value)}")]);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // The binder's message already names the key and the value: "Failed to convert configuration value 'x' at 'Mediation:…'".
+            throw new SettingsException(ex.Message);
+        }
+    }
+
     private static void ThrowIfInvalid(IReadOnlyList<string> bindingErrors, MediationOptions options)
     {
         var errors = bindingErrors.Concat(options.Validate()).ToList();
-        if (errors.Count > 0) throw new InvalidOperationException("Invalid configuration:" + Environment.NewLine + string.Join(Environment.NewLine, errors));
+        if (errors.Count > 0) throw new SettingsException(errors);
     }
 
     private static WebApplication Finish(WebApplicationBuilder web, DeferredLoggerFactory loggers)
@@ -132,14 +149,19 @@ public static class MediationServer
             json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
             json.JsonWriterOptions = new JsonWriterOptions { Indented = false };
         });
+        // The host logs a failed start as an error with the exception's stack trace; the serve command reports a start
+        // that failed for a known reason (a port in use) in one line of its own, and rethrows any other.
+        web.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
     }
 
     private static void AddKestrel(WebApplicationBuilder web, MediationOptions options, IReadOnlyList<WebEntrypoint> entrypoints)
     {
+        // Loaded now rather than when Kestrel starts, so a missing certificate stops the build with its setting named.
+        var certificate = ListenAddress.IsHttps(options.Url) ? HttpsCertificate.Load(web.Configuration, options.Url) : null;
         web.WebHost.ConfigureKestrel(kestrel =>
         {
-            ListenAddress.Listen(kestrel, options.Url);
-            foreach (var port in entrypoints.Select(e => e.Port).OfType<int>().Distinct()) ListenAddress.Listen(kestrel, options.Url, port);
+            ListenAddress.Listen(kestrel, options.Url, certificate: certificate);
+            foreach (var port in entrypoints.Select(e => e.Port).OfType<int>().Distinct()) ListenAddress.Listen(kestrel, options.Url, port, certificate);
             // The HTTP entrypoint enforces its own (smaller) limit with a clear message; Kestrel's must not undercut it.
             if (kestrel.Limits.MaxRequestBodySize is { } limit && limit <= options.Http.MaxBodyBytes)
                 kestrel.Limits.MaxRequestBodySize = options.Http.MaxBodyBytes + 1;

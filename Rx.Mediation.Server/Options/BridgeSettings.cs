@@ -17,7 +17,7 @@ public sealed class BridgeSettings
     {
         if (!OverflowStrategyNames.TryParse(Overflow, out var strategy))
         {
-            throw new InvalidOperationException(
+            throw new SettingsException(
                 $"Mediation:Routes:{route}:Bridge:Overflow: unknown strategy '{Overflow}' (use drop-head, drop-tail, drop-new, drop-buffer, backpressure or fail)");
         }
         return new BridgeOptions { Capacity = Capacity, Overflow = strategy, BackpressureTimeout = BackpressureTimeout, RetryAfter = RetryAfter };

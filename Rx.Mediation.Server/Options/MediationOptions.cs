@@ -9,7 +9,7 @@ public sealed class MediationOptions
 {
     public const string Section = "Mediation";
 
-    /// <summary>The shared listener. Port 0 picks a free port (tests).</summary>
+    /// <summary>The shared listener. Port 0 picks a free port (tests). https:// needs a certificate (<see cref="Hosting.HttpsCertificate"/>).</summary>
     public string Url { get; set; } = "http://127.0.0.1:8080";
 
     /// <summary>How long stopping waits for accepted events to leave the routes' bridges.</summary>
@@ -51,8 +51,7 @@ public sealed class MediationOptions
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
-        if (!Uri.TryCreate(Url, UriKind.Absolute, out var url) || url.Scheme != Uri.UriSchemeHttp)
-            errors.Add($"{Section}:Url must be an absolute http:// URL, got '{Url}'");
+        if (Hosting.ListenAddress.Problem(Url) is { } problem) errors.Add($"{Section}:Url {problem}");
         if (DrainTimeout < TimeSpan.Zero) errors.Add($"{Section}:DrainTimeout must not be negative, got {DrainTimeout}");
         if (ClientCloseTimeout < TimeSpan.Zero) errors.Add($"{Section}:ClientCloseTimeout must not be negative, got {ClientCloseTimeout}");
         if (DropLogInterval <= TimeSpan.Zero) errors.Add($"{Section}:DropLogInterval must be positive, got {DropLogInterval}");

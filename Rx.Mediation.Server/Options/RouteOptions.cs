@@ -41,10 +41,10 @@ public sealed class RouteOptions
         var open = text.IndexOf('[');
         if (open < 0) return new SourceBinding(text);
         if (!text.EndsWith(']') || open == 0)
-            throw new InvalidOperationException($"Mediation:Routes:{route}:Sources: '{text}' is not 'node' or 'node[topic-filter]'");
+            throw new SettingsException($"Mediation:Routes:{route}:Sources: '{text}' is not 'node' or 'node[topic-filter]'");
         var filter = text[(open + 1)..^1];
         if (!TopicPattern.TryParse(filter, out var pattern, out var error))
-            throw new InvalidOperationException($"Mediation:Routes:{route}:Sources: '{text}': {error}");
+            throw new SettingsException($"Mediation:Routes:{route}:Sources: '{text}': {error}");
         return new SourceBinding(text[..open].Trim(), pattern!);
     }
 }

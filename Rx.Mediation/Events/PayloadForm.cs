@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 
 namespace Rx.Mediation.Events;
@@ -13,16 +12,22 @@ public enum PayloadForm
 
 /// <summary>
 /// The one place that decides how payloads appear inside JSON documents (batches, poll answers, envelopes):
-/// JSON payloads are embedded as JSON, valid UTF-8 as a string, anything else as base64.
+/// JSON payloads are embedded as JSON, valid UTF-8 as a string, anything else as base64. Only what
+/// <see cref="JsonCheck"/> finds valid is embedded raw, so no payload can make the document around it invalid.
 /// </summary>
 public static class PayloadJson
 {
-
     public static PayloadForm Classify(ReadOnlySpan<byte> payload)
     {
-        if (LooksLikeJson(payload) && IsValidJson(payload)) return PayloadForm.Json;
-        return IsUtf8(payload) ? PayloadForm.Text : PayloadForm.Base64;
+        if (!IsUtf8(payload)) return PayloadForm.Base64;
+        return LooksLikeJson(payload) && JsonCheck.FindInUtf8(payload, EmbeddedMaxDepth) is null ? PayloadForm.Json : PayloadForm.Text;
     }
+
+    /// <summary>
+    /// The deepest JSON payload embedded as JSON. Documents nest payloads a few levels down (a poll page: three) and
+    /// strict readers stop at 64 levels, so deeper payloads are shown as a string instead.
+    /// </summary>
+    public const int EmbeddedMaxDepth = 32;
 
     public static bool IsUtf8(ReadOnlySpan<byte> payload) => System.Text.Unicode.Utf8.IsValid(payload);
 
@@ -60,19 +65,5 @@ public static class PayloadJson
         var first = trimmed[0];
         return first is (byte)'{' or (byte)'[' or (byte)'"' or (byte)'-' or (>= (byte)'0' and <= (byte)'9')
             || trimmed.SequenceEqual("true"u8) || trimmed.SequenceEqual("false"u8) || trimmed.SequenceEqual("null"u8);
-    }
-
-    private static bool IsValidJson(ReadOnlySpan<byte> payload)
-    {
-        try
-        {
-            var reader = new Utf8JsonReader(payload);
-            while (reader.Read()) { }
-            return true;
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
     }
 }

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Rx.Mediation.Topics;
 
 /// <summary>
@@ -28,7 +30,7 @@ public sealed class TopicPattern : IEquatable<TopicPattern>
         return pattern!;
     }
 
-    public static bool TryParse(string? text, out TopicPattern? pattern, out string? error)
+    public static bool TryParse([NotNullWhen(true)] string? text, [NotNullWhen(true)] out TopicPattern? pattern, [NotNullWhen(false)] out string? error)
     {
         pattern = null;
         if (string.IsNullOrEmpty(text))

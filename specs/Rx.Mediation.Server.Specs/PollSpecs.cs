@@ -71,4 +71,12 @@ public sealed class PollSpecs
         json.RootElement.GetProperty("error").GetString().ShouldBe(error);
         json.RootElement.GetProperty("message").GetString().ShouldNotBeNullOrWhiteSpace();
     }
+
+    [Fact]
+    public async Task A_poll_of_a_topic_longer_than_the_limit_is_answered_400_naming_the_rule()
+    {
+        await using var server = await RunningServer.StartAsync();
+        using var response = await server.Http.GetAsync($"/poll?topic={new string('t', 300)}&timeout=0");
+        await response.ShouldRefuseTopicAsync("too-long");
+    }
 }

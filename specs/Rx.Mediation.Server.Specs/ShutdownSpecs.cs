@@ -3,6 +3,9 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.WebSockets;
 using System.Reactive.Linq;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Rx.Mediation.Bridging;
 using Rx.Mediation.Routing;
 using Rx.Mediation.Server.Specs.Support;
@@ -233,5 +236,50 @@ public sealed class ShutdownSpecs
         (await sse.ReadToEndAsync()).Select(m => m.Id).ShouldBe(ids, ignoreOrder: true);
         await sse.DisposeAsync();
         await server.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_post_still_sending_its_body_is_answered_503_and_does_not_hold_up_the_stop()
+    {
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Long drain and close periods: a stop that waited for the body would take minutes, not the seconds allowed below.
+        var server = await RunningServer.StartAsync(b =>
+        {
+            b.Options.DrainTimeout = TimeSpan.FromMinutes(2);
+            b.Options.ClientCloseTimeout = TimeSpan.FromMinutes(2);
+            b.Web.Services.AddSingleton<IStartupFilter>(new SignalRequests("/events", arrived));
+        });
+        await using var client = await RawHttpClient.ConnectAsync(server.BaseAddress);
+        await client.SendPostHeadAsync("/events?topic=events", contentLength: 500_000);
+        await client.SendAsync("the first bytes"u8.ToArray());
+        // Read as a browser would, while still sending.
+        var answer = client.ReadHeadAsync(Eventually.DefaultTimeout);
+        await arrived.Task.WaitAsync(Eventually.DefaultTimeout);
+        using var trickling = new CancellationTokenSource();
+        // Fast enough for Kestrel's minimum data rate, far too slow to finish during the spec.
+        var trickle = client.TrickleAsync(new byte[100], TimeSpan.FromMilliseconds(50), trickling.Token);
+
+        await server.StopAsync().WaitAsync(Eventually.DefaultTimeout);
+
+        var head = await answer;
+        trickling.Cancel();
+        await trickle;
+        head.ShouldStartWith("HTTP/1.1 503");
+        head.ShouldContain("Connection: close");
+        await server.DisposeAsync();
+    }
+
+    /// <summary>Completes <paramref name="arrived"/> when a request for <paramref name="path"/> reaches the app.</summary>
+    private sealed class SignalRequests(string path, TaskCompletionSource arrived) : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, following) =>
+            {
+                if (context.Request.Path == path) arrived.TrySetResult();
+                return following(context);
+            });
+            next(app);
+        };
     }
 }

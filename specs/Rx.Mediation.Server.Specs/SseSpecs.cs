@@ -114,4 +114,15 @@ public sealed class SseSpecs
         text.ShouldEndWith("event: a/b\ndata: 1\ndata: 2\ndata: 3\ndata: 4\n\n");
         text.ShouldStartWith("id: ");
     }
+
+    [Theory]
+    [InlineData("orders%0D%0Aevent:%20forged", "control-character")]
+    [InlineData("%24SYS/%23", "reserved")]
+    [InlineData("a/%23/b", "bad-filter")]
+    public async Task A_subscription_to_a_refused_topic_is_answered_400_naming_the_rule(string topic, string rule)
+    {
+        await using var server = await RunningServer.StartAsync();
+        using var response = await server.Http.GetAsync($"/sse?topic={topic}");
+        await response.ShouldRefuseTopicAsync(rule);
+    }
 }

@@ -146,4 +146,70 @@ public sealed class WebSocketSpecs
         var refused = await Should.ThrowAsync<WebSocketException>(() => WebSocketClient.ConnectAsync(server.WebSocketUri("/ws"), clientId: "dup"));
         refused.Message.ShouldContain("409");
     }
+
+    [Fact]
+    public async Task An_envelope_client_stays_connected_when_a_json_looking_payload_holds_invalid_utf8()
+    {
+        await using var server = await RunningServer.StartAsync();
+        await using var ws = await WebSocketClient.ConnectAsync(server.WebSocketUri("/ws?topic=events&envelope=true"));
+        await ws.ReceiveJsonAsync(); // welcome
+
+        // Not declared JSON, so it is taken; it must not reach the client as raw JSON with invalid UTF-8 in a text frame.
+        byte[] hostile = [.. "{\"s\":\""u8, 0xFF, .. "\"}"u8];
+        (await server.Http.PostAsync("/events", new ByteArrayContent(hostile))).StatusCode.ShouldBe(System.Net.HttpStatusCode.Accepted);
+        var next = await server.PostAcceptedAsync("events", "still here");
+
+        var (type, data) = await ws.ReceiveAsync();
+        type.ShouldBe(WebSocketMessageType.Text);
+        using (var first = StrictJson.Parse(data))
+        {
+            first.RootElement.GetProperty("encoding").GetString().ShouldBe("base64");
+            first.RootElement.GetProperty("payload").GetBytesFromBase64().ShouldBe(hostile);
+        }
+        (await ws.ReceiveJsonAsync()).GetProperty("id").GetString().ShouldBe(next);
+    }
+
+    [Fact]
+    public async Task Envelopes_with_a_refused_topic_a_reserved_header_or_invalid_unicode_get_an_error_notice_and_the_session_goes_on()
+    {
+        await using var server = await RunningServer.StartAsync();
+        await using var ws = await WebSocketClient.ConnectAsync(server.WebSocketUri("/ws?topic=events&envelope=true"));
+        await ws.ReceiveJsonAsync(); // welcome
+
+        await ws.SendTextAsync("""{"topic":"$SYS/x","payload":"a"}""");
+        var reserved = await ws.ReceiveJsonAsync();
+        reserved.GetProperty("type").GetString().ShouldBe("error");
+        reserved.GetProperty("rule").GetString().ShouldBe("reserved");
+
+        await ws.SendTextAsync("""{"topic":"a\r\nb","payload":"a"}""");
+        (await ws.ReceiveJsonAsync()).GetProperty("rule").GetString().ShouldBe("control-character");
+
+        await ws.SendTextAsync("""{"payload":"a","headers":{"sender-client-id":"someone-else"}}""");
+        (await ws.ReceiveJsonAsync()).GetProperty("reason").GetString()!.ShouldContain("'sender-client-id' is reserved");
+
+        await ws.SendTextAsync("""{"payload":"\ud800"}""");
+        (await ws.ReceiveJsonAsync()).GetProperty("reason").GetString()!.ShouldContain("not valid Unicode");
+
+        await ws.SendTextAsync("""{"payload":{"n":2}}""");
+        var echoed = await ws.ReceiveJsonAsync();
+        echoed.GetProperty("type").GetString().ShouldBe("event");
+        echoed.GetProperty("headers").GetProperty("content-type").GetString().ShouldBe("application/json");
+    }
+
+    [Theory]
+    [InlineData("topic=a%0Db", "control-character")]
+    [InlineData("topic=%24SYS/%23", "reserved")]
+    [InlineData("topic=events&publishTopic=a/%2B", "wildcard")]
+    public async Task A_refused_topic_at_connect_is_answered_400_before_the_upgrade(string query, string rule)
+    {
+        await using var server = await RunningServer.StartAsync();
+        var request = new HttpRequestMessage(HttpMethod.Get, $"/ws?{query}");
+        request.Headers.Connection.Add("Upgrade");
+        request.Headers.Upgrade.Add(new System.Net.Http.Headers.ProductHeaderValue("websocket"));
+        request.Headers.Add("Sec-WebSocket-Version", "13");
+        request.Headers.Add("Sec-WebSocket-Key", Convert.ToBase64String(new byte[16]));
+        using var response = await server.Http.SendAsync(request);
+
+        await response.ShouldRefuseTopicAsync(rule);
+    }
 }

@@ -10,10 +10,14 @@ namespace Rx.Mediation.Server.Entrypoints.Http;
 public static class BoundedBody
 {
     /// <summary>The body, or null when it is larger than <paramref name="maxBytes"/>.</summary>
-    public static async Task<byte[]?> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
+    /// <param name="cut">Stops a read still waiting for the client (OperationCanceledException for this token).</param>
+    public static async Task<byte[]?> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken, CancellationToken cut = default)
     {
         if (request.ContentLength is { } declared && declared > maxBytes) return null;
         var reader = request.BodyReader;
+        // Cancelled through the reader rather than a read's token: Kestrel's body reader is left mid-read by a token
+        // and then never finishes the request, while a cancelled pending read just returns.
+        using var cutting = cut.CanBeCanceled ? cut.UnsafeRegister(static r => ((System.IO.Pipelines.PipeReader)r!).CancelPendingRead(), reader) : default;
         // Consumed into our own buffer as it arrives: holding it unconsumed in the pipe would stall Kestrel's
         // input at its buffer limit for bodies near 1 MiB.
         var body = new ArrayBufferWriter<byte>((int)Math.Min(Math.Max(request.ContentLength ?? 4096, 1), Math.Min(maxBytes + 1, 1 << 20)));
@@ -28,7 +32,8 @@ public static class BoundedBody
             }
             foreach (var segment in buffer) body.Write(segment.Span);
             reader.AdvanceTo(buffer.End);
-            if (result.IsCompleted || result.IsCanceled) return body.WrittenSpan.ToArray();
+            if (result.IsCompleted) return body.WrittenSpan.ToArray();
+            if (result.IsCanceled) throw new OperationCanceledException(cut);
         }
     }
 }

@@ -65,9 +65,9 @@ public sealed class PollEntrypoint : WebEntrypoint
             return;
         }
         var topicText = query["topic"].ToString();
-        if (!TopicPattern.TryParse(string.IsNullOrWhiteSpace(topicText) ? DefaultTopic : topicText.Trim(), out var topic, out var topicError))
+        if (!TopicRules.TryParseFilter(string.IsNullOrWhiteSpace(topicText) ? DefaultTopic : topicText.Trim(), out var topic, out var refusal))
         {
-            await BadRequest(context, "bad-topic", topicError!);
+            await JsonErrors.WriteBadTopicAsync(context, refusal);
             return;
         }
 

@@ -67,9 +67,9 @@ public sealed class SseEntrypoint : WebEntrypoint
             await JsonErrors.WriteStoppingAsync(context, Name);
             return;
         }
-        if (!ClientQuery.TryTopics(request, DefaultTopic, out var topics, out var topicError))
+        if (!ClientQuery.TryTopics(request, DefaultTopic, TopicRules, out var topics, out var refusal))
         {
-            await JsonErrors.WriteAsync(context, StatusCodes.Status400BadRequest, "bad-topic", topicError!);
+            await JsonErrors.WriteBadTopicAsync(context, refusal);
             return;
         }
         var registered = await RegisterClientAsync(context, Clients, topics!, _options);

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Json;
 using Rx.Mediation.Events;
@@ -7,11 +8,16 @@ namespace Rx.Mediation.Server.Entrypoints.WebSockets;
 /// <summary>
 /// What a client sends in envelope mode: <c>{"topic": "…", "payload": …, "headers": {…}, "encoding": "base64"}</c>.
 /// All fields are optional. A string payload is sent as its UTF-8 text (or decoded, with <c>"encoding":"base64"</c>);
-/// any other JSON value is sent as its JSON text.
+/// any other JSON value is sent as its JSON text. The server sets <c>content-type</c> from that form; headers
+/// follow <see cref="ClientHeaders"/>.
 /// </summary>
 public sealed record InboundEnvelope(string? Topic, ReadOnlyMemory<byte> Payload, EventHeaders Headers)
 {
-    public static bool TryParse(ReadOnlyMemory<byte> json, out InboundEnvelope? envelope, out string? error)
+    private const string TextType = "text/plain; charset=utf-8";
+    private const string JsonType = "application/json";
+    private const string BinaryType = "application/octet-stream";
+
+    public static bool TryParse(ReadOnlyMemory<byte> json, [NotNullWhen(true)] out InboundEnvelope? envelope, [NotNullWhen(false)] out string? error)
     {
         envelope = null;
         try
@@ -36,6 +42,7 @@ public sealed record InboundEnvelope(string? Topic, ReadOnlyMemory<byte> Payload
             var base64 = root.TryGetProperty("encoding", out var encoding) && encoding.ValueKind == JsonValueKind.String
                 && string.Equals(encoding.GetString(), "base64", StringComparison.OrdinalIgnoreCase);
             ReadOnlyMemory<byte> payload = ReadOnlyMemory<byte>.Empty;
+            var contentType = TextType;
             if (root.TryGetProperty("payload", out var payloadElement))
             {
                 if (payloadElement.ValueKind == JsonValueKind.String)
@@ -48,6 +55,7 @@ public sealed record InboundEnvelope(string? Topic, ReadOnlyMemory<byte> Payload
                             return false;
                         }
                         payload = bytes;
+                        contentType = BinaryType;
                     }
                     else
                     {
@@ -57,6 +65,7 @@ public sealed record InboundEnvelope(string? Topic, ReadOnlyMemory<byte> Payload
                 else if (payloadElement.ValueKind != JsonValueKind.Null)
                 {
                     payload = Encoding.UTF8.GetBytes(payloadElement.GetRawText());
+                    contentType = JsonType;
                 }
             }
             var headers = EventHeaders.Empty;
@@ -69,16 +78,23 @@ public sealed record InboundEnvelope(string? Topic, ReadOnlyMemory<byte> Payload
                 }
                 foreach (var header in headersElement.EnumerateObject())
                 {
-                    headers = headers.With(header.Name, header.Value.ValueKind == JsonValueKind.String ? header.Value.GetString()! : header.Value.GetRawText());
+                    var value = header.Value.ValueKind == JsonValueKind.String ? header.Value.GetString()! : header.Value.GetRawText();
+                    if (!ClientHeaders.TryAdd(ref headers, header.Name, value, out error)) return false;
                 }
             }
-            envelope = new InboundEnvelope(topic, payload, headers);
+            envelope = new InboundEnvelope(topic, payload, headers.With("content-type", contentType));
             error = null;
             return true;
         }
         catch (JsonException ex)
         {
             error = $"the message is not a JSON envelope: {ex.Message}";
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            // A string escaping an unpaired surrogate ("\ud800") parses, but is no text: it cannot be read as one.
+            error = "the envelope has a string that is not valid Unicode (an escaped unpaired surrogate)";
             return false;
         }
     }

@@ -57,16 +57,16 @@ public sealed class WebSocketEntrypoint(WebSocketEntrypointOptions options) : We
             await JsonErrors.WriteStoppingAsync(context, Name);
             return;
         }
-        if (!ClientQuery.TryTopics(request, DefaultTopic, out var topics, out var topicError))
+        if (!ClientQuery.TryTopics(request, DefaultTopic, TopicRules, out var topics, out var refusal))
         {
-            await JsonErrors.WriteAsync(context, StatusCodes.Status400BadRequest, "bad-topic", topicError!);
+            await JsonErrors.WriteBadTopicAsync(context, refusal);
             return;
         }
-        var publishTopic = request.Query["publishTopic"].ToString();
-        if (string.IsNullOrWhiteSpace(publishTopic)) publishTopic = topics.FirstOrDefault(t => !t.IsWildcard)?.Text ?? DefaultTopic;
-        if (!ClientQuery.IsPublishable(publishTopic, out var publishError))
+        var publishTopic = request.Query["publishTopic"].ToString().Trim();
+        if (publishTopic.Length == 0) publishTopic = topics.FirstOrDefault(t => !t.IsWildcard)?.Text ?? DefaultTopic;
+        if (!TopicRules.IsPublishable(publishTopic, out refusal))
         {
-            await JsonErrors.WriteAsync(context, StatusCodes.Status400BadRequest, "bad-topic", publishError!);
+            await JsonErrors.WriteBadTopicAsync(context, refusal);
             return;
         }
 

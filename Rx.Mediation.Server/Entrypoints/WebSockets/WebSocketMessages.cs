@@ -11,7 +11,8 @@ namespace Rx.Mediation.Server.Entrypoints.WebSockets;
 /// <item><c>{"type":"welcome","clientId":…,"topics":[…],"publishTopic":…,"envelope":bool}</c> — always the first message.</item>
 /// <item><c>{"type":"rejected","id":…,"topic":…,"status":"rejected|no-route","reason":…,"retryAfterMs":n|null}</c> — an inbound
 /// message the routes did not take (the WebSocket equivalent of 503 / 404). <c>retryAfterMs</c> is set when retrying later may work.</item>
-/// <item><c>{"type":"error","reason":…}</c> — an inbound message that could not be read (bad envelope).</item>
+/// <item><c>{"type":"error","reason":…,"rule":…}</c> — an inbound message that could not be read (bad envelope, a
+/// reserved header) or whose topic was refused (<c>rule</c> then names the topic rule broken).</item>
 /// <item><c>{"type":"event",id,topic,headers,payload,encoding,timestamp}</c> — an event, in envelope mode.</item>
 /// </list>
 /// </summary>
@@ -39,10 +40,12 @@ public static class WebSocketMessages
         else w.WriteNull("retryAfterMs");
     });
 
-    public static byte[] Error(string reason) => Build(w =>
+    /// <param name="rule">For a refused topic, the rule it broke (<see cref="TopicRules"/>).</param>
+    public static byte[] Error(string reason, string? rule = null) => Build(w =>
     {
         w.WriteString("type", "error");
         w.WriteString("reason", reason);
+        if (rule is not null) w.WriteString("rule", rule);
     });
 
     public static byte[] Envelope(Event value) => EventJson.ToUtf8(value, "event");

@@ -170,12 +170,12 @@ internal sealed class WebSocketSession(WebSocketEntrypoint entrypoint, WebSocket
         {
             if (!InboundEnvelope.TryParse(data, out var parsed, out var error))
             {
-                await SendAsync(WebSocketMessages.Error(error!), WebSocketMessageType.Text, cancellationToken);
+                await SendAsync(WebSocketMessages.Error(error), WebSocketMessageType.Text, cancellationToken);
                 return;
             }
-            if (parsed!.Topic is not null && !ClientQuery.IsPublishable(parsed.Topic, out var topicError))
+            if (parsed.Topic is not null && !entrypoint.TopicRules.IsPublishable(parsed.Topic, out var refusal))
             {
-                await SendAsync(WebSocketMessages.Error(topicError!), WebSocketMessageType.Text, cancellationToken);
+                await SendAsync(WebSocketMessages.Error(refusal.Message, refusal.RuleName), WebSocketMessageType.Text, cancellationToken);
                 return;
             }
             topic = parsed.Topic ?? publishTopic;
