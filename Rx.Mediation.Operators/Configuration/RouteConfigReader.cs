@@ -12,7 +12,7 @@ public static class RouteConfigReader
 {
     public static readonly IReadOnlyList<string> RouteKeys = ["name", "from", "pipeline", "to", "bridge", "lifecycle"];
 
-    public static readonly IReadOnlyList<string> BridgeKeys = ["capacity", "full", "backpressure-timeout", "retry-after"];
+    public static readonly IReadOnlyList<string> BridgeKeys = ["capacity", "max-bytes", "full", "backpressure-timeout", "retry-after"];
 
     public static IReadOnlyList<ConfiguredRoute> Read(YamlNode routes, ConfigDiagnostics diagnostics)
     {
@@ -106,6 +106,7 @@ public static class RouteConfigReader
         if (map is null) return BridgeOptions.Default;
         var bridge = BridgeOptions.Default;
         if (map.Int("capacity", 1) is { } capacity) bridge = bridge with { Capacity = capacity };
+        if (map.ByteSize("max-bytes", 1) is { } maxBytes) bridge = bridge with { MaxBytes = maxBytes };
         if (map.String("full") is { } full)
         {
             if (OverflowStrategyNames.TryParse(full, out var strategy)) bridge = bridge with { Overflow = strategy };

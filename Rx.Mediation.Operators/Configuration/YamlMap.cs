@@ -81,6 +81,13 @@ public sealed class YamlMap
         return node is null ? null : DurationOf(node, Diagnostics, $"{What}: '{key}'");
     }
 
+    /// <summary>A size in bytes, <c>1048576</c> or <c>32MiB</c> (see <see cref="ConfigByteSize"/>), of at least <paramref name="min"/>.</summary>
+    public long? ByteSize(string key, long min)
+    {
+        var node = Get(key);
+        return node is null ? null : ByteSizeOf(node, Diagnostics, $"{What}: '{key}'", min);
+    }
+
     public YamlMap? Map(string key, IReadOnlyCollection<string>? allowed)
     {
         var node = Get(key);
@@ -138,6 +145,23 @@ public sealed class YamlMap
         if (ConfigDuration.TryParse(text, out var value)) return value;
         diagnostics.Error(node, $"{what} must be a duration such as 200ms, 1s, 1.5s or 2m, got '{text}'");
         return null;
+    }
+
+    public static long? ByteSizeOf(YamlNode node, ConfigDiagnostics diagnostics, string what, long min)
+    {
+        var text = Scalar(node, diagnostics, what);
+        if (text is null) return null;
+        if (!ConfigByteSize.TryParse(text, out var value))
+        {
+            diagnostics.Error(node, $"{what} must be {ConfigByteSize.Expected}, got '{text}'");
+            return null;
+        }
+        if (value < min)
+        {
+            diagnostics.Error(node, $"{what} must be at least {min} bytes, got {value}");
+            return null;
+        }
+        return value;
     }
 
     public static IReadOnlyList<YamlScalarNode> ListOf(YamlNode node, ConfigDiagnostics diagnostics, string what)

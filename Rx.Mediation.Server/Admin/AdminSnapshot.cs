@@ -40,7 +40,7 @@ public sealed record SourceSnapshot(string Node, string Topics, bool Merged);
 /// <summary>One operator (stage) of a route, with what it saw (weights: a batch of 10 counts 10).</summary>
 public sealed record OperatorSnapshot(int Index, string Name, string Description, long In, long Out, long Filtered, long Failed);
 
-public sealed record BridgeSnapshot(int Capacity, int Depth, string Overflow, bool Open, double BackpressureTimeoutMs);
+public sealed record BridgeSnapshot(int Capacity, int Depth, string Overflow, bool Open, double BackpressureTimeoutMs, long MaxBytes, long Bytes);
 
 public sealed record RouteCountersSnapshot(
     long Offered, long Accepted, long Refused, long Emitted, long Delivered, long Filtered, long Failed, long Dropped, long DiscardedAfterCompletion);

@@ -109,7 +109,7 @@ public sealed class AdminSnapshotBuilder
             [.. sources],
             [.. operators],
             definition.Targets,
-            new BridgeSnapshot(options.Capacity, bridge.Count, options.Overflow.ToName(), bridge.IsOpen, options.BackpressureTimeout.TotalMilliseconds),
+            new BridgeSnapshot(options.Capacity, bridge.Count, options.Overflow.ToName(), bridge.IsOpen, options.BackpressureTimeout.TotalMilliseconds, options.MaxBytes, bridge.Bytes),
             counters,
             drops,
             new RouteTotalsSnapshot(counters, drops));

@@ -7,6 +7,9 @@ public sealed class BridgeSettings
 {
     public int Capacity { get; set; } = BridgeOptions.Default.Capacity;
 
+    /// <summary>Payload bytes the bridge holds, at most (see <see cref="BridgeOptions.MaxBytes"/>).</summary>
+    public long MaxBytes { get; set; } = BridgeOptions.Default.MaxBytes;
+
     public string Overflow { get; set; } = BridgeOptions.Default.Overflow.ToName();
 
     public TimeSpan BackpressureTimeout { get; set; } = BridgeOptions.Default.BackpressureTimeout;
@@ -20,6 +23,7 @@ public sealed class BridgeSettings
             throw new SettingsException(
                 $"Mediation:Routes:{route}:Bridge:Overflow: unknown strategy '{Overflow}' (use drop-head, drop-tail, drop-new, drop-buffer, backpressure or fail)");
         }
-        return new BridgeOptions { Capacity = Capacity, Overflow = strategy, BackpressureTimeout = BackpressureTimeout, RetryAfter = RetryAfter };
+        if (MaxBytes < 1) throw new InvalidOperationException($"Mediation:Routes:{route}:Bridge:MaxBytes: must be at least 1 byte, got {MaxBytes}");
+        return new BridgeOptions { Capacity = Capacity, MaxBytes = MaxBytes, Overflow = strategy, BackpressureTimeout = BackpressureTimeout, RetryAfter = RetryAfter };
     }
 }

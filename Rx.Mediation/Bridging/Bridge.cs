@@ -10,7 +10,8 @@ namespace Rx.Mediation.Bridging;
 /// The bounded hand-off between hot sources and a route's operator chain.
 /// <para>
 /// Sources <see cref="Offer"/> events from any thread; a full bridge applies its <see cref="OverflowStrategy"/>
-/// and reports every drop. The drain runs on the route's <see cref="IScheduler"/> and takes every event
+/// and reports every drop. A bridge is full when it holds <see cref="BridgeOptions.Capacity"/> events or
+/// <see cref="BridgeOptions.MaxBytes"/> payload bytes, whichever comes first. The drain runs on the route's <see cref="IScheduler"/> and takes every event
 /// available in one pass, so one scheduled work item serves a whole burst, events reach the chain one at a time
 /// (Rx's serialization rule), and in virtual time drops are deterministic.
 /// </para>
@@ -42,6 +43,11 @@ public sealed class Bridge
     // along the line): under sustained backpressure nearly every event waits, and a timer each cost more than the event.
     private bool _expiryArmed;
     private readonly int _promoteWaitersAt;
+    private readonly long _promoteWaitersAtBytes;
+
+    // Payload bytes in the channel and in hand; and, apart, in the waiting line, which has a budget as large again.
+    private readonly PayloadBudget _bytes;
+    private readonly PayloadBudget _waitingBytes;
 
     private PaddedInt _drain;
     private int _state;
@@ -98,9 +104,12 @@ public sealed class Bridge
         _arrivals = arrivals;
         _pressures = pressures is null ? [] : [.. pressures.Distinct()];
         _resume = ResumeAfterPressure;
-        if (_options.Overflow == OverflowStrategy.Backpressure && upstream is { Count: > 0 }) _upstream = new UpstreamHold(_options.Capacity, upstream);
+        if (_options.Overflow == OverflowStrategy.Backpressure && upstream is { Count: > 0 }) _upstream = new UpstreamHold(_options.Capacity, _options.MaxBytes, upstream);
         _hand = new Event[Math.Min(MaxEventsInHand, _options.Capacity)];
         _promoteWaitersAt = _options.Capacity / 2;
+        _promoteWaitersAtBytes = _options.MaxBytes / 2;
+        _bytes = new PayloadBudget(_options.MaxBytes);
+        _waitingBytes = new PayloadBudget(_options.MaxBytes);
         // Only the pool and thread schedulers run the drain beside its producers; elsewhere (virtual time, immediate,
         // inline) a spin would only burn the producer's own thread.
         _spinBeforeYield = scheduler is TaskPoolScheduler or ThreadPoolScheduler or DefaultScheduler or NewThreadScheduler or EventLoopScheduler;
@@ -112,14 +121,16 @@ public sealed class Bridge
                 OverflowStrategy.DropTail => BoundedChannelFullMode.DropNewest,
                 _ => BoundedChannelFullMode.Wait,
             },
-            SingleReader = options.Overflow != OverflowStrategy.DropBuffer,
+            // Drop-buffer empties the channel, and drop-head evicts its oldest events for the byte budget, from the
+            // producers' side too.
+            SingleReader = options.Overflow is not (OverflowStrategy.DropBuffer or OverflowStrategy.DropHead),
             SingleWriter = false,
             AllowSynchronousContinuations = false,
         };
         _channel = Channel.CreateBounded<Event>(channelOptions, options.Overflow switch
         {
-            OverflowStrategy.DropHead => e => _onDrop(e, DropReason.DropHead),
-            OverflowStrategy.DropTail => e => _onDrop(e, DropReason.DropTail),
+            OverflowStrategy.DropHead => e => Evicted(e, DropReason.DropHead),
+            OverflowStrategy.DropTail => e => Evicted(e, DropReason.DropTail),
             _ => null,
         });
     }
@@ -128,6 +139,9 @@ public sealed class Bridge
 
     /// <summary>Events buffered, including sources waiting under backpressure.</summary>
     public int Count => _channel.Reader.Count + Volatile.Read(ref _waitingLive) + Math.Max(0, Volatile.Read(ref _handCount) - Volatile.Read(ref _handNext));
+
+    /// <summary>Payload bytes buffered, including those of sources waiting under backpressure.</summary>
+    public long Bytes => _bytes.Held + _waitingBytes.Held;
 
     public bool IsOpen => Volatile.Read(ref _state) == Open;
 
@@ -146,9 +160,9 @@ public sealed class Bridge
     {
         if (_options.Overflow != OverflowStrategy.Backpressure) return new(Offer(value, null));
         // Fast path: open, nobody waiting and room in the channel: no waiter, no task, no allocation.
-        if (Volatile.Read(ref _state) == Open && Volatile.Read(ref _waitingLive) == 0 && _channel.Writer.TryWrite(value))
+        if (Volatile.Read(ref _state) == Open && Volatile.Read(ref _waitingLive) == 0 && TryWriteWithinBudget(value))
         {
-            _upstream?.Written(1);
+            _upstream?.Written(1, value.Payload.Length);
             ScheduleDrain();
             return new(Admission.Accepted);
         }
@@ -201,19 +215,19 @@ public sealed class Bridge
             _hand[_handNext++] = null!;
             if (value is null) continue;
             dropped++;
-            _onDrop(value, DropReason.DrainTimeout);
+            Evicted(value, DropReason.DrainTimeout);
         }
         while (_channel.Reader.TryRead(out var value))
         {
             dropped++;
-            _onDrop(value, DropReason.DrainTimeout);
+            Evicted(value, DropReason.DrainTimeout);
         }
         lock (_gate)
         {
             while (_waiting.TryDequeue(out var waiter))
             {
                 if (!waiter.TryResolve()) continue;
-                _waitingLive--;
+                LeaveLine(waiter);
                 dropped++;
                 _onDrop(waiter.Event, DropReason.DrainTimeout);
                 waiter.Settle(Admission.Rejected("the route stopped", _options.RetryAfter));
@@ -228,39 +242,63 @@ public sealed class Bridge
     {
         if (Volatile.Read(ref _state) != Open) return Refuse(value, _failed ? DropReason.RouteFailed : DropReason.Stopped);
         var writer = _channel.Writer;
+        var size = value.Payload.Length;
         switch (_options.Overflow)
         {
             case OverflowStrategy.DropHead:
+                // The channel makes room for the count itself and reports what it dropped through the callback; room
+                // for the bytes is made here, oldest first. Events already in the drain's hand cannot be taken back:
+                // when they alone leave no room, the arriving event is refused.
+                while (!_bytes.TryTake(size))
+                {
+                    if (!_channel.Reader.TryRead(out var oldest)) return OverBudget(value);
+                    Evicted(oldest, DropReason.ByteBudget);
+                }
+                if (!writer.TryWrite(value)) return Withdraw(value);
+                break;
+
             case OverflowStrategy.DropTail:
-                // The channel makes room itself and reports what it dropped through the callback.
-                if (!writer.TryWrite(value)) return Refuse(value, DropReason.Stopped);
+                // The channel can give up its newest event for the count, but not for the bytes: the arriving event,
+                // the newest of all, is refused instead, which keeps the same older events.
+                if (!_bytes.TryTake(size)) return OverBudget(value);
+                if (!writer.TryWrite(value)) return Withdraw(value);
                 break;
 
             case OverflowStrategy.DropNew:
+                if (!_bytes.TryTake(size)) return OverBudget(value);
                 if (!writer.TryWrite(value))
                 {
-                    if (!IsOpen) return Refuse(value, DropReason.Stopped);
+                    if (!IsOpen) return Withdraw(value);
+                    _bytes.Give(size);
                     _onDrop(value, DropReason.DropNew);
                     return Admission.Rejected($"route '{_route}' is full", _options.RetryAfter);
                 }
                 break;
 
             case OverflowStrategy.DropBuffer:
-                while (!writer.TryWrite(value))
+                while (!_bytes.TryTake(size))
                 {
                     if (!IsOpen) return Refuse(value, DropReason.Stopped);
-                    while (_channel.Reader.TryRead(out var buffered)) _onDrop(buffered, DropReason.DropBuffer);
+                    if (EvictAll(DropReason.ByteBudget) == 0) return OverBudget(value);
+                }
+                while (!writer.TryWrite(value))
+                {
+                    if (!IsOpen) return Withdraw(value);
+                    EvictAll(DropReason.DropBuffer);
                 }
                 break;
 
             case OverflowStrategy.Fail:
-                if (!writer.TryWrite(value))
+                if (!_bytes.TryTake(size))
                 {
                     if (!IsOpen) return Refuse(value, DropReason.Stopped);
-                    _onDrop(value, DropReason.Overflow);
-                    _failed = true;
-                    Complete(new BridgeOverflowException(_route, _options.Capacity));
-                    return Admission.Rejected($"route '{_route}' failed: its bridge overflowed", _options.RetryAfter);
+                    return Overflowed(value, DropReason.ByteBudget, new BridgeOverflowException(_route, _options.Capacity, _options.MaxBytes));
+                }
+                if (!writer.TryWrite(value))
+                {
+                    if (!IsOpen) return Withdraw(value);
+                    _bytes.Give(size);
+                    return Overflowed(value, DropReason.Overflow, new BridgeOverflowException(_route, _options.Capacity));
                 }
                 break;
 
@@ -276,20 +314,20 @@ public sealed class Bridge
     private Admission OfferOrWait(Event value, Waiter? waiter)
     {
         // Fast path: nobody waiting and room in the channel.
-        if (Volatile.Read(ref _waitingLive) == 0 && _channel.Writer.TryWrite(value))
+        if (Volatile.Read(ref _waitingLive) == 0 && TryWriteWithinBudget(value))
         {
-            _upstream?.Written(1);
+            _upstream?.Written(1, value.Payload.Length);
             return Admission.Accepted;
         }
         var written = false;
         lock (_gate)
         {
-            if (_waitingLive == 0 && _channel.Writer.TryWrite(value)) written = true;
+            if (_waitingLive == 0 && TryWriteWithinBudget(value)) written = true;
             else if (!IsOpen) return Refuse(value, DropReason.Stopped);
             else if (Park(value, waiter) is { } refused) return refused;
         }
         // Counted outside the lock: releasing a hold resumes the routes sending to the relay, which may run them here.
-        if (written) _upstream?.Written(1);
+        if (written) _upstream?.Written(1, value.Payload.Length);
         // A sync source cannot await: its event waits in line and counts as taken (or, on timeout, as dropped).
         else ScheduleDrain();
         return Admission.Accepted;
@@ -306,6 +344,11 @@ public sealed class Bridge
         if (_waitingLive >= _options.Capacity)
         {
             _onDrop(value, DropReason.BackpressureOverflow);
+            return Admission.Rejected($"route '{_route}' is full and its waiting line too", _options.RetryAfter);
+        }
+        if (!_waitingBytes.TryTake(value.Payload.Length))
+        {
+            _onDrop(value, DropReason.ByteBudget);
             return Admission.Rejected($"route '{_route}' is full and its waiting line too", _options.RetryAfter);
         }
         waiter ??= new Waiter(value, null);
@@ -352,7 +395,7 @@ public sealed class Bridge
                 }
                 _waiting.Dequeue();
                 head.TryResolve();
-                _waitingLive--;
+                LeaveLine(head);
                 (expired ??= []).Add(head);
             }
         }
@@ -365,7 +408,7 @@ public sealed class Bridge
         lock (_gate)
         {
             if (!waiter.TryResolve()) return;
-            _waitingLive--;
+            LeaveLine(waiter);
         }
         Dropped(waiter, reason);
     }
@@ -381,6 +424,7 @@ public sealed class Bridge
     private void PromoteWaiters()
     {
         var promoted = 0;
+        long promotedBytes = 0;
         lock (_gate)
         {
             while (_waiting.TryPeek(out var waiter))
@@ -390,15 +434,73 @@ public sealed class Bridge
                     _waiting.Dequeue();
                     continue;
                 }
-                if (!_channel.Writer.TryWrite(waiter.Event)) break;
+                if (!TryWriteWithinBudget(waiter.Event)) break;
                 _waiting.Dequeue();
                 waiter.TryResolve();
-                _waitingLive--;
+                LeaveLine(waiter);
                 promoted++;
+                promotedBytes += waiter.Event.Payload.Length;
                 waiter.Settle(Admission.Accepted);
             }
         }
-        if (promoted > 0) _upstream?.Written(promoted);
+        if (promoted > 0) _upstream?.Written(promoted, promotedBytes);
+    }
+
+    /// <summary>Takes the event into the channel if both its count and its byte budget have room.</summary>
+    private bool TryWriteWithinBudget(Event value)
+    {
+        var size = value.Payload.Length;
+        if (!_bytes.TryTake(size)) return false;
+        if (_channel.Writer.TryWrite(value)) return true;
+        _bytes.Give(size);
+        return false;
+    }
+
+    /// <summary>A waiter left the line (under the gate): admitted, expired, cancelled or abandoned.</summary>
+    private void LeaveLine(Waiter waiter)
+    {
+        _waitingLive--;
+        _waitingBytes.Give(waiter.Event.Payload.Length);
+    }
+
+    /// <summary>An event that had taken its bytes leaves the bridge undelivered.</summary>
+    private void Evicted(Event value, DropReason reason)
+    {
+        _bytes.Give(value.Payload.Length);
+        _onDrop(value, reason);
+    }
+
+    /// <summary>Drop-buffer: drops everything in the channel; how many events that was.</summary>
+    private int EvictAll(DropReason reason)
+    {
+        var evicted = 0;
+        while (_channel.Reader.TryRead(out var buffered))
+        {
+            Evicted(buffered, reason);
+            evicted++;
+        }
+        return evicted;
+    }
+
+    /// <summary>An event that had taken its bytes could not be written after all: the channel has been completed.</summary>
+    private Admission Withdraw(Event value)
+    {
+        _bytes.Give(value.Payload.Length);
+        return Refuse(value, DropReason.Stopped);
+    }
+
+    private Admission OverBudget(Event value)
+    {
+        _onDrop(value, DropReason.ByteBudget);
+        return Admission.Rejected($"route '{_route}' is full", _options.RetryAfter);
+    }
+
+    private Admission Overflowed(Event value, DropReason reason, BridgeOverflowException fault)
+    {
+        _onDrop(value, reason);
+        _failed = true;
+        Complete(fault);
+        return Admission.Rejected($"route '{_route}' failed: its bridge overflowed", _options.RetryAfter);
     }
 
     private Admission Refuse(Event value, DropReason reason)
@@ -434,18 +536,20 @@ public sealed class Bridge
                     // Sources waiting under backpressure come back once the bridge is half empty, not slot by slot:
                     // each comes back through a thread-pool hop, and with one hop per freed slot the sources and the
                     // drain fall into lock-step, paying a wake-up for every event or two.
-                    if (Volatile.Read(ref _waitingLive) > 0 && reader.Count <= _promoteWaitersAt) PromoteWaiters();
+                    if (Volatile.Read(ref _waitingLive) > 0 && reader.Count <= _promoteWaitersAt && _bytes.Held <= _promoteWaitersAtBytes) PromoteWaiters();
                     // Take a handful back to back, then deliver them: the channel's lock stays on this core for the
                     // whole handful instead of passing between drain and producers on every single event.
                     var taken = 0;
                     while (taken < _hand.Length && reader.TryRead(out var value)) _hand[taken++] = value;
                     if (taken == 0) break;
                     (_handNext, _handCount) = (0, taken);
-                    _upstream?.Taken(taken);
+                    if (_upstream is { } upstream) upstream.Taken(taken, HandBytes(taken));
                 }
                 // A target downstream may fill up within a handful: with targets that can, ask before every event and
                 // keep the rest in hand. The event being delivered no longer counts as waiting in the bridge.
+                // Their bytes are given back once per handful: one atomic add instead of one per event.
                 var checkPressure = _pressures.Length > 0;
+                long freed = 0;
                 while (_handNext < _handCount)
                 {
                     if (checkPressure && !PressureAllows())
@@ -455,9 +559,11 @@ public sealed class Bridge
                     }
                     var value = _hand[_handNext];
                     _hand[_handNext++] = null!;
+                    freed += value.Payload.Length;
                     Deliver(value);
                     delivered++;
                 }
+                _bytes.Give(freed);
                 if (held) break;
             }
 
@@ -486,6 +592,13 @@ public sealed class Bridge
                 return;
             }
         }
+    }
+
+    private long HandBytes(int count)
+    {
+        long bytes = 0;
+        for (var i = 0; i < count; i++) bytes += _hand[i].Payload.Length;
+        return bytes;
     }
 
     private bool AnySaturated()
@@ -538,7 +651,11 @@ public sealed class Bridge
         Volatile.Write(ref _state, Finished);
         _channel.Writer.TryComplete();
         // A source that passed the open check just before completion may have written after our last read.
-        while (_channel.Reader.TryRead(out var late)) Deliver(late);
+        while (_channel.Reader.TryRead(out var late))
+        {
+            _bytes.Give(late.Payload.Length);
+            Deliver(late);
+        }
         _upstream?.Release();
         try
         {

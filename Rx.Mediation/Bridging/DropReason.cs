@@ -22,6 +22,11 @@ public enum DropReason
     Cancelled,
     /// <summary>A client's own send queue overflowed (slow web client).</summary>
     SlowClient,
+    /// <summary>
+    /// Holding the event would have taken the bridge past its byte budget (<see cref="BridgeOptions.MaxBytes"/>): the
+    /// arriving event was refused, or older ones were evicted to make room for it (drop-head, drop-buffer).
+    /// </summary>
+    ByteBudget,
 }
 
 public static class DropReasonNames
@@ -42,6 +47,7 @@ public static class DropReasonNames
         DropReason.DrainTimeout => "drain-timeout",
         DropReason.Cancelled => "cancelled",
         DropReason.SlowClient => "slow-client",
+        DropReason.ByteBudget => "byte-budget",
         _ => reason.ToString(),
     };
 }

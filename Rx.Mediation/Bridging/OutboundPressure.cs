@@ -4,10 +4,11 @@ namespace Rx.Mediation.Bridging;
 /// How full a target's outbound queue is, told to the routes that feed it.
 /// <para>
 /// A broker endpoint hands events on at the broker's pace; what it has not handed on yet waits in its outbound queue.
-/// When that queue reaches <see cref="HighWater"/> the target is <see cref="IsSaturated"/>: the routes sending to it
+/// When that queue reaches <see cref="HighWater"/> events or <see cref="HighWaterBytes"/> payload bytes the target is
+/// <see cref="IsSaturated"/>: the routes sending to it
 /// stop draining their bridges, so new events wait in the bridge, where the route's overflow strategy decides (under
 /// backpressure the web clients are slowed down; under drop-new they are refused and the drops counted). Once the
-/// queue is back at <see cref="LowWater"/> the routes are resumed. Without this, a fast producer would fill the
+/// queue is back at <see cref="LowWater"/> events and <see cref="LowWaterBytes"/> bytes the routes are resumed. Without this, a fast producer would fill the
 /// target's queue to the brim and the target would drop what the route had already accepted.
 /// </para>
 /// <para>
@@ -21,34 +22,62 @@ public sealed class OutboundPressure
     private readonly object _gate = new();
     private readonly List<Action> _waiting = [];
     private int _pending;
+    private long _pendingBytes;
     private volatile bool _saturated;
     private long _saturations;
 
     /// <param name="highWater">Pending events at which the target holds its routes back (at least 1).</param>
     /// <param name="lowWater">Pending events at which they are resumed (below <paramref name="highWater"/>).</param>
-    public OutboundPressure(int highWater, int lowWater)
+    /// <param name="highWaterBytes">Pending payload bytes at which the target holds its routes back; null: bytes never do.</param>
+    /// <param name="lowWaterBytes">Pending payload bytes at or below which they may be resumed (below <paramref name="highWaterBytes"/>).</param>
+    public OutboundPressure(int highWater, int lowWater, long? highWaterBytes = null, long lowWaterBytes = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(highWater, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(lowWater);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(lowWater, highWater);
         HighWater = highWater;
         LowWater = lowWater;
+        if (highWaterBytes is { } highBytes)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(highBytes, 1, nameof(highWaterBytes));
+            ArgumentOutOfRangeException.ThrowIfNegative(lowWaterBytes);
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(lowWaterBytes, highBytes);
+            HighWaterBytes = highBytes;
+            LowWaterBytes = lowWaterBytes;
+        }
+        else
+        {
+            HighWaterBytes = LowWaterBytes = long.MaxValue;
+        }
     }
 
     /// <summary>
-    /// For an outbound queue of <paramref name="capacity"/> events: hold back at half of it, resume at a quarter, so the
-    /// queue keeps enough to send from while it never overflows under routes that hold back.
+    /// For an outbound queue of <paramref name="capacity"/> events and <paramref name="maxBytes"/> payload bytes: hold
+    /// back at half of either, resume at a quarter of both, so the queue keeps enough to send from while it never
+    /// overflows under routes that hold back.
     /// </summary>
-    public static OutboundPressure ForQueue(int capacity)
+    public static OutboundPressure ForQueue(int capacity, long? maxBytes = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         var high = Math.Max(1, capacity / 2);
-        return new OutboundPressure(high, high / 2);
+        if (maxBytes is not { } bytes) return new OutboundPressure(high, high / 2);
+        ArgumentOutOfRangeException.ThrowIfLessThan(bytes, 1, nameof(maxBytes));
+        var highBytes = Math.Max(1, bytes / 2);
+        return new OutboundPressure(high, high / 2, highBytes, highBytes / 2);
     }
 
     public int HighWater { get; }
 
     public int LowWater { get; }
+
+    /// <summary>Pending payload bytes at which the target holds its routes back (<see cref="long.MaxValue"/>: never).</summary>
+    public long HighWaterBytes { get; }
+
+    /// <summary>Pending payload bytes at or below which the routes may be resumed.</summary>
+    public long LowWaterBytes { get; }
+
+    /// <summary>Payload bytes the target holds and has not handed on.</summary>
+    public long PendingBytes => Volatile.Read(ref _pendingBytes);
 
     /// <summary>Events the target holds and has not handed on.</summary>
     public int Pending => Volatile.Read(ref _pending);
@@ -59,17 +88,25 @@ public sealed class OutboundPressure
     /// <summary>How many times the target has held its routes back (crossings of the high-water mark).</summary>
     public long Saturations => Interlocked.Read(ref _saturations);
 
-    /// <summary>Counts events that entered the target's queue.</summary>
-    public void Add(int count = 1)
+    /// <summary>Counts events (and their payload bytes) that entered the target's queue.</summary>
+    public void Add(int count = 1, long bytes = 0)
     {
-        if (Interlocked.Add(ref _pending, count) >= HighWater && !_saturated) Saturate();
+        var pending = Interlocked.Add(ref _pending, count);
+        var pendingBytes = bytes == 0 ? PendingBytes : Interlocked.Add(ref _pendingBytes, bytes);
+        if ((pending >= HighWater || pendingBytes >= HighWaterBytes) && !_saturated) Saturate();
     }
 
-    /// <summary>Counts events that left the target's queue (handed on, failed or dropped).</summary>
-    public void Remove(int count = 1)
+    /// <summary>Counts events (and their payload bytes) that left the target's queue (handed on, failed or dropped).</summary>
+    public void Remove(int count = 1, long bytes = 0)
     {
-        if (Interlocked.Add(ref _pending, -count) <= LowWater && _saturated) Relieve();
+        var pending = Interlocked.Add(ref _pending, -count);
+        var pendingBytes = bytes == 0 ? PendingBytes : Interlocked.Add(ref _pendingBytes, -bytes);
+        if (pending <= LowWater && pendingBytes <= LowWaterBytes && _saturated) Relieve();
     }
+
+    private bool AtHighWater => Volatile.Read(ref _pending) >= HighWater || PendingBytes >= HighWaterBytes;
+
+    private bool AtLowWater => Volatile.Read(ref _pending) <= LowWater && PendingBytes <= LowWaterBytes;
 
     /// <summary>
     /// True when the target takes events now. Otherwise <paramref name="resume"/> is remembered and called once, when
@@ -90,6 +127,7 @@ public sealed class OutboundPressure
     public void Clear()
     {
         Interlocked.Exchange(ref _pending, 0);
+        Interlocked.Exchange(ref _pendingBytes, 0);
         Relieve();
     }
 
@@ -97,14 +135,14 @@ public sealed class OutboundPressure
     {
         lock (_gate)
         {
-            if (_saturated || Volatile.Read(ref _pending) < HighWater) return;
+            if (_saturated || !AtHighWater) return;
             _saturated = true;
             Interlocked.Increment(ref _saturations);
         }
         // A Remove that emptied the queue after our check may have seen _saturated still false and not relieved:
         // look again after publishing the flag (both sides go through full fences, so one of them sees the other).
         Interlocked.MemoryBarrier();
-        if (Volatile.Read(ref _pending) <= LowWater) Relieve();
+        if (AtLowWater) Relieve();
     }
 
     private void Relieve()
@@ -113,7 +151,7 @@ public sealed class OutboundPressure
         lock (_gate)
         {
             if (!_saturated && _waiting.Count == 0) return;
-            if (Volatile.Read(ref _pending) > LowWater) return;
+            if (!AtLowWater) return;
             _saturated = false;
             resume = [.. _waiting];
             _waiting.Clear();
@@ -121,5 +159,8 @@ public sealed class OutboundPressure
         foreach (var action in resume) action();
     }
 
-    public override string ToString() => $"{Pending} pending (hold at {HighWater}, resume at {LowWater}){(_saturated ? ", saturated" : "")}";
+    public override string ToString() =>
+        HighWaterBytes == long.MaxValue
+            ? $"{Pending} pending (hold at {HighWater}, resume at {LowWater}){(_saturated ? ", saturated" : "")}"
+            : $"{Pending} pending, {PendingBytes} bytes (hold at {HighWater} or {HighWaterBytes} bytes, resume at {LowWater} and {LowWaterBytes} bytes){(_saturated ? ", saturated" : "")}";
 }

@@ -58,6 +58,10 @@ public sealed class EngineMetrics : IDisposable
             "Events waiting in each route's bridge, including sources parked under backpressure");
         meter.CreateObservableGauge("rx.mediation.route.bridge.capacity", BridgeCapacity, "{event}",
             "Capacity of each route's bridge");
+        meter.CreateObservableGauge("rx.mediation.route.bridge.bytes", BridgeBytes, "By",
+            "Payload bytes held in each route's bridge, including sources parked under backpressure");
+        meter.CreateObservableGauge("rx.mediation.route.bridge.max_bytes", BridgeMaxBytes, "By",
+            "Byte budget of each route's bridge (its waiting line under backpressure may hold as much again)");
         meter.CreateObservableGauge("rx.mediation.route.state", RouteStateSet, null,
             "1 for each route's current state, 0 for the others");
         meter.CreateObservableGauge("rx.mediation.node.health", NodeHealthSet, null,
@@ -120,6 +124,12 @@ public sealed class EngineMetrics : IDisposable
 
     private IEnumerable<Measurement<int>> BridgeCapacity() =>
         _engine.Routes.Select(r => new Measurement<int>(r.Bridge.Options.Capacity, new KeyValuePair<string, object?>("route", r.Name)));
+
+    private IEnumerable<Measurement<long>> BridgeBytes() =>
+        _engine.Routes.Select(r => new Measurement<long>(r.Bridge.Bytes, new KeyValuePair<string, object?>("route", r.Name)));
+
+    private IEnumerable<Measurement<long>> BridgeMaxBytes() =>
+        _engine.Routes.Select(r => new Measurement<long>(r.Bridge.Options.MaxBytes, new KeyValuePair<string, object?>("route", r.Name)));
 
     private IEnumerable<Measurement<int>> RouteStateSet()
     {

@@ -145,6 +145,9 @@ public sealed class RouteConfigSpecs
     [InlineData("    bridge: { capacity: 0 }\n", 5, 25, "must be at least 1, got 0")]
     [InlineData("    bridge: { capacity: lots }\n", 5, 25, "must be a whole number")]
     [InlineData("    bridge: { full: sometimes }\n", 5, 21, "unknown mode 'sometimes'")]
+    [InlineData("    bridge: { max-bytes: 32MB }\n", 5, 26, "'max-bytes' must be a size in bytes such as 1048576, 512KiB, 32MiB or 1GiB, got '32MB'")]
+    [InlineData("    bridge: { max-bytes: 0 }\n", 5, 26, "'max-bytes' must be at least 1 bytes, got 0")]
+    [InlineData("    bridge: { max-bytes: -1 }\n", 5, 26, "must be a size in bytes")]
     [InlineData("    bridge: 100\n", 5, 13, "must be a mapping")]
     [InlineData("    lifecycle: maybe\n", 5, 16, "true or false")]
     public void A_bad_bridge_or_flag_is_an_error_at_its_value(string line, int row, int column, string message)
@@ -153,6 +156,34 @@ public sealed class RouteConfigSpecs
         At(error, row, column);
         error.Message.ShouldContain(message);
     }
+
+    [Theory]
+    [InlineData("1048576", 1_048_576L)]
+    [InlineData("512KiB", 524_288L)]
+    [InlineData("32MiB", 33_554_432L)]
+    [InlineData("32 mib", 33_554_432L)]
+    [InlineData("1GiB", 1_073_741_824L)]
+    [InlineData("100B", 100L)]
+    public void A_bridge_takes_its_byte_budget_in_bytes_or_binary_units(string written, long bytes)
+    {
+        var file = RouteConfigFile.Parse($"routes:\n  - name: r\n    from: a\n    to: b\n    bridge: {{ capacity: 8, max-bytes: {written} }}\n").ThrowIfInvalid();
+
+        file.Route("r").Definition.Bridge.MaxBytes.ShouldBe(bytes);
+        file.Route("r").Definition.Bridge.Capacity.ShouldBe(8);
+    }
+
+    [Fact]
+    public void A_bridge_without_max_bytes_keeps_the_default_budget() =>
+        RouteConfigFile.Parse("routes:\n  - name: r\n    from: a\n    to: b\n    bridge: { capacity: 8 }\n").ThrowIfInvalid()
+            .Route("r").Definition.Bridge.MaxBytes.ShouldBe(BridgeOptions.DefaultMaxBytes);
+
+    [Theory]
+    [InlineData("32MB")]
+    [InlineData("1.5MiB")]
+    [InlineData("99999999999GiB")]
+    [InlineData("")]
+    public void Sizes_that_are_not_whole_binary_units_are_refused(string text) =>
+        ConfigByteSize.TryParse(text, out _).ShouldBeFalse();
 
     [Fact]
     public void Missing_from_and_to_are_errors()

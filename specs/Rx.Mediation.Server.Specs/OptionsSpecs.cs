@@ -14,6 +14,7 @@ public sealed class OptionsSpecs
         {
             ["Mediation:Routes:ingress:Bridge:Capacity"] = "16",
             ["Mediation:Routes:ingress:Bridge:Overflow"] = "drop-new",
+            ["Mediation:Routes:ingress:Bridge:MaxBytes"] = "1048576",
             ["Mediation:Routes:egress:Enabled"] = "false",
             ["Mediation:Routes:orders:Sources"] = "http[orders/#], ws",
             ["Mediation:Routes:orders:Targets"] = "memory",
@@ -30,6 +31,8 @@ public sealed class OptionsSpecs
         routes["ingress"].Sources.Select(s => s.ToString()).ShouldBe(["http", "ws"]);
         routes["ingress"].Bridge.Capacity.ShouldBe(16);
         routes["ingress"].Bridge.Overflow.ShouldBe(OverflowStrategy.DropNew);
+        routes["ingress"].Bridge.MaxBytes.ShouldBe(1_048_576);
+        routes["orders"].Bridge.MaxBytes.ShouldBe(BridgeOptions.DefaultMaxBytes);
         routes["orders"].Sources.Select(s => s.ToString()).ShouldBe(["http[orders/#]", "ws"]);
     }
 
@@ -45,5 +48,8 @@ public sealed class OptionsSpecs
         errors.ShouldContain(e => e.Contains("share the path '/events'"));
         options.Routes["ingress"].Bridge.Overflow = "sometimes";
         Should.Throw<InvalidOperationException>(() => ConfiguredRoutes.FromOptions(options)).Message.ShouldContain("Mediation:Routes:ingress:Bridge:Overflow");
+        options.Routes["ingress"].Bridge.Overflow = "drop-new";
+        options.Routes["ingress"].Bridge.MaxBytes = 0;
+        Should.Throw<InvalidOperationException>(() => ConfiguredRoutes.FromOptions(options)).Message.ShouldContain("Mediation:Routes:ingress:Bridge:MaxBytes: must be at least 1 byte, got 0");
     }
 }

@@ -35,7 +35,7 @@ public sealed class AmqpEndpoint : MediationNode, IEndpoint
         _addressing = addressing;
         _log = loggerFactory.CreateLogger<AmqpEndpoint>();
         // One pressure for the endpoint's whole life: routes capture it when they are built.
-        _outbound = new OutboundQueue(settings.QueueCapacity, OutboundPressure.ForQueue(settings.QueueCapacity));
+        _outbound = new OutboundQueue(settings.QueueCapacity, OutboundPressure.ForQueue(settings.QueueCapacity, settings.QueueMaxBytes), settings.QueueMaxBytes);
     }
 
     public AmqpSettings Settings { get; }
@@ -46,7 +46,8 @@ public sealed class AmqpEndpoint : MediationNode, IEndpoint
     public EndpointCounters Counters { get; } = new();
 
     /// <summary>
-    /// The outbound queue's fill level: routes sending here hold back at half of <see cref="AmqpSettings.QueueCapacity"/>.
+    /// The outbound queue's fill level: routes sending here hold back at half of <see cref="AmqpSettings.QueueCapacity"/>
+    /// or of <see cref="AmqpSettings.QueueMaxBytes"/>.
     /// Counts what waits in the queue, not what the connection took (bounded by MaxInFlight).
     /// </summary>
     public override OutboundPressure Pressure => _outbound.Pressure;
@@ -65,7 +66,7 @@ public sealed class AmqpEndpoint : MediationNode, IEndpoint
             var dropped = Counters.Dropped;
             if (dropped == 1 || dropped % 1000 == 0)
                 _log.LogWarning("AMQP endpoint {Endpoint}: dropped event {Id} ({Reason}); {Dropped} dropped so far",
-                    Name, value.Id, _accepting ? $"outbound queue full at {Settings.QueueCapacity}" : "endpoint not running", dropped);
+                    Name, value.Id, _accepting ? $"outbound queue full at {Settings.QueueCapacity} events or {Settings.QueueMaxBytes} bytes" : "endpoint not running", dropped);
             return;
         }
         _connection?.Wake();

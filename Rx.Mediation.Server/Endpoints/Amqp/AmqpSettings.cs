@@ -45,6 +45,9 @@ public sealed class AmqpSettings
     /// </summary>
     public int QueueCapacity { get; set; } = 10_000;
 
+    /// <summary>Payload bytes in the outbound queue, at most: it is full at this or at <see cref="QueueCapacity"/>, routes hold back at half of either.</summary>
+    public long QueueMaxBytes { get; set; } = Rx.Mediation.Bridging.OutboundQueue.DefaultMaxBytes;
+
     /// <summary>Resends of a message the broker REJECTED, RELEASED or MODIFIED before it counts as failed.</summary>
     public int MaxRetries { get; set; } = 5;
 
@@ -77,6 +80,7 @@ public sealed class AmqpSettings
         if (Credit is < 1 or > 100_000) yield return (nameof(Credit), $"must be 1–100000, got {Credit}");
         if (MaxInFlight < 1) yield return (nameof(MaxInFlight), $"must be at least 1, got {MaxInFlight}");
         if (QueueCapacity < 1) yield return (nameof(QueueCapacity), $"must be at least 1, got {QueueCapacity}");
+        if (QueueMaxBytes < 1) yield return (nameof(QueueMaxBytes), $"must be at least 1, got {QueueMaxBytes}");
         if (MaxRetries < 0) yield return (nameof(MaxRetries), $"must not be negative, got {MaxRetries}");
         if (RetryBackoff < TimeSpan.Zero) yield return (nameof(RetryBackoff), "must not be negative");
         if (ReconnectBackoff <= TimeSpan.Zero) yield return (nameof(ReconnectBackoff), "must be positive");

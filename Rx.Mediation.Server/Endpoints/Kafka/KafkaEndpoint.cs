@@ -44,7 +44,7 @@ public sealed class KafkaEndpoint : MediationNode, IEndpoint, IReplayableSource
         _librdkafka = loggerFactory.CreateLogger("Rx.Mediation.Server.Endpoints.Kafka.librdkafka");
         _health = new KafkaHealth(options.Name, options.BootstrapServers, (state, detail) => SetHealth(state, detail), Counters, _logger);
         _replayTurns = new SemaphoreSlim(options.MaxReplays, options.MaxReplays);
-        Pressure = HoldBackMarks(options.QueueCapacity);
+        Pressure = HoldBackMarks(options.QueueCapacity, options.QueueMaxBytes);
     }
 
     public EndpointCounters Counters { get; } = new();
@@ -56,7 +56,8 @@ public sealed class KafkaEndpoint : MediationNode, IEndpoint, IReplayableSource
 
     /// <summary>
     /// The outbound queue's fill level: routes sending here hold back at half of <see cref="KafkaEndpointOptions.QueueCapacity"/>,
-    /// at most <see cref="MaxQueuedBeforeHoldingBack"/>, and resume once the queue is empty.
+    /// at most <see cref="MaxQueuedBeforeHoldingBack"/>, or at half of <see cref="KafkaEndpointOptions.QueueMaxBytes"/>, and
+    /// resume once the queue is empty.
     /// </summary>
     public override OutboundPressure Pressure { get; }
 
@@ -67,8 +68,8 @@ public sealed class KafkaEndpoint : MediationNode, IEndpoint, IReplayableSource
     /// </summary>
     public const int MaxQueuedBeforeHoldingBack = 512;
 
-    internal static OutboundPressure HoldBackMarks(int queueCapacity) =>
-        new(Math.Max(1, Math.Min(queueCapacity / 2, MaxQueuedBeforeHoldingBack)), lowWater: 0);
+    internal static OutboundPressure HoldBackMarks(int queueCapacity, long queueMaxBytes = OutboundQueue.DefaultMaxBytes) =>
+        new(Math.Max(1, Math.Min(queueCapacity / 2, MaxQueuedBeforeHoldingBack)), lowWater: 0, highWaterBytes: Math.Max(1, queueMaxBytes / 2), lowWaterBytes: 0);
 
     /// <summary>A position (see <see cref="KafkaPositions"/>) whose topics are all among those this endpoint consumes.</summary>
     public bool TryParsePosition(string text, [NotNullWhen(true)] out ReplayPosition? position)

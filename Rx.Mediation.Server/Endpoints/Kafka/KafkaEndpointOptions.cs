@@ -35,6 +35,9 @@ public sealed record KafkaEndpointOptions
 
     public int QueueCapacity { get; init; } = 10_000;
 
+    /// <summary>Payload bytes waiting to be sent, at most; routes hold back well before (see <see cref="KafkaEndpoint.HoldBackMarks"/>).</summary>
+    public long QueueMaxBytes { get; init; } = Rx.Mediation.Bridging.OutboundQueue.DefaultMaxBytes;
+
     public TimeSpan CommitInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(10);
@@ -95,6 +98,7 @@ public sealed record KafkaEndpointOptions
         if (settings.SendRetries < 0) throw Bad("SendRetries", "must not be negative");
         if (settings.MaxInFlight < 1) throw Bad("MaxInFlight", "must be at least 1");
         if (settings.QueueCapacity < 1) throw Bad("QueueCapacity", "must be at least 1");
+        if (settings.QueueMaxBytes < 1) throw Bad("QueueMaxBytes", "must be at least 1");
         if (settings.CommitInterval <= TimeSpan.Zero) throw Bad("CommitInterval", "must be positive");
         if (settings.StopTimeout < TimeSpan.Zero) throw Bad("StopTimeout", "must not be negative");
         if (settings.MaxReplays < 1) throw Bad("MaxReplays", "must be at least 1");
@@ -172,6 +176,7 @@ public sealed record KafkaEndpointOptions
             SendRetries = settings.SendRetries,
             MaxInFlight = settings.MaxInFlight,
             QueueCapacity = settings.QueueCapacity,
+            QueueMaxBytes = settings.QueueMaxBytes,
             CommitInterval = settings.CommitInterval,
             StopTimeout = settings.StopTimeout,
             MaxReplays = settings.MaxReplays,

@@ -47,6 +47,9 @@ public sealed class KafkaSettings
     /// <summary>Events waiting to be sent; past it new events are dropped and counted.</summary>
     public int QueueCapacity { get; set; } = 10_000;
 
+    /// <summary>Payload bytes waiting to be sent, at most; the queue is full at this or at <see cref="QueueCapacity"/>.</summary>
+    public long QueueMaxBytes { get; set; } = Rx.Mediation.Bridging.OutboundQueue.DefaultMaxBytes;
+
     /// <summary>How often the offsets of accepted messages are committed.</summary>
     public TimeSpan CommitInterval { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -45,7 +45,7 @@ public sealed class MqttEndpoint : MediationNode, IEndpoint
         _logger = logger;
         _where = options.Description ?? $"MQTT broker {options.Address}";
         // One pressure for the endpoint's whole life: routes capture it when they are built.
-        _outbound = new OutboundQueue(options.OutboundCapacity, OutboundPressure.ForQueue(options.OutboundCapacity));
+        _outbound = new OutboundQueue(options.OutboundCapacity, OutboundPressure.ForQueue(options.OutboundCapacity, options.OutboundMaxBytes), options.OutboundMaxBytes);
         _window = new SemaphoreSlim(options.MaxInFlight, options.MaxInFlight);
     }
 
@@ -62,7 +62,8 @@ public sealed class MqttEndpoint : MediationNode, IEndpoint
     public MqttEndpointOptions Options => _options;
 
     /// <summary>
-    /// The outbound queue's fill level: routes sending here hold back at half of <see cref="MqttEndpointOptions.OutboundCapacity"/>.
+    /// The outbound queue's fill level: routes sending here hold back at half of <see cref="MqttEndpointOptions.OutboundCapacity"/>
+    /// or of <see cref="MqttEndpointOptions.OutboundMaxBytes"/>.
     /// Counts what waits in the queue, not what the send loop took and libmosquitto holds (bounded by MaxInFlight).
     /// </summary>
     public override OutboundPressure Pressure => _outbound.Pressure;
@@ -73,7 +74,7 @@ public sealed class MqttEndpoint : MediationNode, IEndpoint
         if (_outbound.TryWrite(value)) return;
         Counters.CountDropped();
         _logger.LogWarning("MQTT endpoint {Endpoint}: dropped event {Id} for topic {Topic}: {Reason}", Name, value.Id, value.Topic,
-            _stopped ? "the endpoint is stopped" : $"the outbound queue is full ({_options.OutboundCapacity} events)");
+            _stopped ? "the endpoint is stopped" : $"the outbound queue is full ({_options.OutboundCapacity} events or {_options.OutboundMaxBytes} bytes)");
     }
 
     public override Task StartAsync(CancellationToken cancellationToken)

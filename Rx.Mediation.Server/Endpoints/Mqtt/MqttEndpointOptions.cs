@@ -1,3 +1,5 @@
+using Rx.Mediation.Bridging;
+
 namespace Rx.Mediation.Server.Endpoints.Mqtt;
 
 /// <summary>A validated MQTT endpoint configuration (see <see cref="MqttSettings"/> for the configured form and defaults).</summary>
@@ -32,6 +34,12 @@ public sealed record MqttEndpointOptions
     /// it overflows only when events are handed over other than through a route; then they are dropped and counted.
     /// </summary>
     public int OutboundCapacity { get; init; } = 10_000;
+
+    /// <summary>
+    /// Payload bytes queued for the broker, at most: the queue is full at this or at <see cref="OutboundCapacity"/>,
+    /// whichever comes first, and routes hold back at half of either.
+    /// </summary>
+    public long OutboundMaxBytes { get; init; } = OutboundQueue.DefaultMaxBytes;
 
     public int MaxInFlight { get; init; } = 1_000;
 

@@ -1,3 +1,5 @@
+using Rx.Mediation.Bridging;
+
 namespace Rx.Mediation.Server.Endpoints.Mqtt;
 
 /// <summary>
@@ -38,6 +40,9 @@ public sealed class MqttSettings
     /// <summary>Events queued for the broker; routes sending here hold back at half of it (see <see cref="MqttEndpointOptions.OutboundCapacity"/>).</summary>
     public int OutboundCapacity { get; set; } = 10_000;
 
+    /// <summary>Payload bytes queued for the broker, at most (see <see cref="MqttEndpointOptions.OutboundMaxBytes"/>).</summary>
+    public long OutboundMaxBytes { get; set; } = OutboundQueue.DefaultMaxBytes;
+
     public int MaxInFlight { get; set; } = 1_000;
 
     public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromSeconds(1);
@@ -63,6 +68,7 @@ public sealed class MqttSettings
         if (ClientId is { Length: > 0 } id && (id.Contains('+') || id.Contains('#') || id.Contains('/'))) throw Bad(nameof(ClientId), $"must not contain '/', '+' or '#', got '{id}'");
         if (KeepAlive < TimeSpan.FromSeconds(5) || KeepAlive > TimeSpan.FromSeconds(65535)) throw Bad(nameof(KeepAlive), $"must be between 5 s and 65,535 s, got {KeepAlive}");
         if (OutboundCapacity < 1) throw Bad(nameof(OutboundCapacity), $"must be at least 1, got {OutboundCapacity}");
+        if (OutboundMaxBytes < 1) throw Bad(nameof(OutboundMaxBytes), $"must be at least 1, got {OutboundMaxBytes}");
         if (MaxInFlight is < 1 or > 65535) throw Bad(nameof(MaxInFlight), $"must be between 1 and 65535, got {MaxInFlight}");
         if (ReconnectDelay < TimeSpan.FromSeconds(1)) throw Bad(nameof(ReconnectDelay), $"must be at least 1 s (libmosquitto counts whole seconds), got {ReconnectDelay}");
         if (MaxReconnectDelay < ReconnectDelay) throw Bad(nameof(MaxReconnectDelay), $"must not be below ReconnectDelay ({ReconnectDelay}), got {MaxReconnectDelay}");
@@ -107,6 +113,7 @@ public sealed class MqttSettings
             Subscriptions = subscriptions,
             KeepAliveSeconds = (int)KeepAlive.TotalSeconds,
             OutboundCapacity = OutboundCapacity,
+            OutboundMaxBytes = OutboundMaxBytes,
             MaxInFlight = MaxInFlight,
             ReconnectDelay = ReconnectDelay,
             MaxReconnectDelay = MaxReconnectDelay,

@@ -45,7 +45,7 @@ public sealed class RabbitMqEndpoint : MediationNode, IEndpoint
         _options = options;
         _logger = loggerFactory.CreateLogger<RabbitMqEndpoint>();
         // One for the endpoint's whole life: routes capture it when they are built.
-        Pressure = OutboundPressure.ForQueue(options.OutboundCapacity);
+        Pressure = OutboundPressure.ForQueue(options.OutboundCapacity, options.OutboundMaxBytes);
         _sender = new RabbitMqSender(name, options, Counters, Pressure, _logger, PublishChannelAsync, ReportPublishProblem);
         if (options.Queues.Count > 0) _consumer = new RabbitMqConsumer(name, options, Counters, _logger, ReceiveAsync);
     }
@@ -55,7 +55,8 @@ public sealed class RabbitMqEndpoint : MediationNode, IEndpoint
     public EndpointCounters Counters { get; } = new();
 
     /// <summary>
-    /// The outbound queue's fill level: routes sending here hold back at half of <see cref="RabbitMqOptions.OutboundCapacity"/>.
+    /// The outbound queue's fill level: routes sending here hold back at half of <see cref="RabbitMqOptions.OutboundCapacity"/>
+    /// or of <see cref="RabbitMqOptions.OutboundMaxBytes"/>.
     /// Counts what waits in the queue, not the up to MaxInFlight events being published.
     /// </summary>
     public override OutboundPressure Pressure { get; }

@@ -19,6 +19,8 @@ public sealed record RabbitMqOptions
     /// quarter), so it overflows only when events are handed over other than through a route; then they are dropped and counted.
     /// </summary>
     public int OutboundCapacity { get; init; } = 10_000;
+    /// <summary>Payload bytes queued in front of the publisher, at most: the queue is full at this or at <see cref="OutboundCapacity"/>.</summary>
+    public long OutboundMaxBytes { get; init; } = Rx.Mediation.Bridging.OutboundQueue.DefaultMaxBytes;
 
     public IReadOnlyList<string> Queues { get; init; } = [];
     public ushort Prefetch { get; init; } = 100;
@@ -76,6 +78,8 @@ public sealed record RabbitMqOptions
         if (maxInFlight is < 1 or > 10_000) throw Bad("MaxInFlight", $"must be 1-10000, not {maxInFlight}");
         var capacity = s.OutboundCapacity ?? 10_000;
         if (capacity < 1) throw Bad("OutboundCapacity", $"must be at least 1, not {capacity}");
+        var maxBytes = s.OutboundMaxBytes ?? Rx.Mediation.Bridging.OutboundQueue.DefaultMaxBytes;
+        if (maxBytes < 1) throw Bad("OutboundMaxBytes", $"must be at least 1, not {maxBytes}");
         var prefetch = s.Prefetch ?? 100;
         if (prefetch is < 1 or > ushort.MaxValue) throw Bad("Prefetch", $"must be 1-65535, not {prefetch}");
         var redeliveries = s.MaxRedeliveries ?? 0;
@@ -97,6 +101,7 @@ public sealed record RabbitMqOptions
             Persistent = s.Persistent ?? true,
             MaxInFlight = maxInFlight,
             OutboundCapacity = capacity,
+            OutboundMaxBytes = maxBytes,
             Queues = queues,
             Prefetch = (ushort)prefetch,
             MaxRedeliveries = redeliveries,

@@ -46,7 +46,7 @@ internal sealed class RabbitMqSender
         _logger = logger;
         _channel = channel;
         _reportProblem = reportProblem;
-        _queue = new OutboundQueue(options.OutboundCapacity, pressure);
+        _queue = new OutboundQueue(options.OutboundCapacity, pressure, options.OutboundMaxBytes);
         _slots = new SemaphoreSlim(options.MaxInFlight, options.MaxInFlight);
     }
 
@@ -64,8 +64,8 @@ internal sealed class RabbitMqSender
         var last = Interlocked.Read(ref _lastDropLog);
         if (now - last > 5_000 && Interlocked.CompareExchange(ref _lastDropLog, now, last) == last)
         {
-            _logger.LogWarning("RabbitMQ endpoint '{Endpoint}': outbound queue full ({Capacity} events), dropping event {Id} (dropped so far: {Dropped})",
-                _name, _options.OutboundCapacity, value.Id, _counters.Dropped);
+            _logger.LogWarning("RabbitMQ endpoint '{Endpoint}': outbound queue full ({Capacity} events or {MaxBytes} bytes), dropping event {Id} (dropped so far: {Dropped})",
+                _name, _options.OutboundCapacity, _options.OutboundMaxBytes, value.Id, _counters.Dropped);
         }
     }
 

@@ -22,6 +22,8 @@ public sealed class RabbitMqSettings
     public int? MaxInFlight { get; set; }
     /// <summary>Events queued in front of the publisher (default 10,000); routes sending here hold back at half of it.</summary>
     public int? OutboundCapacity { get; set; }
+    /// <summary>Payload bytes queued in front of the publisher, at most (default 32 MiB); routes hold back at half of it.</summary>
+    public long? OutboundMaxBytes { get; set; }
 
     public string? Queues { get; set; }
     public int? Prefetch { get; set; }

@@ -3,6 +3,7 @@ using Rx.Mediation.Bridging;
 using Rx.Mediation.Events;
 using Rx.Mediation.Marbles;
 using Rx.Mediation.Nodes;
+using Rx.Mediation.Specs.Support;
 
 namespace Rx.Mediation.Specs.Bridging;
 
@@ -284,26 +285,5 @@ public class BridgeSpecs
             Timed++;
             return inner.Schedule(state, dueTime, action);
         }
-    }
-
-    /// <summary>Never runs immediate work (a stuck drain); timed work runs on the inner virtual clock.</summary>
-    private sealed class HoldingScheduler(IScheduler inner) : IScheduler
-    {
-        public DateTimeOffset Now => inner.Now;
-
-        public IDisposable Schedule<TState>(TState state, Func<IScheduler, TState, IDisposable> action) => System.Reactive.Disposables.Disposable.Empty;
-
-        public IDisposable Schedule<TState>(TState state, TimeSpan dueTime, Func<IScheduler, TState, IDisposable> action) => inner.Schedule(state, dueTime, action);
-
-        public IDisposable Schedule<TState>(TState state, DateTimeOffset dueTime, Func<IScheduler, TState, IDisposable> action) => inner.Schedule(state, dueTime, action);
-    }
-
-    private sealed class BlockingObserver : IObserver<Event>
-    {
-        public void OnNext(Event value) { }
-
-        public void OnError(Exception error) { }
-
-        public void OnCompleted() { }
     }
 }

@@ -90,6 +90,59 @@ public class OutboundPressureSpecs
     }
 
     [Fact]
+    public void Saturates_at_the_byte_mark_though_few_events_are_pending_and_is_relieved_only_when_both_are_low()
+    {
+        var pressure = new OutboundPressure(highWater: 100, lowWater: 50, highWaterBytes: 1000, lowWaterBytes: 400);
+        var resumed = 0;
+
+        pressure.Add(1, 600);
+        pressure.IsSaturated.ShouldBeFalse();
+        pressure.Add(1, 400);
+        pressure.IsSaturated.ShouldBeTrue("1000 bytes pending in two events");
+        pressure.TryPass(() => resumed++).ShouldBeFalse();
+        pressure.Remove(1, 400);
+        pressure.IsSaturated.ShouldBeTrue("600 bytes is still above the byte low-water mark");
+        pressure.Remove(1, 600);
+
+        pressure.IsSaturated.ShouldBeFalse();
+        resumed.ShouldBe(1);
+        (pressure.Pending, pressure.PendingBytes).ShouldBe((0, 0L));
+    }
+
+    [Fact]
+    public void A_queue_pressure_holds_back_at_half_the_events_or_half_the_bytes()
+    {
+        var pressure = OutboundPressure.ForQueue(10, maxBytes: 1000);
+
+        (pressure.HighWater, pressure.LowWater, pressure.HighWaterBytes, pressure.LowWaterBytes).ShouldBe((5, 2, 500L, 250L));
+        OutboundPressure.ForQueue(10).HighWaterBytes.ShouldBe(long.MaxValue, "without a byte budget bytes never hold back");
+    }
+
+    [Fact]
+    public void An_outbound_queue_is_full_at_its_byte_budget_and_its_routes_hold_back_before()
+    {
+        var queue = new OutboundQueue(capacity: 100, OutboundPressure.ForQueue(100, maxBytes: 100), maxBytes: 100);
+        static Event Sized(int size) => Event.Create("src", "t", new byte[size]);
+
+        queue.TryWrite(Sized(40)).ShouldBeTrue();
+        queue.Pressure.IsSaturated.ShouldBeFalse();
+        queue.TryWrite(Sized(40)).ShouldBeTrue();
+        queue.Pressure.IsSaturated.ShouldBeTrue("80 bytes is past half the budget");
+        queue.TryWrite(Sized(30)).ShouldBeFalse("110 bytes would pass the budget: the caller counts the drop");
+        queue.TryWrite(Sized(20)).ShouldBeTrue();
+        (queue.Count, queue.Bytes, queue.Pressure.PendingBytes).ShouldBe((3, 100L, 100L));
+
+        while (queue.TryRead(out _)) { }
+
+        (queue.Bytes, queue.Pressure.PendingBytes).ShouldBe((0L, 0L));
+        queue.Pressure.IsSaturated.ShouldBeFalse();
+        queue.TryWrite(Sized(250)).ShouldBeTrue("one event larger than the whole budget passes an empty queue");
+        queue.TryWrite(Sized(1)).ShouldBeFalse();
+        queue.TakeAll().ShouldBe(1);
+        (queue.Bytes, queue.Pressure.PendingBytes).ShouldBe((0L, 0L));
+    }
+
+    [Fact]
     public async Task Adds_and_removes_racing_across_the_marks_never_leave_it_saturated_when_empty()
     {
         // Producers cross the high-water mark while the sender empties the queue: whatever the interleaving, once every

@@ -37,6 +37,7 @@ public class EngineMetricsSpecs
         source.Emit("overflow"); // the bridge holds two until the virtual clock lets it drain
         var waiting = listener.Collect();
         waiting[("rx.mediation.route.bridge.depth", "route=r")].ShouldBe(2);
+        waiting[("rx.mediation.route.bridge.bytes", "route=r")].ShouldBe("a".Length + "skip".Length);
         ((MarbleScheduler)engine.Scheduler).AdvanceBy(MarbleScheduler.Frames(1000));
 
         var values = listener.Collect();
@@ -50,6 +51,9 @@ public class EngineMetricsSpecs
         values[("rx.mediation.route.drops", "reason=drop-head,route=r")].ShouldBe(0);
         values[("rx.mediation.route.bridge.depth", "route=r")].ShouldBe(0);
         values[("rx.mediation.route.bridge.capacity", "route=r")].ShouldBe(2);
+        values[("rx.mediation.route.bridge.bytes", "route=r")].ShouldBe(0);
+        values[("rx.mediation.route.bridge.max_bytes", "route=r")].ShouldBe(BridgeOptions.DefaultMaxBytes);
+        values[("rx.mediation.route.drops", "reason=byte-budget,route=r")].ShouldBe(0);
         values[("rx.mediation.route.operator.events", $"index=0,kind=filtered,operator={engine.FindRoute("r")!.Definition.Stages[0].Description},route=r")].ShouldBe(1);
         values[("rx.mediation.route.state", "route=r,state=running")].ShouldBe(1);
         values[("rx.mediation.node.health", "kind=endpoint,node=out,state=healthy")].ShouldBe(1);
