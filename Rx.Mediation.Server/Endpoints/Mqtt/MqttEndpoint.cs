@@ -1,42 +1,48 @@
 using Microsoft.Extensions.Logging;
+using MQTTnet;
+using MQTTnet.Exceptions;
+using MQTTnet.Protocol;
 using Rx.Mediation.Bridging;
 using Rx.Mediation.Endpoints;
 using Rx.Mediation.Events;
 using Rx.Mediation.Nodes;
-using Rx.Mediation.Server.Endpoints.Mqtt.Native;
 
 namespace Rx.Mediation.Server.Endpoints.Mqtt;
 
 /// <summary>
-/// An MQTT 5 broker connection through libmosquitto. Sending: routes write into a bounded queue whose fill level is the
+/// An MQTT 5 broker connection through MQTTnet. Sending: routes write into a bounded queue whose fill level is the
 /// endpoint's <see cref="Pressure"/>, so routes hold back at half of it (full all the same → counted drop); one sender
-/// publishes with the endpoint's QoS, at most <see cref="MqttEndpointOptions.MaxInFlight"/> unacknowledged, and counts
-/// the broker's PUBACK/PUBCOMP. libmosquitto keeps QoS 1/2 messages it has taken and sends them again after a
-/// reconnect, so an accepted event is published at least once while the process lives. Receiving: each message is
-/// offered to the routes on libmosquitto's network thread, which sends the PUBACK only after the callback returns, so
-/// a message is acknowledged only once the routes accepted it (or took no interest in it).
+/// publishes with the endpoint's QoS, at most <see cref="MqttEndpointOptions.MaxInFlight"/> unacknowledged (fewer if
+/// the broker's Receive Maximum says so), and counts the broker's PUBACK/PUBCOMP. A publish the connection lost before
+/// its acknowledgement is sent again once reconnected, so an accepted event is published at least once while the
+/// process lives. Receiving: messages are acknowledged by hand (MQTTnet's AutoAcknowledge off), only once the routes
+/// accepted them (or took no interest in them).
 /// </summary>
 public sealed class MqttEndpoint : MediationNode, IEndpoint
 {
+    private static readonly TimeSpan MaxRetryBackoff = TimeSpan.FromSeconds(5);
+
     private readonly MqttEndpointOptions _options;
     private readonly ILogger _logger;
     private readonly OutboundQueue _outbound;
-    private readonly SemaphoreSlim _window;
+    private readonly PublishWindow _window;
     private readonly object _gate = new();
-    private readonly Dictionary<int, Event> _pending = [];
-    private readonly Dictionary<int, int> _earlyAcks = [];
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _abandonSend = new();
     private readonly string _where;
-    private volatile TaskCompletionSource _connected = NewSignal();
-    private MosquittoClient? _client;
+    private TaskCompletionSource _connected = NewSignal();
+    // Completed when the current connection ends (the connect loop then reconnects).
+    private TaskCompletionSource _lost = NewSignal();
+    private IMqttClient? _client;
+    private MqttClientOptions? _clientOptions;
     private Task _connecting = Task.CompletedTask;
     private Task _sending = Task.CompletedTask;
-    private volatile bool _everConnected;
-    private volatile bool _loopStarted;
+    private bool _everConnected;
     private volatile bool _stopped;
-    private volatile string? _refusal;
-    // The send loop was stopped holding an event it had taken from the queue but not handed to libmosquitto.
+    // The endpoint is cutting the current connection to leave unacknowledged messages with the broker.
+    private volatile bool _cutting;
+    private int _unacknowledged;
+    // The send loop was stopped holding an event it had taken from the queue but not handed to MQTTnet.
     private int _abandonedInHand;
 
     public MqttEndpoint(string name, MqttEndpointOptions options, ILogger<MqttEndpoint> logger) : base(name)
@@ -46,7 +52,7 @@ public sealed class MqttEndpoint : MediationNode, IEndpoint
         _where = options.Description ?? $"MQTT broker {options.Address}";
         // One pressure for the endpoint's whole life: routes capture it when they are built.
         _outbound = new OutboundQueue(options.OutboundCapacity, OutboundPressure.ForQueue(options.OutboundCapacity, options.OutboundMaxBytes), options.OutboundMaxBytes);
-        _window = new SemaphoreSlim(options.MaxInFlight, options.MaxInFlight);
+        _window = new PublishWindow(options.MaxInFlight);
     }
 
     public EndpointCounters Counters { get; } = new();
@@ -64,7 +70,7 @@ public sealed class MqttEndpoint : MediationNode, IEndpoint
     /// <summary>
     /// The outbound queue's fill level: routes sending here hold back at half of <see cref="MqttEndpointOptions.OutboundCapacity"/>
     /// or of <see cref="MqttEndpointOptions.OutboundMaxBytes"/>.
-    /// Counts what waits in the queue, not what the send loop took and libmosquitto holds (bounded by MaxInFlight).
+    /// Counts what waits in the queue, not what the send loop handed to MQTTnet (bounded by MaxInFlight).
     /// </summary>
     public override OutboundPressure Pressure => _outbound.Pressure;
 
@@ -80,26 +86,10 @@ public sealed class MqttEndpoint : MediationNode, IEndpoint
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         SetHealth(NodeHealth.Starting, $"connecting to {_where}");
-        try
-        {
-            _client = new MosquittoClient(_options.ClientId ?? $"rx-{Name}-{Guid.NewGuid():N}", _options.CleanStart);
-            if (_options.Username is not null) _client.SetCredentials(_options.Username, _options.Password);
-            _client.SetInflight(Math.Min(_options.MaxInFlight, 65535), 100);
-            _client.SetReconnectDelay(_options.ReconnectDelay, _options.MaxReconnectDelay);
-            _client.Connected = OnConnected;
-            _client.Disconnected = OnDisconnected;
-            _client.Published = OnPublished;
-            _client.MessageReceived = OnMessage;
-        }
-        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException or InvalidOperationException)
-        {
-            var detail = ex is DllNotFoundException
-                ? $"libmosquitto ({MosquittoNative.Library}) is not installed: apt-get install libmosquitto1"
-                : ex.Message;
-            SetHealth(NodeHealth.Unhealthy, detail);
-            _logger.LogError("MQTT endpoint {Endpoint}: {Detail}", Name, detail);
-            return Task.CompletedTask;
-        }
+        _clientOptions = _options.ToClientOptions(_options.ClientId ?? $"rx-{Name}-{Guid.NewGuid():N}");
+        _client = new MqttClientFactory().CreateMqttClient();
+        _client.DisconnectedAsync += OnDisconnectedAsync;
+        _client.ApplicationMessageReceivedAsync += OnMessageAsync;
         _connecting = Task.Run(ConnectLoopAsync);
         _sending = Task.Run(SendLoopAsync);
         return Task.CompletedTask;
@@ -115,7 +105,7 @@ public sealed class MqttEndpoint : MediationNode, IEndpoint
             try
             {
                 await _sending.WaitAsync(flush.Token);
-                while (PendingCount > 0) await Task.Delay(20, flush.Token);
+                while (Volatile.Read(ref _unacknowledged) > 0) await Task.Delay(20, flush.Token);
             }
             catch (OperationCanceledException)
             {
@@ -127,7 +117,7 @@ public sealed class MqttEndpoint : MediationNode, IEndpoint
         await Task.WhenAny(_sending, Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None));
         // Whatever else is pending is accounted for (failed below); no route may keep waiting for room here.
         var left = Volatile.Read(ref _abandonedInHand) + _outbound.TakeAll();
-        var unacknowledged = PendingCount;
+        var unacknowledged = Volatile.Read(ref _unacknowledged);
         if (left + unacknowledged > 0)
         {
             for (var i = 0; i < left; i++) Counters.CountFailed();
@@ -137,11 +127,6 @@ public sealed class MqttEndpoint : MediationNode, IEndpoint
         SetHealth(NodeHealth.Stopped);
     }
 
-    private int PendingCount
-    {
-        get { lock (_gate) return _pending.Count; }
-    }
-
     private async Task ShutdownClientAsync()
     {
         var client = _client;
@@ -149,43 +134,59 @@ public sealed class MqttEndpoint : MediationNode, IEndpoint
         try
         {
             await _connecting.WaitAsync(TimeSpan.FromSeconds(10));
-        }
-        catch (TimeoutException)
-        {
-            _logger.LogWarning("MQTT endpoint {Endpoint}: a connection attempt to {Where} did not finish; leaving the client behind", Name, _where);
-            return;
-        }
-        client.Disconnect();
-        if (_loopStarted)
-        {
-            // Not forced: cancelling the network thread could cut it inside a managed callback.
-            var stopped = Task.Run(() => client.StopLoop(force: false));
-            if (await Task.WhenAny(stopped, Task.Delay(TimeSpan.FromSeconds(10))) != stopped)
+            if (client.IsConnected)
             {
-                _logger.LogWarning("MQTT endpoint {Endpoint}: the libmosquitto network thread did not stop; leaving the client behind", Name);
-                return;
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await client.DisconnectAsync(new MqttClientDisconnectOptions { Reason = MqttClientDisconnectOptionsReason.NormalDisconnection }, timeout.Token);
             }
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException or MqttCommunicationException)
+        {
+            _logger.LogWarning("MQTT endpoint {Endpoint}: the connection to {Where} did not close cleanly: {Problem}", Name, _where, MqttErrors.Describe(ex));
         }
         client.Dispose();
     }
 
+    /// <summary>Connects, waits for the connection to end, and connects again, with the back-off between failed attempts.</summary>
     private async Task ConnectLoopAsync()
     {
         var delay = _options.ReconnectDelay;
         string? lastProblem = null;
         while (!_stopping.IsCancellationRequested)
         {
-            var (code, errno) = _client!.Connect(_options.Host, _options.Port, _options.KeepAliveSeconds, _options.SessionExpirySeconds);
-            if (code == MosquittoErrors.Success)
+            string problem;
+            lock (_gate) _lost = NewSignal();
+            var lost = _lost.Task;
+            try
             {
-                _client.StartLoop();
-                _loopStarted = true;
+                var result = await _client!.ConnectAsync(_clientOptions!, _stopping.Token);
+                if (result.ResultCode == MqttClientConnectResultCode.Success)
+                {
+                    await OnConnectedAsync(result);
+                    delay = _options.ReconnectDelay;
+                    lastProblem = null;
+                    await lost.WaitAsync(_stopping.Token);
+                    problem = "";
+                }
+                else
+                {
+                    problem = Refused(result.ResultCode, result.ReasonString);
+                }
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
                 return;
             }
-            var problem = $"{MosquittoErrors.Describe(code, errno)} to {_where}";
-            SetHealth(NodeHealth.Unhealthy, problem);
-            if (problem != lastProblem) _logger.LogWarning("MQTT endpoint {Endpoint}: {Problem}; retrying every {Delay} at most", Name, problem, _options.MaxReconnectDelay);
-            lastProblem = problem;
+            catch (Exception ex) when (ex is MqttCommunicationException or InvalidOperationException or IOException or System.Net.Sockets.SocketException or OperationCanceledException)
+            {
+                problem = $"{MqttErrors.Describe(ex)} to {_where}";
+            }
+            if (problem.Length > 0)
+            {
+                SetHealth(NodeHealth.Unhealthy, problem);
+                if (problem != lastProblem) _logger.LogWarning("MQTT endpoint {Endpoint}: {Problem}; retrying every {Delay} at most", Name, problem, _options.MaxReconnectDelay);
+                lastProblem = problem;
+            }
             try
             {
                 await Task.Delay(delay, _stopping.Token);
@@ -194,50 +195,63 @@ public sealed class MqttEndpoint : MediationNode, IEndpoint
             {
                 return;
             }
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxReconnectDelay.Ticks));
+            if (problem.Length > 0) delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxReconnectDelay.Ticks));
         }
     }
 
-    private void OnConnected(int reasonCode, string reason)
+    private string Refused(MqttClientConnectResultCode code, string? reason) =>
+        $"{_where} refused the connection: {MqttErrors.Reason(code)}{(string.IsNullOrEmpty(reason) ? "" : ": " + reason)}";
+
+    private async Task OnConnectedAsync(MqttClientConnectResult result)
     {
-        if (reasonCode != 0)
-        {
-            var detail = $"{_where} refused the connection: {reason}";
-            SetHealth(NodeHealth.Unhealthy, detail);
-            if (detail != _refusal) _logger.LogWarning("MQTT endpoint {Endpoint}: {Detail}; retrying", Name, detail);
-            _refusal = detail;
-            return;
-        }
+        _window.Limit(result.ReceiveMaximum is { } maximum and > 0 ? maximum : ushort.MaxValue);
         if (_everConnected)
         {
             Counters.CountReconnect();
             _logger.LogInformation("MQTT endpoint {Endpoint}: reconnected to {Where}", Name, _where);
         }
         _everConnected = true;
-        _refusal = null;
+        _cutting = false;
         // Subscribing again on every connect: a clean session has none, and a resumed one ignores the repeat.
         foreach (var filter in _options.Subscriptions)
         {
-            var rc = _client!.Subscribe(filter, _options.Qos);
-            if (rc != 0) _logger.LogError("MQTT endpoint {Endpoint}: could not subscribe to {Filter}: {Error}", Name, filter, MosquittoErrors.Describe(rc));
+            var subscription = new MqttClientSubscribeOptionsBuilder().WithTopicFilter(filter, (MqttQualityOfServiceLevel)_options.Qos).Build();
+            try
+            {
+                var granted = await _client!.SubscribeAsync(subscription, _stopping.Token);
+                foreach (var item in granted.Items.Where(i => (int)i.ResultCode >= 0x80))
+                    _logger.LogError("MQTT endpoint {Endpoint}: could not subscribe to {Filter}: {Error}", Name, filter, MqttErrors.Reason(item.ResultCode));
+            }
+            catch (MqttCommunicationException ex)
+            {
+                // The connection went away while subscribing: the next connect subscribes again.
+                _logger.LogWarning("MQTT endpoint {Endpoint}: could not subscribe to {Filter}: {Error}", Name, filter, MqttErrors.Describe(ex));
+            }
         }
-        SetHealth(NodeHealth.Healthy);
-        _connected.TrySetResult();
+        lock (_gate)
+        {
+            if (_lost.Task.IsCompleted || !_client!.IsConnected) return;
+            SetHealth(NodeHealth.Healthy);
+            _connected.TrySetResult();
+        }
     }
 
-    private void OnDisconnected(int reasonCode, string reason)
+    private Task OnDisconnectedAsync(MqttClientDisconnectedEventArgs e)
     {
-        if (_connected.Task.IsCompleted) _connected = NewSignal();
-        if (_stopping.IsCancellationRequested || reasonCode == 0) return;
-        // After a refused CONNECT libmosquitto reports the dropped connection too: the refusal is the news.
-        if (_refusal is { } refusal)
+        lock (_gate)
         {
-            SetHealth(NodeHealth.Unhealthy, refusal);
-            return;
+            if (_connected.Task.IsCompleted) _connected = NewSignal();
+            _lost.TrySetResult();
         }
+        // A refused or failed connect is reported by the connect loop.
+        if (_stopping.IsCancellationRequested || !e.ClientWasConnected) return Task.CompletedTask;
+        var reason = _cutting
+            ? "cut by the endpoint to leave unacknowledged messages with the broker"
+            : e.Exception is { } ex ? MqttErrors.Describe(ex) : MqttErrors.Reason(e.Reason) + (string.IsNullOrEmpty(e.ReasonString) ? "" : ": " + e.ReasonString);
         var detail = $"connection to {_where} lost ({reason}); reconnecting";
         SetHealth(NodeHealth.Degraded, detail);
         _logger.LogWarning("MQTT endpoint {Endpoint}: {Detail}", Name, detail);
+        return Task.CompletedTask;
     }
 
     private async Task SendLoopAsync()
@@ -253,7 +267,7 @@ public sealed class MqttEndpoint : MediationNode, IEndpoint
                 }
                 catch (OperationCanceledException)
                 {
-                    // Cancelled before libmosquitto took it (waiting for the connection or the window): StopAsync counts it.
+                    // Cancelled before MQTTnet took it (waiting for the connection or the window): StopAsync counts it.
                     Volatile.Write(ref _abandonedInHand, 1);
                     throw;
                 }
@@ -282,73 +296,78 @@ public sealed class MqttEndpoint : MediationNode, IEndpoint
             Fail(value, problem);
             return;
         }
-        var payload = value.Payload.ToArray();
+        var message = MqttMessages.Create(value.Topic, value.Payload.ToArray(), _options.Qos, _options.Retain, properties);
+        await _connected.Task.WaitAsync(token);
+        await _window.WaitAsync(token);
+        Counters.CountPublished();
+        Interlocked.Increment(ref _unacknowledged);
+        _ = DeliverAsync(message, value);
+    }
+
+    /// <summary>
+    /// One publish until the broker answers it, holding its place in the window: a connection lost before the answer
+    /// means the publish is sent again once reconnected (the broker may then see it twice: at least once).
+    /// </summary>
+    private async Task DeliverAsync(MqttApplicationMessage message, Event value)
+    {
+        var token = _abandonSend.Token;
         var backoff = TimeSpan.FromMilliseconds(100);
         while (true)
         {
-            await _connected.Task.WaitAsync(token);
-            await _window.WaitAsync(token);
-            var (code, mid) = _client!.Publish(value.Topic, payload, _options.Qos, _options.Retain, properties);
-            // For QoS 1/2 "no connection" comes after libmosquitto queued the message: it sends it after reconnecting.
-            if (code == MosquittoErrors.Success || (code == MosquittoErrors.NoConnection && _options.Qos > 0))
+            MqttClientPublishResult result;
+            try
             {
-                Counters.CountPublished();
-                Track(mid, value);
-                return;
+                await _connected.Task.WaitAsync(token);
+                result = await _client!.PublishAsync(message, token);
             }
-            _window.Release();
-            if (code is MosquittoErrors.NoConnection or MosquittoErrors.ConnectionLost)
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                return; // stopping: StopAsync reports it as not acknowledged
+            }
+            catch (Exception ex) when (ex is MqttCommunicationException or ObjectDisposedException or OperationCanceledException)
             {
                 Counters.CountRetried();
-                await Task.Delay(backoff, token);
-                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+                _logger.LogDebug("MQTT endpoint {Endpoint}: publishing event {Id} again after {Problem}", Name, value.Id, MqttErrors.Describe(ex));
+                try
+                {
+                    await Task.Delay(backoff, token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxRetryBackoff.Ticks));
                 continue;
             }
-            Fail(value, MosquittoErrors.Describe(code));
+            catch (Exception ex)
+            {
+                Settle();
+                Fail(value, ex.Message);
+                return;
+            }
+            Complete(value, result);
             return;
         }
     }
 
-    private void Track(int mid, Event value)
+    private void Settle()
     {
-        int reasonCode;
-        lock (_gate)
-        {
-            if (!_earlyAcks.Remove(mid, out reasonCode))
-            {
-                _pending[mid] = value;
-                return;
-            }
-        }
-        Complete(value, reasonCode);
-    }
-
-    private void OnPublished(int mid, int reasonCode)
-    {
-        Event? value;
-        lock (_gate)
-        {
-            // The acknowledgement can beat Track on a fast loopback broker.
-            if (!_pending.Remove(mid, out value))
-            {
-                _earlyAcks[mid] = reasonCode;
-                return;
-            }
-        }
-        Complete(value, reasonCode);
-    }
-
-    private void Complete(Event value, int reasonCode)
-    {
+        Interlocked.Decrement(ref _unacknowledged);
         _window.Release();
-        if (reasonCode < 0x80)
+    }
+
+    private void Complete(Event value, MqttClientPublishResult result)
+    {
+        Settle();
+        if ((int)result.ReasonCode < 0x80)
         {
             Counters.CountAcknowledged();
-            Rx.Mediation.Diagnostics.MediationMeter.Acknowledged(Name, value); // PUBACK/PUBCOMP (QoS 0: handed to the socket)
+            Rx.Mediation.Diagnostics.MediationMeter.Acknowledged(Name, value); // PUBACK/PUBCOMP (QoS 0: written to the socket)
             return;
         }
         Counters.CountFailed();
-        _logger.LogWarning("MQTT endpoint {Endpoint}: {Where} refused event {Id} on topic {Topic}: {Reason}", Name, _where, value.Id, value.Topic, MosquittoErrors.Reason(reasonCode));
+        _logger.LogWarning("MQTT endpoint {Endpoint}: {Where} refused event {Id} on topic {Topic}: {Reason}", Name, _where, value.Id, value.Topic,
+            MqttErrors.Reason(result.ReasonCode) + (string.IsNullOrEmpty(result.ReasonString) ? "" : ": " + result.ReasonString));
     }
 
     private void Fail(Event value, string problem)
@@ -358,13 +377,17 @@ public sealed class MqttEndpoint : MediationNode, IEndpoint
     }
 
     /// <summary>
-    /// Runs on libmosquitto's network thread and holds it until the routes have an answer: the PUBACK (QoS 1) or
-    /// PUBREC (QoS 2) is written only after this returns. Refusals are offered again after the route's RetryAfter;
+    /// MQTTnet hands messages over one at a time and sends the PUBACK (QoS 1) or PUBREC (QoS 2) only when asked, so a
+    /// message is acknowledged once the routes have an answer. Refusals are offered again after the route's RetryAfter;
     /// when they last too long, or the endpoint stops, the connection is cut instead of acknowledging, so a persistent
     /// session gets the message again from the broker.
     /// </summary>
-    private void OnMessage(ReceivedMessage message)
+    private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
     {
+        e.AutoAcknowledge = false;
+        // Messages behind one left unacknowledged come again with it after the cut.
+        if (_cutting) return;
+        var message = ReceivedMessage.From(e.ApplicationMessage, e.PacketIdentifier);
         Counters.CountReceived();
         var value = Event.Create(Name, message.Topic, message.Payload, MqttHeaders.FromMessage(message));
         for (var attempt = 0; ; attempt++)
@@ -372,48 +395,95 @@ public sealed class MqttEndpoint : MediationNode, IEndpoint
             Admission admission;
             try
             {
-                admission = ReceiveAsync(value, _stopping.Token).AsTask().GetAwaiter().GetResult();
+                admission = await ReceiveAsync(value, _stopping.Token);
             }
             catch (OperationCanceledException)
             {
-                Abandon(message, "the endpoint is stopping");
+                await AbandonAsync(e, message, "the endpoint is stopping");
                 return;
             }
             switch (admission.Status)
             {
                 case AdmissionStatus.Accepted:
                     Counters.CountAccepted();
+                    await AcknowledgeAsync(e, message);
                     return;
                 case AdmissionStatus.NoRoute:
                     Counters.CountUnrouted();
                     _logger.LogDebug("MQTT endpoint {Endpoint}: no route takes topic {Topic}", Name, message.Topic);
+                    await AcknowledgeAsync(e, message);
                     return;
             }
             Counters.CountRedelivered();
             if (attempt >= _options.MaxAdmissionRetries)
             {
-                Abandon(message, $"the routes refused it {attempt + 1} times ({admission.Reason})");
+                await AbandonAsync(e, message, $"the routes refused it {attempt + 1} times ({admission.Reason})");
                 return;
             }
             var wait = admission.RetryAfter <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(100) : admission.RetryAfter;
-            if (_stopping.Token.WaitHandle.WaitOne(wait))
+            try
             {
-                Abandon(message, "the endpoint is stopping");
+                await Task.Delay(wait, _stopping.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                await AbandonAsync(e, message, "the endpoint is stopping");
+                return;
+            }
+            if (!_client!.IsConnected)
+            {
+                await AbandonAsync(e, message, "the connection was lost");
                 return;
             }
         }
     }
 
-    private void Abandon(ReceivedMessage message, string why)
+    private async Task AcknowledgeAsync(MqttApplicationMessageReceivedEventArgs e, ReceivedMessage message)
+    {
+        try
+        {
+            await e.AcknowledgeAsync(CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is MqttCommunicationException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The broker did not get the acknowledgement: a persistent session delivers the message again.
+            _logger.LogDebug("MQTT endpoint {Endpoint}: could not acknowledge the message on {Topic}: {Problem}", Name, message.Topic, MqttErrors.Describe(ex));
+        }
+    }
+
+    private async Task AbandonAsync(MqttApplicationMessageReceivedEventArgs e, ReceivedMessage message, string why)
     {
         if (message.Qos > 0 && _options.PersistentSession)
         {
             _logger.LogWarning("MQTT endpoint {Endpoint}: not acknowledging the message on {Topic} because {Why}; cutting the connection so {Where} delivers it again", Name, message.Topic, why, _where);
-            _client!.Abort();
+            CutConnection();
             return;
         }
         Counters.CountDropped();
         _logger.LogWarning("MQTT endpoint {Endpoint}: dropped the message on {Topic} because {Why} (without a persistent session the broker would not deliver it again)", Name, message.Topic, why);
+        await AcknowledgeAsync(e, message);
+    }
+
+    /// <summary>
+    /// Closes the connection without acknowledging; the broker keeps the message for the persistent session. Not
+    /// awaited: MQTTnet's disconnect waits for the message handler that calls this to return.
+    /// </summary>
+    private void CutConnection()
+    {
+        if (_cutting || _stopping.IsCancellationRequested) return;
+        _cutting = true;
+        var client = _client!;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await client.DisconnectAsync(new MqttClientDisconnectOptions { Reason = MqttClientDisconnectOptionsReason.ImplementationSpecificError, ReasonString = "messages left unacknowledged" });
+            }
+            catch (Exception ex) when (ex is MqttCommunicationException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
+            {
+                _logger.LogDebug("MQTT endpoint {Endpoint}: the connection ended while being cut: {Problem}", Name, MqttErrors.Describe(ex));
+            }
+        });
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -1,3 +1,5 @@
+using MQTTnet;
+using MQTTnet.Formatter;
 using Rx.Mediation.Bridging;
 
 namespace Rx.Mediation.Server.Endpoints.Mqtt;
@@ -63,4 +65,22 @@ public sealed record MqttEndpointOptions
 
     /// <summary>At-least-once across reconnects needs the broker to keep the session: a fixed id, no clean start, an expiry.</summary>
     internal bool PersistentSession => !CleanStart && SessionExpirySeconds > 0;
+
+    /// <summary>
+    /// MQTTnet's connection options: MQTT 5, the session settings, and a receive maximum of 100 (how many QoS 1/2
+    /// messages the broker may have unacknowledged with the endpoint while its routes decide).
+    /// </summary>
+    internal MqttClientOptions ToClientOptions(string clientId)
+    {
+        var builder = new MqttClientOptionsBuilder()
+            .WithTcpServer(Host, Port)
+            .WithProtocolVersion(MqttProtocolVersion.V500)
+            .WithClientId(clientId)
+            .WithCleanStart(CleanStart)
+            .WithKeepAlivePeriod(TimeSpan.FromSeconds(KeepAliveSeconds))
+            .WithReceiveMaximum(100);
+        if (SessionExpirySeconds > 0) builder.WithSessionExpiryInterval(SessionExpirySeconds);
+        if (Username is not null) builder.WithCredentials(Username, Password);
+        return builder.Build();
+    }
 }

@@ -3,7 +3,7 @@ using Rx.Mediation.Nodes;
 
 namespace Rx.Mediation.Server.Endpoints.Mqtt;
 
-/// <summary>Types <c>mqtt5</c> and <c>mqtt</c>: an MQTT 5 broker through libmosquitto (see docs/endpoints/mqtt.md).</summary>
+/// <summary>Types <c>mqtt5</c> and <c>mqtt</c>: an MQTT 5 broker through MQTTnet (see docs/endpoints/mqtt.md).</summary>
 public sealed class MqttEndpointProvider : IEndpointProvider
 {
     public IReadOnlyCollection<string> Types { get; } = ["mqtt5", "mqtt"];

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Rx.Mediation.Events;
-using Rx.Mediation.Server.Endpoints.Mqtt.Native;
 
 namespace Rx.Mediation.Server.Endpoints.Mqtt;
 

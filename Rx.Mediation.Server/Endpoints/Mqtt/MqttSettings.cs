@@ -70,7 +70,7 @@ public sealed class MqttSettings
         if (OutboundCapacity < 1) throw Bad(nameof(OutboundCapacity), $"must be at least 1, got {OutboundCapacity}");
         if (OutboundMaxBytes < 1) throw Bad(nameof(OutboundMaxBytes), $"must be at least 1, got {OutboundMaxBytes}");
         if (MaxInFlight is < 1 or > 65535) throw Bad(nameof(MaxInFlight), $"must be between 1 and 65535, got {MaxInFlight}");
-        if (ReconnectDelay < TimeSpan.FromSeconds(1)) throw Bad(nameof(ReconnectDelay), $"must be at least 1 s (libmosquitto counts whole seconds), got {ReconnectDelay}");
+        if (ReconnectDelay < TimeSpan.FromSeconds(1)) throw Bad(nameof(ReconnectDelay), $"must be at least 1 s, got {ReconnectDelay}");
         if (MaxReconnectDelay < ReconnectDelay) throw Bad(nameof(MaxReconnectDelay), $"must not be below ReconnectDelay ({ReconnectDelay}), got {MaxReconnectDelay}");
         if (MaxAdmissionRetries < 0) throw Bad(nameof(MaxAdmissionRetries), $"must not be negative, got {MaxAdmissionRetries}");
         if (StopTimeout < TimeSpan.Zero) throw Bad(nameof(StopTimeout), $"must not be negative, got {StopTimeout}");
