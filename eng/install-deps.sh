@@ -9,8 +9,8 @@ packages=(
   kcat
   # RabbitMQ (AMQP 0-9-1, and AMQP 1.0 through its plugin) and amqp-tools as an independent client
   rabbitmq-server amqp-tools
-  # MQTT 5: the Mosquitto broker, its client library, and mosquitto_pub/sub as independent clients
-  mosquitto mosquitto-clients libmosquitto1
+  # MQTT 5: the Mosquitto broker and mosquitto_pub/sub as independent clients (the endpoint uses MQTTnet from NuGet)
+  mosquitto mosquitto-clients
   # AMQP 1.0 (JMS-style): Qpid Proton C, and its Python binding as an independent client
   libqpid-proton11 python3-qpid-proton
   # The dashboard (/ui) specs: a real headless browser, driven by Playwright for .NET

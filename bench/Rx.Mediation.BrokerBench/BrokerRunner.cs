@@ -54,7 +54,7 @@ internal sealed class BrokerRunner(BenchOptions options)
             ? ["Type=solace", "MessageVpn=default", $"Host={broker.Host}", $"Port={broker.Port}", $"Subscriptions={latency}"]
             : ["Type=mqtt5", $"Host={broker.Host}", $"Port={broker.Port}", $"Subscriptions={latency}"];
         var report = await RunAsync(name, count => Task.Run(() => client.Publish(direct, count, _payload)), settings, engine, latency, latency);
-        if (solace) report.DirectFrom = "libmosquitto, as MQTT";
+        if (solace) report.DirectFrom = "MQTTnet, as MQTT";
         return report;
     }
 
