@@ -22,6 +22,14 @@ public enum DropReason
     Cancelled,
     /// <summary>A client's own send queue overflowed (slow web client).</summary>
     SlowClient,
+    /// <summary>A web entrypoint's buffer (SSE replay, poll) let an event no client had go: its topic held as many events as it may.</summary>
+    BufferTopicEvents,
+    /// <summary>As <see cref="BufferTopicEvents"/>: its topic held as many bytes as it may.</summary>
+    BufferTopicBytes,
+    /// <summary>As <see cref="BufferTopicEvents"/>: the buffer held as many bytes as it may, across topics.</summary>
+    BufferBytes,
+    /// <summary>As <see cref="BufferTopicEvents"/>: the buffer held as many topics as it may, and forgot the stalest.</summary>
+    BufferTopics,
 }
 
 public static class DropReasonNames
@@ -42,6 +50,10 @@ public static class DropReasonNames
         DropReason.DrainTimeout => "drain-timeout",
         DropReason.Cancelled => "cancelled",
         DropReason.SlowClient => "slow-client",
+        DropReason.BufferTopicEvents => "buffer-topic-events",
+        DropReason.BufferTopicBytes => "buffer-topic-bytes",
+        DropReason.BufferBytes => "buffer-bytes",
+        DropReason.BufferTopics => "buffer-topics",
         _ => reason.ToString(),
     };
 }
