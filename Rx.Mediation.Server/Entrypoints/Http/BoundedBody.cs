@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http;
 
 namespace Rx.Mediation.Server.Entrypoints.Http;
@@ -12,7 +13,11 @@ public static class BoundedBody
     /// <summary>The body, or null when it is larger than <paramref name="maxBytes"/>.</summary>
     public static async Task<byte[]?> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
     {
-        if (request.ContentLength is { } declared && declared > maxBytes) return null;
+        if (request.ContentLength is { } declared)
+        {
+            if (declared > maxBytes) return null;
+            return await ReadDeclaredAsync(request.BodyReader, (int)declared, cancellationToken).ConfigureAwait(false);
+        }
         var reader = request.BodyReader;
         // Consumed into our own buffer as it arrives: holding it unconsumed in the pipe would stall Kestrel's
         // input at its buffer limit for bodies near 1 MiB.
@@ -29,6 +34,29 @@ public static class BoundedBody
             foreach (var segment in buffer) body.Write(segment.Span);
             reader.AdvanceTo(buffer.End);
             if (result.IsCompleted || result.IsCanceled) return body.WrittenSpan.ToArray();
+        }
+    }
+
+    /// <summary>
+    /// A body of known length, read straight into the array the event keeps: a large body is allocated once, not
+    /// once to collect it and again to trim it (both large-object-heap arrays, the second making the first garbage).
+    /// </summary>
+    private static async Task<byte[]> ReadDeclaredAsync(PipeReader reader, int length, CancellationToken cancellationToken)
+    {
+        var body = new byte[length];
+        var written = 0;
+        while (true)
+        {
+            var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            // Kestrel ends the body at Content-Length, so it never holds more than the array takes.
+            foreach (var segment in result.Buffer)
+            {
+                var take = Math.Min(segment.Length, length - written);
+                segment.Span[..take].CopyTo(body.AsSpan(written));
+                written += take;
+            }
+            reader.AdvanceTo(result.Buffer.End);
+            if (result.IsCompleted || result.IsCanceled) return written == length ? body : body[..written];
         }
     }
 }
