@@ -14,10 +14,10 @@ internal sealed class ForgottenTopics
     /// <summary>The newest sequence any forgotten topic held (what a wildcard reader may have missed).</summary>
     public long Newest { get; private set; }
 
-    public void Forgot(string topic, long through)
+    public void Forgot(int slot, long through)
     {
-        ref var slot = ref _through[Slot(topic)];
-        slot = Math.Max(slot, through);
+        ref var slotThrough = ref _through[slot];
+        slotThrough = Math.Max(slotThrough, through);
         Newest = Math.Max(Newest, through);
     }
 
@@ -25,7 +25,7 @@ internal sealed class ForgottenTopics
     public long Through(string topic) => _through[Slot(topic)];
 
     // FNV-1a: the same slot in every process, so what collides does not change from run to run.
-    private static int Slot(string topic)
+    public static int Slot(string topic)
     {
         var hash = 2166136261u;
         foreach (var c in topic) hash = (hash ^ c) * 16777619u;

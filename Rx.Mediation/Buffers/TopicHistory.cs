@@ -1,19 +1,34 @@
 namespace Rx.Mediation.Buffers;
 
 /// <summary>
-/// The held events of one topic, oldest first, in a ring that starts small and grows as the topic fills (a new topic
-/// costs a few bytes, not a full ring), shrinking again when most of it has gone. Also a link in the log's list of
-/// topics by last write, so the stalest one is found at once.
+/// The held events of one topic, oldest first. A topic holding one event keeps it in a field (most topics of a stream
+/// with a topic per event never hold more); past that, a ring that grows as the topic fills and shrinks again as it
+/// empties. Events leave only from the oldest end and sequences only grow, so a sequence this history was given is
+/// still held exactly when it is not older than the oldest held (<see cref="Holds"/>), even after the history, emptied,
+/// was given to another topic (<see cref="Rename"/>). Also a link in the log's list of topics by last write.
 /// </summary>
-internal sealed class TopicHistory(string name)
+internal sealed class TopicHistory
 {
-    private const int SmallestRing = 2;
+    private const int SmallestRing = 4;
 
-    private LogEntry[] _items = new LogEntry[SmallestRing];
+    private LogSlot _only;
+    private LogSlot[]? _ring;
     private int _start;
     private int _count;
 
-    public string Name { get; } = name;
+    /// <param name="cost">What the topic itself costs in the log's byte budget.</param>
+    public TopicHistory(HashedText name, long cost) => Rename(name, cost);
+
+    public string Name => Key.Text;
+
+    /// <summary>The name as the log's dictionary holds it.</summary>
+    public HashedText Key { get; private set; }
+
+    /// <summary>What the topic itself costs in the log's byte budget.</summary>
+    public long Cost { get; private set; }
+
+    /// <summary>Where the log records this topic once forgotten (<see cref="ForgottenTopics"/>), worked out while the name is at hand.</summary>
+    public int ForgottenSlot { get; private set; }
 
     public int Count => _count;
 
@@ -32,29 +47,56 @@ internal sealed class TopicHistory(string name)
 
     public bool Matched { get; set; }
 
-    public LogEntry Oldest => _items[_start];
+    /// <summary>The held event at <paramref name="index"/>, oldest first.</summary>
+    public ref LogSlot this[int index] => ref _ring is null ? ref _only : ref _ring[(_start + index) % _ring.Length];
 
-    public LogEntry Newest => this[_count - 1];
+    /// <summary>Whether <paramref name="sequence"/>, one this topic was given, is still held.</summary>
+    public bool Holds(long sequence) => _count > 0 && this[0].Sequence <= sequence;
 
-    public LogEntry this[int index] => _items[(_start + index) % _items.Length];
-
-    public void Add(LogEntry entry)
+    /// <summary>Makes this emptied history another topic's.</summary>
+    public void Rename(HashedText name, long cost)
     {
-        if (_count == _items.Length) Resize(_items.Length * 2);
-        _items[(_start + _count) % _items.Length] = entry;
-        _count++;
-        Bytes += entry.Bytes;
+        if (_count != 0) throw new InvalidOperationException($"topic '{Name}' still holds {_count} events");
+        Key = name;
+        Cost = cost;
+        ForgottenSlot = ForgottenTopics.Slot(name.Text);
+        EvictedThrough = 0;
+        MatchedBy = 0;
+        Matched = false;
     }
 
-    public LogEntry RemoveOldest()
+    public void Add(in LogSlot slot)
     {
-        var oldest = _items[_start];
-        _items[_start] = null!;
-        _start = (_start + 1) % _items.Length;
+        if (_ring is null && _count == 1)
+        {
+            _ring = new LogSlot[SmallestRing];
+            _ring[0] = _only;
+            _only = default;
+            _start = 0;
+        }
+        else if (_ring is not null && _count == _ring.Length)
+        {
+            Resize(_ring.Length * 2);
+        }
+        if (_ring is null) _only = slot;
+        else _ring[(_start + _count) % _ring.Length] = slot;
+        _count++;
+        Bytes += slot.Bytes;
+    }
+
+    public LogSlot RemoveOldest()
+    {
+        ref var oldest = ref this[0];
+        var removed = oldest;
+        oldest = default;
         _count--;
-        Bytes -= oldest.Bytes;
-        if (_count < _items.Length / 4 && _items.Length > SmallestRing) Resize(_items.Length / 2);
-        return oldest;
+        Bytes -= removed.Bytes;
+        if (_ring is not null)
+        {
+            _start = (_start + 1) % _ring.Length;
+            if (_count < _ring.Length / 4 && _ring.Length > SmallestRing) Resize(_ring.Length / 2);
+        }
+        return removed;
     }
 
     /// <summary>The index of the first event with a sequence above <paramref name="sequence"/> (<see cref="Count"/> when none).</summary>
@@ -72,9 +114,9 @@ internal sealed class TopicHistory(string name)
 
     private void Resize(int size)
     {
-        var items = new LogEntry[Math.Max(size, SmallestRing)];
-        for (var i = 0; i < _count; i++) items[i] = this[i];
-        _items = items;
+        var ring = new LogSlot[Math.Max(size, SmallestRing)];
+        for (var i = 0; i < _count; i++) ring[i] = this[i];
+        _ring = ring;
         _start = 0;
     }
 }

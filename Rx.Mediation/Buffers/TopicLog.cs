@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Rx.Mediation.Events;
 using Rx.Mediation.Replay;
 using Rx.Mediation.Topics;
@@ -10,8 +11,8 @@ namespace Rx.Mediation.Buffers;
 /// evicts only its own history), in bytes overall (the oldest events of any topic go first) and in topics (the least
 /// recently written one is forgotten). Every eviction is reported with its cause.
 /// <para>No operation grows with the number of topics: a topic's ring starts small and grows as it fills, topics are
-/// listed by last write, events by sequence, and event ids are indexed. A read says when events it asked for were
-/// evicted (<see cref="LogPage.Gap"/>).</para>
+/// listed by last write, events by sequence, and event ids are indexed. Held events are stored by value, so holding
+/// many costs few objects. A read says when events it asked for were evicted (<see cref="LogPage.Gap"/>).</para>
 /// </summary>
 public sealed class TopicLog
 {
@@ -22,14 +23,14 @@ public sealed class TopicLog
     private const int PerTopic = 160;
 
     private readonly object _gate = new();
-    private readonly Dictionary<string, TopicHistory> _topics = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, LogEntry> _byId = new(StringComparer.Ordinal);
+    private readonly Dictionary<HashedText, TopicHistory> _topics = new();
+    private readonly Dictionary<HashedText, IdPlace>? _byId;
     private readonly SequenceOrder _order = new();
     private readonly ForgottenTopics _forgotten = new();
     private readonly Action<Eviction>? _onEvicted;
     private TopicHistory? _stalest;
     private TopicHistory? _freshest;
-    private TaskCompletionSource _appended = NewSignal();
+    private TaskCompletionSource? _appended; // made by a waiting reader, completed by the next append
     private long _sequence;
     private long _bytes;
     private int _events;
@@ -37,11 +38,16 @@ public sealed class TopicLog
     private long _reads;
 
     /// <param name="onEvicted">Told of every event let go, after the log's lock is released.</param>
-    public TopicLog(TopicLogLimits? limits = null, Action<Eviction>? onEvicted = null)
+    /// <param name="indexIds">
+    /// Index event ids for <see cref="FindSequence"/> (SSE's <c>Last-Event-ID</c>); a log read only by sequence (polling)
+    /// is spared the index's upkeep.
+    /// </param>
+    public TopicLog(TopicLogLimits? limits = null, Action<Eviction>? onEvicted = null, bool indexIds = true)
     {
         Limits = limits ?? new TopicLogLimits();
         Limits.Validate();
         _onEvicted = onEvicted;
+        if (indexIds) _byId = new Dictionary<HashedText, IdPlace>();
     }
 
     public TopicLogLimits Limits { get; }
@@ -62,27 +68,25 @@ public sealed class TopicLog
     {
         ArgumentNullException.ThrowIfNull(value);
         var bytes = EventFootprint.Of(value);
-        List<Eviction>? evicted = null;
-        TaskCompletionSource signal;
+        var evicted = new EvictionList();
+        TaskCompletionSource? signal;
         long sequence;
         lock (_gate)
         {
             sequence = ++_sequence;
             var topic = Touch(value.Topic, ref evicted);
-            var entry = new LogEntry(sequence, value, bytes, topic);
-            topic.Add(entry);
-            _order.Add(entry);
+            topic.Add(new LogSlot(sequence, value, bytes, Index(value, topic, sequence, out var hasResumeId), hasResumeId));
+            _order.Add(sequence, topic);
             _bytes += bytes;
             _events++;
-            Index(entry);
-            while (topic.Count > Limits.EventsPerTopic) Evict(topic.Oldest, EvictionCause.TopicEvents, ref evicted);
-            while (topic.Bytes > Limits.BytesPerTopic && topic.Oldest != entry) Evict(topic.Oldest, EvictionCause.TopicBytes, ref evicted);
-            while (_bytes > Limits.Bytes && _order.Oldest is { } oldest && oldest != entry) Evict(oldest, EvictionCause.Bytes, ref evicted);
+            while (topic.Count > Limits.EventsPerTopic) Evict(topic, EvictionCause.TopicEvents, ref evicted);
+            while (topic.Bytes > Limits.BytesPerTopic && topic.Count > 1) Evict(topic, EvictionCause.TopicBytes, ref evicted);
+            while (_bytes > Limits.Bytes && _order.OldestTopic is { } oldest && !(oldest == topic && topic.Count == 1)) Evict(oldest, EvictionCause.Bytes, ref evicted);
             signal = _appended;
-            _appended = NewSignal();
+            _appended = null;
         }
-        signal.TrySetResult();
-        Report(evicted);
+        signal?.TrySetResult();
+        evicted.Report(_onEvicted);
         return sequence;
     }
 
@@ -91,7 +95,16 @@ public sealed class TopicLog
     {
         lock (_gate)
         {
-            if (_order.Find(sequence) is { } entry) entry.Read = true;
+            // Mostly the event just appended: the newest of its topic.
+            if (sequence == _sequence && _order.NewestTopic is { Count: > 0 } newest && newest[newest.Count - 1].Sequence == sequence)
+            {
+                newest[newest.Count - 1].Read = true;
+                return;
+            }
+            var position = _order.FirstAfter(sequence - 1);
+            if (position == _order.End) return;
+            var place = _order.At(position);
+            if (place.Sequence == sequence && place.Held) Slot(place).Read = true;
         }
     }
 
@@ -123,7 +136,8 @@ public sealed class TopicLog
     public long? FindSequence(string id)
     {
         ArgumentNullException.ThrowIfNull(id);
-        lock (_gate) return _byId.TryGetValue(id, out var entry) ? entry.Sequence : null;
+        if (_byId is null) throw new InvalidOperationException("this log was made without an id index");
+        lock (_gate) return _byId.TryGetValue(HashedText.Of(id), out var place) ? place.Sequence : null;
     }
 
     /// <summary>
@@ -151,7 +165,7 @@ public sealed class TopicLog
             long last;
             lock (_gate)
             {
-                signal = _appended.Task;
+                signal = (_appended ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
                 last = _sequence;
             }
             var page = Read(filter, after, limit, maxBytes);
@@ -172,13 +186,13 @@ public sealed class TopicLog
 
     private long ReadTopic(string name, long after, int limit, long maxBytes, List<LoggedEvent> items)
     {
-        if (!_topics.TryGetValue(name, out var topic)) return _sequence;
+        if (!_topics.TryGetValue(HashedText.Of(name), out var topic)) return _sequence;
         long bytes = 0;
         for (var i = topic.FirstAfter(after); i < topic.Count; i++)
         {
-            var entry = topic[i];
-            if (items.Count == limit || (items.Count > 0 && bytes + entry.Bytes > maxBytes)) return items[^1].Sequence;
-            Take(entry, items, ref bytes);
+            ref var slot = ref topic[i];
+            if (items.Count == limit || (items.Count > 0 && bytes + slot.Bytes > maxBytes)) return items[^1].Sequence;
+            Take(ref slot, items, ref bytes);
         }
         return _sequence;
     }
@@ -191,22 +205,26 @@ public sealed class TopicLog
         var scanned = 0;
         for (var position = _order.FirstAfter(after); position < _order.End; position++)
         {
-            var entry = _order.At(position);
-            if (entry.Evicted) continue;
-            if (scanned++ == ScanLimit) return entry.Sequence - 1;
-            if (!Matches(entry.Topic, filters, read)) continue;
-            if (items.Count == limit || (items.Count > 0 && bytes + entry.Bytes > maxBytes)) return items[^1].Sequence;
-            Take(entry, items, ref bytes);
+            var place = _order.At(position);
+            if (!place.Held) continue;
+            if (scanned++ == ScanLimit) return place.Sequence - 1;
+            if (!Matches(place.Topic, filters, read)) continue;
+            ref var slot = ref Slot(place);
+            if (items.Count == limit || (items.Count > 0 && bytes + slot.Bytes > maxBytes)) return items[^1].Sequence;
+            Take(ref slot, items, ref bytes);
         }
         return _sequence;
     }
 
-    private static void Take(LogEntry entry, List<LoggedEvent> items, ref long bytes)
+    private static void Take(ref LogSlot slot, List<LoggedEvent> items, ref long bytes)
     {
-        entry.Read = true;
-        items.Add(entry.Logged);
-        bytes += entry.Bytes;
+        slot.Read = true;
+        items.Add(slot.Logged);
+        bytes += slot.Bytes;
     }
+
+    /// <summary>The held event at a place of the sequence order, found in its topic's ring.</summary>
+    private static ref LogSlot Slot(SequenceOrder.Place place) => ref place.Topic[place.Topic.FirstAfter(place.Sequence - 1)];
 
     private static bool Matches(TopicHistory topic, IReadOnlyList<TopicPattern> filters, long read)
     {
@@ -225,7 +243,7 @@ public sealed class TopicLog
         if (!filter.IsWildcard)
         {
             var through = _forgotten.Through(filter.Text);
-            if (_topics.TryGetValue(filter.Text, out var topic)) through = Math.Max(through, topic.EvictedThrough);
+            if (_topics.TryGetValue(HashedText.Of(filter.Text), out var topic)) through = Math.Max(through, topic.EvictedThrough);
             return through > after;
         }
         // A forgotten topic's name is not kept: it may have matched.
@@ -238,10 +256,14 @@ public sealed class TopicLog
     }
 
     /// <summary>The topic's history, now the most recently written; a new one forgets the stalest topic past the limit.</summary>
-    private TopicHistory Touch(string name, ref List<Eviction>? evicted)
+    private TopicHistory Touch(string name, ref EvictionList evicted)
     {
-        if (_topics.TryGetValue(name, out var topic))
+        var key = HashedText.Of(name);
+        // One lookup finds the topic or makes its entry; the entry is filled before the dictionary changes again.
+        ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_topics, key, out var known);
+        if (known)
         {
+            var topic = entry!;
             if (topic != _freshest)
             {
                 Unlink(topic);
@@ -249,60 +271,77 @@ public sealed class TopicLog
             }
             return topic;
         }
-        if (_topics.Count >= Limits.Topics && _stalest is { } stalest)
+        var cost = PerTopic + 2L * name.Length;
+        if (_topics.Count > Limits.Topics && _stalest is { } stalest)
         {
-            // Its last event gone, the topic is forgotten.
-            for (var left = stalest.Count; left > 0; left--) Evict(stalest.Oldest, EvictionCause.Topics, ref evicted);
+            // The stalest topic's emptied history serves the new topic: at the topic limit, a new topic allocates nothing.
+            entry = stalest;
+            // Its last event gone, the stalest topic is forgotten (its old name leaves the dictionary).
+            for (var left = stalest.Count; left > 0; left--) Evict(stalest, EvictionCause.Topics, ref evicted);
+            stalest.Rename(key, cost);
+            LinkFreshest(stalest);
+            _bytes += cost;
+            return stalest;
         }
-        topic = new TopicHistory(name);
-        _topics[name] = topic;
-        LinkFreshest(topic);
-        _bytes += TopicBytes(name);
-        return topic;
+        var created = entry = new TopicHistory(key, cost);
+        LinkFreshest(created);
+        _bytes += cost;
+        return created;
     }
 
-    /// <summary>Lets <paramref name="entry"/>, its topic's oldest event, go; a topic left empty is forgotten.</summary>
-    private void Evict(LogEntry entry, EvictionCause cause, ref List<Eviction>? evicted)
+    /// <summary>Lets the oldest event of <paramref name="topic"/> go; a topic left empty is forgotten.</summary>
+    private void Evict(TopicHistory topic, EvictionCause cause, ref EvictionList evicted)
     {
-        var topic = entry.Topic;
-        topic.RemoveOldest();
-        entry.Evicted = true;
-        _order.Evicted();
-        _bytes -= entry.Bytes;
+        var slot = topic.RemoveOldest();
+        _bytes -= slot.Bytes;
         _events--;
-        topic.EvictedThrough = entry.Sequence;
-        _evictedThrough = Math.Max(_evictedThrough, entry.Sequence);
-        Unindex(entry);
-        (evicted ??= []).Add(new Eviction(entry.Logged, cause, !entry.Read));
-        if (topic.Count > 0) return;
-        _topics.Remove(topic.Name);
-        Unlink(topic);
-        _bytes -= TopicBytes(topic.Name);
-        _forgotten.Forgot(topic.Name, topic.EvictedThrough);
-    }
-
-    private void Index(LogEntry entry)
-    {
-        _byId[entry.Event.Id] = entry;
-        if (ResumeIdOf(entry) is { } resumeId) _byId[resumeId] = entry;
-    }
-
-    private void Unindex(LogEntry entry)
-    {
-        Remove(entry.Event.Id);
-        if (ResumeIdOf(entry) is { } resumeId) Remove(resumeId);
-
-        // A later event under the same id took its place in the index: that one stays findable.
-        void Remove(string id)
+        topic.EvictedThrough = slot.Sequence;
+        _evictedThrough = Math.Max(_evictedThrough, slot.Sequence);
+        Unindex(slot);
+        evicted.Add(new Eviction(slot.Logged, cause, !slot.Read));
+        if (topic.Count == 0)
         {
-            if (_byId.TryGetValue(id, out var indexed) && indexed == entry) _byId.Remove(id);
+            _topics.Remove(topic.Key);
+            Unlink(topic);
+            _bytes -= topic.Cost;
+            _forgotten.Forgot(topic.ForgottenSlot, topic.EvictedThrough);
         }
+        _order.Evicted();
     }
 
-    private static string? ResumeIdOf(LogEntry entry)
+    /// <summary>Indexes the event's id (and resume id); returns the id as the slot keeps it, for <see cref="Unindex"/>.</summary>
+    private HashedText Index(Event value, TopicHistory topic, long sequence, out bool hasResumeId)
     {
-        var resumeId = entry.Event.Header(ResumeIds.Header);
-        return resumeId is not null && resumeId != entry.Event.Id ? resumeId : null;
+        hasResumeId = false;
+        if (_byId is null) return default;
+        var id = HashedText.Of(value.Id);
+        var place = new IdPlace(topic, sequence);
+        _byId[id] = place;
+        if (ResumeIdOf(value) is { } resumeId)
+        {
+            _byId[HashedText.Of(resumeId)] = place;
+            hasResumeId = true;
+        }
+        return id;
+    }
+
+    private void Unindex(in LogSlot slot)
+    {
+        if (_byId is null) return;
+        Remove(_byId, slot.Id, slot.Sequence);
+        if (slot.HasResumeId && ResumeIdOf(slot.Event) is { } resumeId) Remove(_byId, HashedText.Of(resumeId), slot.Sequence);
+    }
+
+    private static void Remove(Dictionary<HashedText, IdPlace> index, HashedText id, long sequence)
+    {
+        // A later event under the same id took its place in the index: that one stays findable.
+        if (index.Remove(id, out var indexed) && indexed.Sequence != sequence) index[id] = indexed;
+    }
+
+    private static string? ResumeIdOf(Event value)
+    {
+        var resumeId = value.Header(ResumeIds.Header);
+        return resumeId is not null && resumeId != value.Id ? resumeId : null;
     }
 
     private void LinkFreshest(TopicHistory topic)
@@ -323,13 +362,6 @@ public sealed class TopicLog
         topic.Staler = topic.Fresher = null;
     }
 
-    private void Report(List<Eviction>? evicted)
-    {
-        if (evicted is null || _onEvicted is not { } report) return;
-        foreach (var eviction in evicted) report(eviction);
-    }
-
-    private static long TopicBytes(string name) => PerTopic + 2L * name.Length;
-
-    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>Where an indexed id's event is held.</summary>
+    private readonly record struct IdPlace(TopicHistory Topic, long Sequence);
 }

@@ -42,7 +42,8 @@ public sealed class PollEntrypoint : WebEntrypoint
         : base(options)
     {
         _options = options;
-        Log = new TopicLog(options.Limits, ReportEviction);
+        // Polls read by sequence (the cursor): no id index to keep.
+        Log = new TopicLog(options.Limits, ReportEviction, indexIds: false);
     }
 
     public TopicLog Log { get; }

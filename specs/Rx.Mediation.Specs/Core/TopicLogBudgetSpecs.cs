@@ -145,7 +145,36 @@ public class TopicLogBudgetSpecs
     }
 
     [Fact]
-    public void A_new_topic_costs_a_few_hundred_bytes_not_a_full_ring()
+    public void A_forgotten_topics_events_stay_gone_when_a_new_topic_takes_its_place()
+    {
+        var log = new TopicLog(new TopicLogLimits { Topics = 2 });
+        var a1 = Sized("a", 1, "a1");
+        log.Append(a1);
+        log.Append(Sized("a", 1, "a2"));
+        log.Append(Sized("b", 1, "b1"));
+        log.Append(Sized("c", 1, "c1")); // forgets a
+        log.Append(Sized("d", 1, "d1")); // forgets b
+
+        Names(log.Read(TopicPattern.All, 0, 10)).ShouldBe(["c1", "d1"]);
+        log.Read(TopicPattern.Parse("a"), 0, 10).Items.ShouldBeEmpty();
+        Names(log.Read(TopicPattern.Parse("d"), 0, 10)).ShouldBe(["d1"]);
+        log.FindSequence(a1.Id).ShouldBeNull();
+        log.Usage.ShouldBe(new TopicLogUsage(2, 2, log.Usage.Bytes));
+    }
+
+    [Fact]
+    public void A_log_without_an_id_index_refuses_to_look_ids_up()
+    {
+        var log = new TopicLog(indexIds: false);
+        var value = Sized("a", 1);
+        log.Append(value);
+
+        Should.Throw<InvalidOperationException>(() => log.FindSequence(value.Id));
+        log.Read(TopicPattern.Parse("a"), 0, 10).Items.ShouldHaveSingleItem();
+    }
+
+    [Fact]
+    public void At_the_topic_limit_a_new_topic_allocates_little_more_than_its_events_id()
     {
         var log = new TopicLog(new TopicLogLimits { Topics = 2_000 });
         var events = Enumerable.Range(0, 4_000).Select(i => Sized("topic/" + i, 0)).ToList();
@@ -155,7 +184,7 @@ public class TopicLogBudgetSpecs
         foreach (var value in events.Skip(2_000)) log.Append(value);
         var perTopic = (GC.GetAllocatedBytesForCurrentThread() - before) / 2_000;
 
-        // A topic's history, its first ring, its log entry and its completion signal; the ring grows only as a topic fills.
-        perTopic.ShouldBeLessThan(1_024);
+        // At the topic limit a new topic takes the forgotten one's history: what remains is the event's id and its index entry.
+        perTopic.ShouldBeLessThan(256);
     }
 }
