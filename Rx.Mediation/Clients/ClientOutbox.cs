@@ -23,6 +23,8 @@ public sealed class ClientOutbox
     private long _dropped;
     private long _enqueued;
     private long _bytes;
+    // Counted here rather than asked of the channel: its count walks the queue, racing the client's reader.
+    private int _count;
     private volatile bool _completed;
 
     public ClientOutbox(int capacity, SlowClientPolicy policy, Action<Event>? onDrop = null, long maxBytes = long.MaxValue)
@@ -39,7 +41,7 @@ public sealed class ClientOutbox
 
     public long EnqueuedCount => Interlocked.Read(ref _enqueued);
 
-    public int Count => _channel.Reader.Count;
+    public int Count => Volatile.Read(ref _count);
 
     /// <summary>Bytes queued, as the budget counts them.</summary>
     public long Bytes => Interlocked.Read(ref _bytes);
@@ -75,9 +77,11 @@ public sealed class ClientOutbox
             }
         }
         Interlocked.Add(ref _bytes, bytes);
+        Interlocked.Increment(ref _count);
         if (!_channel.Writer.TryWrite(new Queued(value, bytes)))
         {
             Interlocked.Add(ref _bytes, -bytes);
+            Interlocked.Decrement(ref _count);
             return false;
         }
         Interlocked.Increment(ref _enqueued);
@@ -111,7 +115,7 @@ public sealed class ClientOutbox
     // Racing enqueuers may each see room for their own event: the bounds hold to within one event per concurrent route.
     private bool Fits(long bytes)
     {
-        var count = _channel.Reader.Count;
+        var count = Volatile.Read(ref _count);
         return count == 0 || (count < _capacity && Interlocked.Read(ref _bytes) + bytes <= _maxBytes);
     }
 
@@ -123,6 +127,7 @@ public sealed class ClientOutbox
             return false;
         }
         Interlocked.Add(ref _bytes, -queued.Bytes);
+        Interlocked.Decrement(ref _count);
         value = queued.Value;
         return true;
     }
