@@ -7,6 +7,7 @@ using System.Reactive.Subjects;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Rx.Mediation.Bridging;
+using Rx.Mediation.Buffers;
 using Rx.Mediation.Events;
 using Rx.Mediation.Nodes;
 using Rx.Mediation.Server.Options;
@@ -126,7 +127,7 @@ public abstract class WebEntrypoint : MediationNode, IEntrypoint
             return null;
         }
         var clientId = given ?? ClientQuery.NewClientId();
-        var outbox = new ClientOutbox(options.SendQueueCapacity, options.SlowClientPolicy, e => ReportDrop(e, DropReason.SlowClient));
+        var outbox = new ClientOutbox(options.SendQueueCapacity, options.SlowClientPolicy, e => ReportDrop(e, DropReason.SlowClient), options.SendQueueMaxBytes);
         var client = new ConnectedClient(clientId, topics, outbox) { RemoteAddress = context.Connection.RemoteIpAddress?.ToString() };
         var registration = clients.Add(client);
         if (registration is not null) return (client, registration);
@@ -149,6 +150,19 @@ public abstract class WebEntrypoint : MediationNode, IEntrypoint
     private protected void EnterInbound() => Interlocked.Increment(ref _inFlight);
 
     private protected void LeaveInbound() => Leave();
+
+    /// <summary>An event a buffer let go is a drop when no client had it; each cause is its own reason.</summary>
+    protected void ReportEviction(Eviction eviction)
+    {
+        if (!eviction.Unread) return;
+        ReportDrop(eviction.Item.Event, eviction.Cause switch
+        {
+            EvictionCause.TopicEvents => DropReason.BufferTopicEvents,
+            EvictionCause.TopicBytes => DropReason.BufferTopicBytes,
+            EvictionCause.Bytes => DropReason.BufferBytes,
+            _ => DropReason.BufferTopics,
+        });
+    }
 
     protected void ReportDrop(Event value, DropReason reason)
     {

@@ -22,7 +22,9 @@ public sealed class DropLog(MediationEngine engine, IObservable<DropRecord> entr
 
     public void Start()
     {
-        var drops = engine.Drops.Merge(entrypointDrops);
+        // A window keeps what it needs of each drop, not the event: a second of dropped large payloads held only to
+        // be counted would take more memory than the buffers that dropped them.
+        var drops = engine.Drops.Merge(entrypointDrops).Select(d => new Dropped(d.Route, d.Reason, d.Event.Id));
         // TakeUntil rather than Dispose at stop: Buffer then flushes the last window instead of losing it.
         _subscriptions.Add(drops.TakeUntil(_stop).Buffer(interval, scheduler).Where(b => b.Count > 0).Subscribe(LogDrops));
         _subscriptions.Add(engine.Failures.TakeUntil(_stop).Buffer(interval, scheduler).Where(b => b.Count > 0).Subscribe(LogFailures));
@@ -36,14 +38,16 @@ public sealed class DropLog(MediationEngine engine, IObservable<DropRecord> entr
         _subscriptions.Dispose();
     }
 
-    private void LogDrops(IList<DropRecord> window)
+    private void LogDrops(IList<Dropped> window)
     {
         foreach (var group in window.GroupBy(d => (d.Route, d.Reason)))
         {
             logger.LogWarning("Dropped {DropCount} events at {Route} ({DropReason}) in the last {WindowMs} ms; latest {EventId}",
-                group.Count(), group.Key.Route, group.Key.Reason.ToName(), (long)interval.TotalMilliseconds, group.Last().Event.Id);
+                group.Count(), group.Key.Route, group.Key.Reason.ToName(), (long)interval.TotalMilliseconds, group.Last().EventId);
         }
     }
+
+    private readonly record struct Dropped(string Route, DropReason Reason, string EventId);
 
     private void LogFailures(IList<FailureRecord> window)
     {

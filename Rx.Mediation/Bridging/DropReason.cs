@@ -27,6 +27,14 @@ public enum DropReason
     /// arriving event was refused, or older ones were evicted to make room for it (drop-head, drop-buffer).
     /// </summary>
     ByteBudget,
+    /// <summary>A web entrypoint's buffer (SSE replay, poll) let an event no client had go: its topic held as many events as it may.</summary>
+    BufferTopicEvents,
+    /// <summary>As <see cref="BufferTopicEvents"/>: its topic held as many bytes as it may.</summary>
+    BufferTopicBytes,
+    /// <summary>As <see cref="BufferTopicEvents"/>: the buffer held as many bytes as it may, across topics.</summary>
+    BufferBytes,
+    /// <summary>As <see cref="BufferTopicEvents"/>: the buffer held as many topics as it may, and forgot the stalest.</summary>
+    BufferTopics,
 }
 
 public static class DropReasonNames
@@ -48,6 +56,10 @@ public static class DropReasonNames
         DropReason.Cancelled => "cancelled",
         DropReason.SlowClient => "slow-client",
         DropReason.ByteBudget => "byte-budget",
+        DropReason.BufferTopicEvents => "buffer-topic-events",
+        DropReason.BufferTopicBytes => "buffer-topic-bytes",
+        DropReason.BufferBytes => "buffer-bytes",
+        DropReason.BufferTopics => "buffer-topics",
         _ => reason.ToString(),
     };
 }

@@ -307,8 +307,8 @@ public sealed class KafkaResumeSpecs(KafkaCluster cluster)
                 var marker = $"marker-{partition}-{attempt}";
                 await ProduceAsync(topic, partition, marker);
                 var arrived = DateTime.UtcNow + TimeSpan.FromSeconds(2);
-                while (DateTime.UtcNow < arrived && !log.ReadAfter(TopicPattern.Parse(topic), 0, 1000).Any(e => e.Event.Text == marker)) await Task.Delay(20);
-                if (log.ReadAfter(TopicPattern.Parse(topic), 0, 1000).Any(e => e.Event.Text == marker)) break;
+                while (DateTime.UtcNow < arrived && !log.Read(TopicPattern.Parse(topic), 0, 1000).Items.Any(e => e.Event.Text == marker)) await Task.Delay(20);
+                if (log.Read(TopicPattern.Parse(topic), 0, 1000).Items.Any(e => e.Event.Text == marker)) break;
             }
         }
     }

@@ -37,6 +37,47 @@ public sealed class OptionsSpecs
     }
 
     [Fact]
+    public void Byte_budgets_are_read_from_their_keys_and_reach_the_buffers_and_send_queues()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Mediation:Sse:ReplayMaxBytes"] = "1048576",
+            ["Mediation:Sse:ReplayMaxBytesPerTopic"] = "65536",
+            ["Mediation:Sse:SendQueueMaxBytes"] = "32768",
+            ["Mediation:Poll:MaxBytes"] = "2097152",
+            ["Mediation:Poll:MaxBytesPerTopic"] = "131072",
+            ["Mediation:Poll:MaxPageBytes"] = "4096",
+        }).Build();
+        var options = new MediationOptions();
+        configuration.GetSection(MediationOptions.Section).Bind(options);
+
+        options.Validate().ShouldBeEmpty();
+        var sse = new Entrypoints.ServerSentEvents.SseEntrypoint(options.Sse);
+        sse.Log.Limits.ShouldBe(new Rx.Mediation.Buffers.TopicLogLimits { Bytes = 1_048_576, BytesPerTopic = 65_536 });
+        options.Sse.SendQueueMaxBytes.ShouldBe(32_768);
+        new Entrypoints.Polling.PollEntrypoint(options.Poll).Log.Limits.ShouldBe(new Rx.Mediation.Buffers.TopicLogLimits { Bytes = 2_097_152, BytesPerTopic = 131_072 });
+        options.Poll.MaxPageBytes.ShouldBe(4_096);
+        options.WebSocket.SendQueueMaxBytes.ShouldBe(8 * 1024 * 1024, "the default");
+    }
+
+    [Theory]
+    [InlineData("Mediation:Sse:ReplayMaxBytes", "0")]
+    [InlineData("Mediation:Sse:ReplayMaxBytesPerTopic", "-1")]
+    [InlineData("Mediation:Sse:SendQueueMaxBytes", "0")]
+    [InlineData("Mediation:WebSocket:SendQueueMaxBytes", "0")]
+    [InlineData("Mediation:Poll:MaxBytes", "0")]
+    [InlineData("Mediation:Poll:MaxBytesPerTopic", "0")]
+    [InlineData("Mediation:Poll:MaxPageBytes", "0")]
+    public void A_byte_budget_below_one_is_reported_with_its_key(string key, string value)
+    {
+        var options = new MediationOptions();
+        new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build()
+            .GetSection(MediationOptions.Section).Bind(options);
+
+        options.Validate().ShouldContain($"{key} must be at least 1, got {value}");
+    }
+
+    [Fact]
     public void Bad_values_are_reported_with_their_keys()
     {
         var options = new MediationOptions { Url = "ftp://x" };

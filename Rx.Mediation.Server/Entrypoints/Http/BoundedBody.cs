@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http;
 
 namespace Rx.Mediation.Server.Entrypoints.Http;
@@ -13,7 +14,11 @@ public static class BoundedBody
     /// <param name="cut">Stops a read still waiting for the client (OperationCanceledException for this token).</param>
     public static async Task<byte[]?> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken, CancellationToken cut = default)
     {
-        if (request.ContentLength is { } declared && declared > maxBytes) return null;
+        if (request.ContentLength is { } declared)
+        {
+            if (declared > maxBytes) return null;
+            return await ReadDeclaredAsync(request.BodyReader, (int)declared, cancellationToken).ConfigureAwait(false);
+        }
         var reader = request.BodyReader;
         // Cancelled through the reader rather than a read's token: Kestrel's body reader is left mid-read by a token
         // and then never finishes the request, while a cancelled pending read just returns.
@@ -34,6 +39,29 @@ public static class BoundedBody
             reader.AdvanceTo(buffer.End);
             if (result.IsCompleted) return body.WrittenSpan.ToArray();
             if (result.IsCanceled) throw new OperationCanceledException(cut);
+        }
+    }
+
+    /// <summary>
+    /// A body of known length, read straight into the array the event keeps: a large body is allocated once, not
+    /// once to collect it and again to trim it (both large-object-heap arrays, the second making the first garbage).
+    /// </summary>
+    private static async Task<byte[]> ReadDeclaredAsync(PipeReader reader, int length, CancellationToken cancellationToken)
+    {
+        var body = new byte[length];
+        var written = 0;
+        while (true)
+        {
+            var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            // Kestrel ends the body at Content-Length, so it never holds more than the array takes.
+            foreach (var segment in result.Buffer)
+            {
+                var take = Math.Min(segment.Length, length - written);
+                segment.Span[..take].CopyTo(body.AsSpan(written));
+                written += take;
+            }
+            reader.AdvanceTo(result.Buffer.End);
+            if (result.IsCompleted || result.IsCanceled) return written == length ? body : body[..written];
         }
     }
 }

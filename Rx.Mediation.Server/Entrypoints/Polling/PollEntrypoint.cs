@@ -21,7 +21,11 @@ namespace Rx.Mediation.Server.Entrypoints.Polling;
 /// <item><c>timeout</c> in seconds (decimals allowed): how long to wait when nothing is there yet; default
 /// <see cref="PollEntrypointOptions.DefaultTimeout"/> (25 s), capped at <see cref="PollEntrypointOptions.MaxTimeout"/>;
 /// 0 answers at once. On timeout <c>items</c> is empty and <c>nextCursor</c> is the cursor to poll with next.</item>
-/// <item><c>limit</c>: 1…MaxLimit items (default 100).</item>
+/// <item><c>limit</c>: 1…MaxLimit items (default 100), a maximum: a page also ends before the event that would take it past
+/// <see cref="PollEntrypointOptions.MaxPageBytes"/> (it always carries one), and <c>nextCursor</c> goes on from there.
+/// The answer is written as it is produced, never built whole in memory.</item>
+/// <item><c>"gap": true</c>: events after the cursor were evicted from the buffer (its bounds per topic, in bytes, in
+/// topics) before this client read them; the items go on with what is left.</item>
 /// <item>Items from a replayable source (Kafka) give cursors that also carry the client's broker position
 /// (<see cref="PollCursor.Position"/>). Such a cursor from another server process, or one whose events this log has
 /// evicted, resumes from the broker: the events after it are read through the routes' stages (<c>"resume":
@@ -38,7 +42,8 @@ public sealed class PollEntrypoint : WebEntrypoint
         : base(options)
     {
         _options = options;
-        Log = new TopicLog(options.CapacityPerTopic, options.MaxTopics);
+        // Polls read by sequence (the cursor): no id index to keep.
+        Log = new TopicLog(options.Limits, ReportEviction, indexIds: false);
     }
 
     public TopicLog Log { get; }
@@ -93,6 +98,7 @@ public sealed class PollEntrypoint : WebEntrypoint
 
         var after = 0L;
         var reset = false;
+        var fromStart = true; // no position of this log to have missed anything after
         string? resumed = null;
         RouteReplay? broker = null;
         var position = new PositionTracker(context);
@@ -106,7 +112,11 @@ public sealed class PollEntrypoint : WebEntrypoint
             }
             var replay = cursor.Position is { } text ? BrokerResume.Find(context, Name, text) : null;
             position = new PositionTracker(context, replay, cursor.Position);
-            if (cursor.Epoch == _epoch && (replay is null || Log.Holds(topic!, cursor.Sequence))) after = cursor.Sequence;
+            if (cursor.Epoch == _epoch && (replay is null || Log.Holds(topic!, cursor.Sequence)))
+            {
+                after = cursor.Sequence;
+                fromStart = false;
+            }
             else if (replay is not null) broker = replay;
             else reset = true;
         }
@@ -117,7 +127,7 @@ public sealed class PollEntrypoint : WebEntrypoint
         {
             // Whatever reaches the log from now on is read from it next, the seam dropping what the replay gave already.
             var logEnd = Log.LastSequence;
-            var page = await ReplayAsync(context, broker, position, topic!, limit, stop.Token);
+            var page = await ReplayAsync(context, broker, position, topic!, limit, _options.MaxPageBytes, stop.Token);
             if (page.Error is { } error)
             {
                 context.Response.Headers.RetryAfter = "1";
@@ -128,63 +138,79 @@ public sealed class PollEntrypoint : WebEntrypoint
             if (page.Items.Count > 0 || !page.Complete || timeout <= TimeSpan.Zero)
             {
                 var next = page.Complete ? new PollCursor(_epoch, logEnd, position.Text) : new PollCursor(0, 0, position.Text);
-                await WriteAsync(context, page.Items, next, reset: false, resumed: "broker");
+                await WriteAsync(context, page.Items, next, new PollFlags(Resumed: "broker"));
                 return;
             }
             // Caught up with nothing to give: wait on the log like any poll.
             after = logEnd;
+            fromStart = false;
             resumed = "broker";
         }
 
         var answered = new List<(Event Value, PollCursor Cursor)>();
+        var gap = false;
         var started = Stopwatch.GetTimestamp();
         while (true)
         {
             var remaining = timeout - Stopwatch.GetElapsedTime(started);
-            IReadOnlyList<LoggedEvent> items;
-            var lastSequence = Log.LastSequence;
+            LogPage page;
             try
             {
-                items = remaining <= TimeSpan.Zero
-                    ? Log.ReadAfter(topic!, after, limit)
-                    : await Log.WaitAfterAsync(topic!, after, limit, remaining, stop.Token);
+                page = remaining <= TimeSpan.Zero
+                    ? Log.Read(topic!, after, limit, _options.MaxPageBytes)
+                    : await Log.WaitAfterAsync(topic!, after, limit, remaining, stop.Token, _options.MaxPageBytes);
             }
             catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
             {
                 // The server is stopping: answer now with what is there, so the client can come back elsewhere.
-                items = Log.ReadAfter(topic!, after, limit);
+                page = Log.Read(topic!, after, limit, _options.MaxPageBytes);
                 remaining = TimeSpan.Zero;
             }
-            foreach (var item in items)
+            // Reading from the oldest buffered event, a client has no position to have missed anything after.
+            gap |= page.Gap && !fromStart;
+            fromStart = false;
+            foreach (var item in page.Items)
             {
-                after = item.Sequence;
                 if (position.Admit(item.Event)) answered.Add((item.Event, new PollCursor(_epoch, item.Sequence, position.Text)));
             }
-            // Empty: nothing matching up to lastSequence (read before the log was) was there, so the client may skip ahead to it.
-            if (items.Count == 0) after = Math.Max(after, lastSequence);
+            // The log was read through here, matching or not: the client goes on after it.
+            after = page.Through;
             // Only events the client already had (after a replay): wait for the rest of the timeout.
-            if (answered.Count > 0 || items.Count == 0 || remaining <= TimeSpan.Zero) break;
+            if (answered.Count > 0 || page.Items.Count == 0 || remaining <= TimeSpan.Zero) break;
         }
-        await WriteAsync(context, answered, new PollCursor(_epoch, after, position.Text), reset, resumed);
+        await WriteAsync(context, answered, new PollCursor(_epoch, after, position.Text), new PollFlags(reset, resumed, gap));
         Operations.Metrics.ClientDelivery.Written(this, answered.Select(a => a.Value));
     }
 
-    /// <summary>One page of a broker replay for a poll: up to <paramref name="limit"/> items, and whether the replay reached its end.</summary>
-    private async Task<ReplayPage> ReplayAsync(HttpContext context, RouteReplay replay, PositionTracker position, TopicPattern topic, int limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// One page of a broker replay for a poll: up to <paramref name="limit"/> items, ending before the one that would
+    /// take it past <paramref name="maxBytes"/>, and whether the replay reached its end.
+    /// </summary>
+    private async Task<ReplayPage> ReplayAsync(HttpContext context, RouteReplay replay, PositionTracker position, TopicPattern topic, int limit, long maxBytes, CancellationToken cancellationToken)
     {
         var logger = BrokerResume.Logger(context, typeof(PollEntrypoint).FullName!);
         var run = replay.Start(replay.From, BrokerResume.LogFailures(logger, Name));
         var items = new List<(Event Value, PollCursor Cursor)>();
         var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         var gate = new object();
+        var bytes = 0L;
         using var subscription = run.Events.Subscribe(
             value =>
             {
                 lock (gate)
                 {
-                    if (done.Task.IsCompleted || value.Kind != EventKind.Data || !topic.Matches(value.Topic) || !position.Admit(value)) return;
+                    if (done.Task.IsCompleted || value.Kind != EventKind.Data || !topic.Matches(value.Topic)) return;
+                    var size = EventFootprint.Of(value);
+                    if (items.Count > 0 && bytes + size > maxBytes)
+                    {
+                        // Not admitted: the cursor resumes before it.
+                        done.TrySetResult(false);
+                        return;
+                    }
+                    if (!position.Admit(value)) return;
                     // Epoch 0: this item's cursor resumes from the broker wherever it is used.
                     items.Add((value, new PollCursor(0, 0, position.Text)));
+                    bytes += size;
                     if (items.Count >= limit) done.TrySetResult(false);
                 }
             },
@@ -214,28 +240,40 @@ public sealed class PollEntrypoint : WebEntrypoint
     private static Task BadRequest(HttpContext context, string error, string message) =>
         JsonErrors.WriteAsync(context, StatusCodes.Status400BadRequest, error, message);
 
-    private static async Task WriteAsync(HttpContext context, IReadOnlyList<(Event Value, PollCursor Cursor)> items, PollCursor next, bool reset, string? resumed)
+    /// <summary>Writes the answer item by item, flushing as it grows (<see cref="ResponseFlusher"/>).</summary>
+    private static async Task WriteAsync(HttpContext context, IReadOnlyList<(Event Value, PollCursor Cursor)> items, PollCursor next, PollFlags flags)
     {
-        context.Response.StatusCode = StatusCodes.Status200OK;
-        context.Response.ContentType = "application/json; charset=utf-8";
-        context.Response.Headers.CacheControl = "no-store";
-        await using var writer = new Utf8JsonWriter(context.Response.BodyWriter);
+        var response = context.Response;
+        var cancellationToken = context.RequestAborted;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "application/json; charset=utf-8";
+        response.Headers.CacheControl = "no-store";
+        var flusher = new ResponseFlusher(response.BodyWriter);
+        await using var writer = new Utf8JsonWriter(response.BodyWriter);
         writer.WriteStartObject();
         writer.WriteStartArray("items");
         foreach (var (value, cursor) in items)
         {
+            var before = writer.BytesCommitted;
             writer.WriteStartObject();
             EventJson.WriteProperties(writer, value);
             writer.WriteString("cursor", cursor.ToString());
             writer.WriteEndObject();
+            writer.Flush(); // hands the item to the response; the flusher sends it on
+            await flusher.WroteAsync(writer.BytesCommitted - before, cancellationToken);
         }
         writer.WriteEndArray();
         writer.WriteString("nextCursor", next.ToString());
-        if (reset) writer.WriteBoolean("reset", true);
-        if (resumed is not null) writer.WriteString("resume", resumed);
+        if (flags.Reset) writer.WriteBoolean("reset", true);
+        if (flags.Resumed is not null) writer.WriteString("resume", flags.Resumed);
+        if (flags.Gap) writer.WriteBoolean("gap", true);
         writer.WriteEndObject();
-        await writer.FlushAsync(context.RequestAborted);
+        writer.Flush();
+        await flusher.FlushAsync(cancellationToken);
     }
+
+    /// <summary>What a poll answer says besides its items: <c>reset</c>, <c>resume</c>, <c>gap</c> (see the class summary).</summary>
+    private readonly record struct PollFlags(bool Reset = false, string? Resumed = null, bool Gap = false);
 
     private sealed record ReplayPage(IReadOnlyList<(Event Value, PollCursor Cursor)> Items, bool Complete, string? Error);
 

@@ -59,6 +59,7 @@ internal static class SseBrokerReplay
         try
         {
             var reader = channel.Reader;
+            var flusher = new ResponseFlusher(output);
             var count = 0L;
             var beat = Task.Delay(heartbeat, cancellationToken);
             while (true)
@@ -67,11 +68,11 @@ internal static class SseBrokerReplay
                 while (reader.TryRead(out var value))
                 {
                     if (!BrokerResume.IsFor(value, client, clients) || !seam.TryAdmit(value, out var id)) continue;
-                    SseFormat.WriteEvent(output, value, id);
                     written = true;
                     count++;
+                    await flusher.WroteAsync(SseFormat.WriteEvent(output, value, id), cancellationToken);
                 }
-                if (written) await output.FlushAsync(cancellationToken);
+                if (written) await flusher.FlushAsync(cancellationToken);
                 var waiting = reader.WaitToReadAsync(cancellationToken).AsTask();
                 while (await Task.WhenAny(waiting, beat) == beat)
                 {

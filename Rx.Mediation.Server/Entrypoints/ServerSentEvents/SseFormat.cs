@@ -15,10 +15,11 @@ public static class SseFormat
 {
     public static readonly byte[] Keepalive = ": keepalive\n\n"u8.ToArray();
 
-    public static void WriteEvent(IBufferWriter<byte> output, Event value) => WriteEvent(output, value, ResumeIds.Of(value));
+    /// <summary>Writes <paramref name="value"/>; returns about how many bytes that took.</summary>
+    public static long WriteEvent(IBufferWriter<byte> output, Event value) => WriteEvent(output, value, ResumeIds.Of(value));
 
-    /// <summary>Writes <paramref name="value"/> under the id <paramref name="id"/> (a resuming client's position).</summary>
-    public static void WriteEvent(IBufferWriter<byte> output, Event value, string id)
+    /// <summary>Writes <paramref name="value"/> under the id <paramref name="id"/> (a resuming client's position); returns about how many bytes that took.</summary>
+    public static long WriteEvent(IBufferWriter<byte> output, Event value, string id)
     {
         var payload = value.Payload.Span;
         if (!PayloadJson.IsUtf8(payload))
@@ -30,6 +31,7 @@ public static class SseFormat
         WriteField(output, "event: "u8, value.Topic);
         WriteData(output, payload);
         Write(output, "\n"u8);
+        return payload.Length + id.Length + value.Topic.Length + 32;
     }
 
     /// <summary>Tells EventSource how long to wait before it reconnects (<c>retry:</c>, milliseconds).</summary>

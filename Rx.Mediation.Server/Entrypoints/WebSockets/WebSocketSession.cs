@@ -207,12 +207,11 @@ internal sealed class WebSocketSession(WebSocketEntrypoint entrypoint, WebSocket
     private async Task SendLoopAsync(CancellationToken cancellationToken)
     {
         var outbox = client.Outbox;
-        var reader = outbox.Reader;
         try
         {
-            while (await reader.WaitToReadAsync(cancellationToken))
+            while (await outbox.WaitToReadAsync(cancellationToken))
             {
-                while (!_clientClosing && reader.TryRead(out var value))
+                while (!_clientClosing && outbox.TryRead(out var value))
                 {
                     await SendEventAsync(value, cancellationToken);
                     Operations.Metrics.ClientDelivery.Written(entrypoint, value);

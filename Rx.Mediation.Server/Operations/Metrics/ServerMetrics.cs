@@ -36,7 +36,7 @@ public sealed class ServerMetrics
         Meter.CreateObservableCounter("rx.mediation.entrypoint.drops", () => entrypoints.Current.SelectMany(e => DropReasons
             .Where(r => (r == DropReason.SlowClient && HasClientQueues(e)) || e.Drops[r] != 0)
             .Select(r => Tagged(e.Drops[r], "entrypoint", e.Name, "reason", r.ToName()))),
-            "{event}", "Events each web entrypoint dropped itself, by reason (slow-client: a client's send queue was full)");
+            "{event}", "Events each web entrypoint dropped itself, by reason (slow-client: a client's send queue was full; buffer-*: the SSE replay or poll buffer let an event no client had go, at one of its bounds)");
 
         if (config is not null)
         {

@@ -11,6 +11,8 @@ public class ClientAndLogSpecs
 {
     private static Event E(string text, string topic = "events", string? clientId = null) => Event.FromText("src", topic, text, clientId: clientId);
 
+    private static IEnumerable<string> Texts(LogPage page) => page.Items.Select(l => l.Event.Text);
+
     [Fact]
     public void An_event_addressed_to_a_client_goes_to_that_client_alone_else_to_topic_subscribers()
     {
@@ -52,7 +54,7 @@ public class ClientAndLogSpecs
         foreach (var text in new[] { "a", "b", "c" }) outbox.Enqueue(E(text));
 
         var queued = new List<string>();
-        while (outbox.Reader.TryRead(out var e)) queued.Add(e.Text);
+        while (outbox.TryRead(out var e)) queued.Add(e.Text);
         queued.ShouldBe(kept);
         outbox.DroppedCount.ShouldBe(1);
         dropped.Count.ShouldBe(1);
@@ -73,27 +75,31 @@ public class ClientAndLogSpecs
     [Fact]
     public void The_topic_log_keeps_a_bounded_history_per_topic_under_one_sequence()
     {
-        var log = new TopicLog(capacityPerTopic: 2);
+        var log = new TopicLog(new TopicLogLimits { EventsPerTopic = 2 });
         log.Append(E("a1", "a"));
         log.Append(E("b1", "b"));
         log.Append(E("a2", "a"));
         log.Append(E("a3", "a"));
 
-        log.ReadAfter(TopicPattern.Parse("a"), 0, 10).Select(l => l.Event.Text).ShouldBe(["a2", "a3"]);
-        log.ReadAfter(TopicPattern.All, 0, 10).Select(l => l.Event.Text).ShouldBe(["b1", "a2", "a3"]);
-        log.ReadAfter(TopicPattern.All, 3, 10).Select(l => l.Event.Text).ShouldBe(["a3"]);
-        log.ReadAfter(TopicPattern.All, 0, 2).Select(l => l.Event.Text).ShouldBe(["b1", "a2"]);
+        Texts(log.Read(TopicPattern.Parse("a"), 0, 10)).ShouldBe(["a2", "a3"]);
+        Texts(log.Read(TopicPattern.All, 0, 10)).ShouldBe(["b1", "a2", "a3"]);
+        Texts(log.Read(TopicPattern.All, 3, 10)).ShouldBe(["a3"]);
+        Texts(log.Read(TopicPattern.All, 0, 2)).ShouldBe(["b1", "a2"]);
     }
 
     [Fact]
-    public void The_topic_log_finds_events_by_id_for_resumption()
+    public void The_topic_log_finds_events_by_id_or_resume_id_for_resumption()
     {
         var log = new TopicLog();
         var first = E("a");
         var seq = log.Append(first);
+        var kafka = Event.Create("kafka", "events", "k"u8.ToArray(), id: "events@0#7").WithHeader(Rx.Mediation.Replay.ResumeIds.Header, "events@0#7,1#3");
+        var kafkaSeq = log.Append(kafka);
         log.Append(E("b"));
 
         log.FindSequence(first.Id).ShouldBe(seq);
+        log.FindSequence("events@0#7").ShouldBe(kafkaSeq);
+        log.FindSequence("events@0#7,1#3").ShouldBe(kafkaSeq);
         log.FindSequence("unknown").ShouldBeNull();
     }
 
@@ -105,20 +111,21 @@ public class ClientAndLogSpecs
         log.Append(E("not for us", "b"));
         waiting.IsCompleted.ShouldBeFalse();
         log.Append(E("for us", "a"));
-        (await waiting).Single().Event.Text.ShouldBe("for us");
+        (await waiting).Items.Single().Event.Text.ShouldBe("for us");
 
-        (await log.WaitAfterAsync(TopicPattern.Parse("a"), 10, 10, TimeSpan.FromMilliseconds(20), CancellationToken.None)).ShouldBeEmpty();
+        (await log.WaitAfterAsync(TopicPattern.Parse("a"), 10, 10, TimeSpan.FromMilliseconds(20), CancellationToken.None)).Items.ShouldBeEmpty();
     }
 
     [Fact]
     public void The_topic_log_forgets_the_stalest_topic_past_its_topic_limit()
     {
-        var log = new TopicLog(capacityPerTopic: 4, maxTopics: 2);
+        var log = new TopicLog(new TopicLogLimits { EventsPerTopic = 4, Topics = 2 });
         log.Append(E("a", "a"));
         log.Append(E("b", "b"));
+        log.Append(E("a2", "a")); // a is now fresher than b
         log.Append(E("c", "c"));
 
-        log.ReadAfter(TopicPattern.All, 0, 10).Select(l => l.Event.Topic).ShouldBe(["b", "c"]);
+        log.Read(TopicPattern.All, 0, 10).Items.Select(l => l.Event.Topic).ShouldBe(["a", "a", "c"]);
     }
 
     [Fact]

@@ -69,8 +69,9 @@ public sealed class RouteReplaySpecs
     [Fact]
     public void A_log_says_when_events_after_a_sequence_were_evicted()
     {
-        var log = new TopicLog(capacityPerTopic: 2, maxTopics: 2);
-        var first = log.Append(Event.FromText("t", "a", "1"));
+        var log = new TopicLog(new TopicLogLimits { EventsPerTopic = 2, Topics = 2 });
+        var one = Event.FromText("t", "a", "1");
+        var first = log.Append(one);
         log.Append(Event.FromText("t", "a", "2"));
         log.Holds(TopicPattern.Parse("a"), 0).ShouldBeTrue();
         log.Append(Event.FromText("t", "a", "3"));
@@ -80,13 +81,16 @@ public sealed class RouteReplaySpecs
         log.Holds(TopicPattern.Parse("b"), 0).ShouldBeTrue();
 
         var third = log.Append(Event.FromText("t", "a", "3b"));
-        var b = log.Append(Event.FromText("t", "b", "4"));
+        var four = Event.FromText("t", "b", "4");
+        var b = log.Append(four);
         log.Append(Event.FromText("t", "c", "5")); // forgets topic a, the stalest
-        log.Holds(TopicPattern.Parse("b"), third - 1).ShouldBeFalse("a forgotten topic may have held anything up to its last event");
-        log.Holds(TopicPattern.Parse("b"), third).ShouldBeTrue();
+        log.Holds(TopicPattern.Parse("a"), third - 1).ShouldBeFalse("topic a was forgotten with its events");
+        log.Holds(TopicPattern.Parse("#"), third - 1).ShouldBeFalse("a forgotten topic may have matched a wildcard");
+        log.Holds(TopicPattern.Parse("#"), third).ShouldBeTrue();
+        log.Holds(TopicPattern.Parse("b"), 0).ShouldBeTrue("topic b lost nothing");
 
-        log.FindSequence(e => e.Text == "4").ShouldBe(b);
-        log.FindSequence(e => e.Text == "1").ShouldBeNull();
+        log.FindSequence(four.Id).ShouldBe(b);
+        log.FindSequence(one.Id).ShouldBeNull();
     }
 
     /// <summary>A replayable source over a fixed list: one stream named after the node, positions <c>{name}#{offset}</c>.</summary>
