@@ -14,15 +14,13 @@ public static class BoundedBody
     /// <param name="cut">Stops a read still waiting for the client (OperationCanceledException for this token).</param>
     public static async Task<byte[]?> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken, CancellationToken cut = default)
     {
-        if (request.ContentLength is { } declared)
-        {
-            if (declared > maxBytes) return null;
-            return await ReadDeclaredAsync(request.BodyReader, (int)declared, cancellationToken).ConfigureAwait(false);
-        }
+        if (request.ContentLength > maxBytes) return null;
         var reader = request.BodyReader;
         // Cancelled through the reader rather than a read's token: Kestrel's body reader is left mid-read by a token
         // and then never finishes the request, while a cancelled pending read just returns.
-        using var cutting = cut.CanBeCanceled ? cut.UnsafeRegister(static r => ((System.IO.Pipelines.PipeReader)r!).CancelPendingRead(), reader) : default;
+        using var cutting = cut.CanBeCanceled ? cut.UnsafeRegister(static r => ((PipeReader)r!).CancelPendingRead(), reader) : default;
+        if (request.ContentLength is { } declared)
+            return await ReadDeclaredAsync(reader, (int)declared, cancellationToken, cut).ConfigureAwait(false);
         // Consumed into our own buffer as it arrives: holding it unconsumed in the pipe would stall Kestrel's
         // input at its buffer limit for bodies near 1 MiB.
         var body = new ArrayBufferWriter<byte>((int)Math.Min(Math.Max(request.ContentLength ?? 4096, 1), Math.Min(maxBytes + 1, 1 << 20)));
@@ -46,7 +44,7 @@ public static class BoundedBody
     /// A body of known length, read straight into the array the event keeps: a large body is allocated once, not
     /// once to collect it and again to trim it (both large-object-heap arrays, the second making the first garbage).
     /// </summary>
-    private static async Task<byte[]> ReadDeclaredAsync(PipeReader reader, int length, CancellationToken cancellationToken)
+    private static async Task<byte[]> ReadDeclaredAsync(PipeReader reader, int length, CancellationToken cancellationToken, CancellationToken cut)
     {
         var body = new byte[length];
         var written = 0;
@@ -61,7 +59,8 @@ public static class BoundedBody
                 written += take;
             }
             reader.AdvanceTo(result.Buffer.End);
-            if (result.IsCompleted || result.IsCanceled) return written == length ? body : body[..written];
+            if (result.IsCompleted) return written == length ? body : body[..written];
+            if (result.IsCanceled) throw new OperationCanceledException(cut);
         }
     }
 }
