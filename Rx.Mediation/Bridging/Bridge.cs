@@ -18,8 +18,9 @@ namespace Rx.Mediation.Bridging;
 /// </summary>
 public sealed class Bridge
 {
-    // After this many events in one pass the drain yields, so other work on a shared scheduler gets a turn.
-    private const int MaxEventsPerPass = 8192;
+    // After this many events in one pass the drain yields, so other work on a shared scheduler gets a turn: well below
+    // a web client's send queue, whose writer would otherwise wait out a whole pass while that queue overflows.
+    private const int MaxEventsPerPass = 256;
 
     // How many events the drain takes from the channel at once before delivering them.
     private const int MaxEventsInHand = 32;

@@ -37,7 +37,7 @@ public sealed class EgressFixture : IAsyncDisposable
 
     private EgressFixture()
     {
-        _engine = new MediationEngine(new EngineOptions { Scheduler = TaskPoolScheduler.Default });
+        _engine = new MediationEngine(new EngineOptions());
         _sse.Clients.Add(new ConnectedClient("sse-client", [TopicPattern.All], _sseClient));
         _ws.Clients.Add(new ConnectedClient("ws-client", [TopicPattern.All], _wsClient));
     }

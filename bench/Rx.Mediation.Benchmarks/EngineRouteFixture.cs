@@ -50,7 +50,7 @@ public sealed class EngineRouteFixture : IAsyncDisposable
     /// <param name="scheduler">Where the bridge drains: the task pool (the default, as in production) or an experiment's.</param>
     public static EngineRouteFixture Create(bool endpointReceives = true, IScheduler? scheduler = null)
     {
-        var engine = new MediationEngine(new EngineOptions { Scheduler = scheduler ?? TaskPoolScheduler.Default });
+        var engine = new MediationEngine(new EngineOptions { Scheduler = scheduler ?? EngineOptions.FairTaskPool });
         var target = endpointReceives
             ? new MemoryEndpoint(Workload.TargetName)
             : new MemoryEndpoint(Workload.TargetName, subscriptions: []);

@@ -16,7 +16,7 @@ namespace Rx.Mediation.Server.Specs;
 /// taken from a WebSocket, reaches every connected subscriber whose filter matches, even when every event has a topic
 /// of its own and the egress route is slower than the publishing clients; nothing is dropped on the way.
 /// </summary>
-public sealed class AcceptedMeansDeliveredSpecs : IDisposable
+public sealed class AcceptedMeansDeliveredSpecs
 {
     private const string Filter = "wrk/#";
     private const int Connections = 32;
@@ -24,20 +24,6 @@ public sealed class AcceptedMeansDeliveredSpecs : IDisposable
     private static readonly TimeSpan LoadDuration = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan CatchUp = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan Stalled = TimeSpan.FromSeconds(10);
-
-    private readonly (int Workers, int Io) _minThreads;
-
-    // The clients share the server's process and its thread pool, sized for 2 cores: while the route drains keep both
-    // pool threads busy, the SSE client and the poller would wait for a thread and fall behind as a slow browser does
-    // (counted slow-client drops). Threads of their own from the start make them the fast clients this spec needs.
-    public AcceptedMeansDeliveredSpecs()
-    {
-        ThreadPool.GetMinThreads(out var workers, out var io);
-        _minThreads = (workers, io);
-        ThreadPool.SetMinThreads(Math.Max(workers, 32), Math.Max(io, 32));
-    }
-
-    public void Dispose() => ThreadPool.SetMinThreads(_minThreads.Workers, _minThreads.Io);
 
     [Fact]
     public async Task Every_event_posted_for_5_s_by_32_connections_each_to_a_new_topic_and_answered_202_reaches_the_sse_client_and_the_poller()
