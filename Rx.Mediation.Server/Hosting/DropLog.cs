@@ -13,6 +13,9 @@ namespace Rx.Mediation.Server.Hosting;
 /// <summary>
 /// Logs drops and failures as summaries, one line per route (or entrypoint) and reason per interval: under
 /// overload there may be thousands of drops a second, and one log line each would make things worse.
+/// An event that a replay or poll buffer lets go before any client had it is logged at Debug: under steady traffic
+/// the buffers do so every second by design, and a warning each time would bury the drops that cost a subscriber an
+/// event. Both are counted alike in the metrics.
 /// </summary>
 /// <param name="entrypointDrops">What web entrypoints drop themselves (slow clients), e.g. <see cref="EntrypointRegistry.Drops"/>.</param>
 public sealed class DropLog(MediationEngine engine, IObservable<DropRecord> entrypointDrops, TimeSpan interval, IScheduler scheduler, ILogger<DropLog> logger) : IDisposable
@@ -42,7 +45,8 @@ public sealed class DropLog(MediationEngine engine, IObservable<DropRecord> entr
     {
         foreach (var group in window.GroupBy(d => (d.Route, d.Reason)))
         {
-            logger.LogWarning("Dropped {DropCount} events at {Route} ({DropReason}) in the last {WindowMs} ms; latest {EventId}",
+            var level = group.Key.Reason.IsBufferEviction() ? LogLevel.Debug : LogLevel.Warning;
+            logger.Log(level, "Dropped {DropCount} events at {Route} ({DropReason}) in the last {WindowMs} ms; latest {EventId}",
                 group.Count(), group.Key.Route, group.Key.Reason.ToName(), (long)interval.TotalMilliseconds, group.Last().EventId);
         }
     }

@@ -41,6 +41,10 @@ public static class DropReasonNames
 {
     public static readonly int Count = Enum.GetValues<DropReason>().Length;
 
+    /// <summary>A web entrypoint's buffer let go an event no client had (retention), rather than a subscriber missing one.</summary>
+    public static bool IsBufferEviction(this DropReason reason) =>
+        reason is DropReason.BufferTopicEvents or DropReason.BufferTopicBytes or DropReason.BufferBytes or DropReason.BufferTopics;
+
     public static string ToName(this DropReason reason) => reason switch
     {
         DropReason.DropHead => "drop-head",
