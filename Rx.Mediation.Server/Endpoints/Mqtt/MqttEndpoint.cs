@@ -179,7 +179,7 @@ public sealed class MqttEndpoint : MediationNode, IEndpoint
             }
             catch (Exception ex) when (ex is MqttCommunicationException or InvalidOperationException or IOException or System.Net.Sockets.SocketException or OperationCanceledException)
             {
-                problem = $"{MqttErrors.Describe(ex)} to {_where}";
+                problem = _options.Tls?.Describe(ex) is { } tls ? $"{tls} ({_where})" : $"{MqttErrors.Describe(ex)} to {_where}";
             }
             if (problem.Length > 0)
             {

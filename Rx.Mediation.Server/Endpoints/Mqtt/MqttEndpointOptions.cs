@@ -1,6 +1,7 @@
 using MQTTnet;
 using MQTTnet.Formatter;
 using Rx.Mediation.Bridging;
+using Rx.Mediation.Server.Endpoints.Tls;
 
 namespace Rx.Mediation.Server.Endpoints.Mqtt;
 
@@ -10,6 +11,9 @@ public sealed record MqttEndpointOptions
     public required string Host { get; init; }
 
     public int Port { get; init; } = 1883;
+
+    /// <summary>TLS to the broker; null for plain TCP.</summary>
+    public BrokerTls? Tls { get; init; }
 
     /// <summary>Null lets the endpoint pick a unique id (only with CleanStart).</summary>
     public string? ClientId { get; init; }
@@ -61,7 +65,7 @@ public sealed record MqttEndpointOptions
     /// <summary>What health details and logs call the broker, e.g. "MQTT broker 127.0.0.1:1883".</summary>
     public string? Description { get; init; }
 
-    internal string Address => $"{Host}:{Port}";
+    internal string Address => Tls is null ? $"{Host}:{Port}" : $"{Host}:{Port} (TLS)";
 
     /// <summary>At-least-once across reconnects needs the broker to keep the session: a fixed id, no clean start, an expiry.</summary>
     internal bool PersistentSession => !CleanStart && SessionExpirySeconds > 0;
@@ -81,6 +85,16 @@ public sealed record MqttEndpointOptions
             .WithReceiveMaximum(100);
         if (SessionExpirySeconds > 0) builder.WithSessionExpiryInterval(SessionExpirySeconds);
         if (Username is not null) builder.WithCredentials(Username, Password);
+        if (Tls is { } tls)
+        {
+            var host = tls.ServerName ?? Host;
+            var settings = new MqttClientTlsOptionsBuilder()
+                .UseTls()
+                .WithTargetHost(host)
+                .WithCertificateValidationHandler(e => tls.Accept(host, e.Certificate, e.SslPolicyErrors));
+            if (tls.ClientCertificate is { } certificate) settings.WithClientCertificates([certificate]);
+            builder.WithTlsOptions(settings.Build());
+        }
         return builder.Build();
     }
 }

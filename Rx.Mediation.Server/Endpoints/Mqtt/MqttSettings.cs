@@ -1,4 +1,5 @@
 using Rx.Mediation.Bridging;
+using Rx.Mediation.Server.Endpoints.Tls;
 
 namespace Rx.Mediation.Server.Endpoints.Mqtt;
 
@@ -12,7 +13,11 @@ public sealed class MqttSettings
 {
     public string? Host { get; set; }
 
-    public int Port { get; set; } = 1883;
+    /// <summary>1883, or 8883 with TLS.</summary>
+    public int? Port { get; set; }
+
+    /// <summary>TLS to the broker (<see cref="TlsSettings"/>).</summary>
+    public TlsSettings Tls { get; set; } = new();
 
     public string? ClientId { get; set; }
 
@@ -61,6 +66,7 @@ public sealed class MqttSettings
 
         var host = context.Required(nameof(Host), Host).Trim();
         if (Port is < 1 or > 65535) throw Bad(nameof(Port), $"must be between 1 and 65535, got {Port}");
+        var tls = Tls.ToOptions(context);
         if (Qos is < 0 or > 2) throw Bad(nameof(Qos), $"must be 0, 1 or 2, got {Qos}");
         if (SessionExpiry < TimeSpan.Zero || SessionExpiry.TotalSeconds > uint.MaxValue) throw Bad(nameof(SessionExpiry), $"must be between 0 and {uint.MaxValue} seconds, got {SessionExpiry}");
         if (!CleanStart && string.IsNullOrWhiteSpace(ClientId)) throw Bad(nameof(ClientId), "is required when CleanStart is false (the broker finds the session by client id)");
@@ -102,7 +108,8 @@ public sealed class MqttSettings
         return new MqttEndpointOptions
         {
             Host = host,
-            Port = Port,
+            Port = Port ?? (tls is null ? 1883 : 8883),
+            Tls = tls,
             ClientId = string.IsNullOrWhiteSpace(ClientId) ? null : ClientId.Trim(),
             CleanStart = CleanStart,
             SessionExpirySeconds = (uint)SessionExpiry.TotalSeconds,

@@ -13,22 +13,28 @@ public sealed class MosquittoBroker : IAsyncDisposable
     private readonly string _config;
     private ExternalProcess? _process;
 
-    private MosquittoBroker(string directory, string config, int port)
+    private MosquittoBroker(string directory, string config, int port, int? tlsPort)
     {
         _directory = directory;
         _config = config;
         Port = port;
+        TlsPort = tlsPort;
     }
 
     public string Host => "127.0.0.1";
 
     public int Port { get; }
 
+    /// <summary>The TLS listener's port, when started with certificates.</summary>
+    public int? TlsPort { get; }
+
     public string Output => _process?.Output ?? "";
 
     /// <summary>Starts a broker; <paramref name="user"/>/<paramref name="password"/> turn anonymous access off.</summary>
     /// <param name="persistent">Keep sessions and queued messages across a graceful restart (persistence file).</param>
-    public static async Task<MosquittoBroker> StartAsync(string? user = null, string? password = null, bool persistent = false)
+    /// <param name="tls">Adds a TLS listener (<see cref="TlsPort"/>) with this server certificate, beside the plain one.</param>
+    /// <param name="requireClientCertificate">The TLS listener accepts only clients with a certificate its CA signed.</param>
+    public static async Task<MosquittoBroker> StartAsync(string? user = null, string? password = null, bool persistent = false, TestCertificates? tls = null, bool requireClientCertificate = false)
     {
         var directory = Directory.CreateTempSubdirectory("rx-mosquitto-").FullName;
         var port = FreePort.Next();
@@ -51,9 +57,22 @@ public sealed class MosquittoBroker : IAsyncDisposable
             if (code != 0) throw new BrokerUnavailableException("mosquitto", $"mosquitto_passwd failed with {code}", output);
             lines.Add($"password_file {passwordFile}");
         }
+        int? tlsPort = null;
+        if (tls is not null)
+        {
+            tlsPort = FreePort.Next();
+            lines.AddRange(
+            [
+                $"listener {tlsPort} 127.0.0.1",
+                $"cafile {tls.CaFile}",
+                $"certfile {tls.ServerCertFile}",
+                $"keyfile {tls.ServerKeyFile}",
+                $"require_certificate {(requireClientCertificate ? "true" : "false")}",
+            ]);
+        }
         var config = Path.Combine(directory, "mosquitto.conf");
         await File.WriteAllLinesAsync(config, lines);
-        var broker = new MosquittoBroker(directory, config, port);
+        var broker = new MosquittoBroker(directory, config, port, tlsPort);
         await broker.StartProcessAsync();
         return broker;
     }
@@ -70,11 +89,12 @@ public sealed class MosquittoBroker : IAsyncDisposable
         {
             throw new BrokerUnavailableException("mosquitto", ex.Message);
         }
-        if (!await FreePort.WaitUntilListeningAsync(Port, TimeSpan.FromSeconds(20)))
+        foreach (var port in TlsPort is { } tlsPort ? [Port, tlsPort] : new[] { Port })
         {
+            if (await FreePort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(20))) continue;
             var output = _process.Output;
             _process.Kill();
-            throw new BrokerUnavailableException("mosquitto", $"it did not listen on 127.0.0.1:{Port} within 20 s", output);
+            throw new BrokerUnavailableException("mosquitto", $"it did not listen on 127.0.0.1:{port} within 20 s", output);
         }
     }
 
