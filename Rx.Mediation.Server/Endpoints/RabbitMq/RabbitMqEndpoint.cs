@@ -132,7 +132,7 @@ public sealed class RabbitMqEndpoint : MediationNode, IEndpoint
             }
             catch (Exception ex)
             {
-                var detail = $"cannot connect to {_options.DisplayAddress}: {RabbitMqErrors.Describe(ex)}";
+                var detail = $"cannot connect to {_options.DisplayAddress}: {_options.Tls?.Describe(ex) ?? RabbitMqErrors.Describe(ex)}";
                 SetHealth(everConnected ? NodeHealth.Degraded : NodeHealth.Unhealthy, detail);
                 if (detail != lastError) _logger.LogError("RabbitMQ endpoint '{Endpoint}': {Detail}; retrying every {Backoff} at most", Name, detail, MaxBackoff);
                 lastError = detail;
@@ -163,6 +163,17 @@ public sealed class RabbitMqEndpoint : MediationNode, IEndpoint
             ClientProvidedName = $"rx-mediation:{Name}",
         };
         factory.Password = _options.Password; // after Uri, which would set it from the URI's user info
+        if (_options.Tls is { } tls)
+        {
+            var host = tls.ServerName ?? _options.Address.Host;
+            factory.Ssl = new SslOption
+            {
+                Enabled = true,
+                ServerName = host,
+                CertificateValidationCallback = tls.CallbackFor(host),
+                Certs = tls.ClientCertificate is { } certificate ? new System.Security.Cryptography.X509Certificates.X509CertificateCollection { certificate } : null,
+            };
+        }
         var connection = await factory.CreateConnectionAsync(stop);
         _connection = connection;
         connection.ConnectionShutdownAsync += OnShutdownAsync;

@@ -5,6 +5,9 @@ public sealed record RabbitMqOptions
 {
     public required Uri Address { get; init; }
 
+    /// <summary>TLS to the broker; null for plain TCP.</summary>
+    public Tls.BrokerTls? Tls { get; init; }
+
     /// <summary>Password kept apart from <see cref="Address"/> so that the address can always be shown.</summary>
     public required string Password { get; init; }
 
@@ -61,12 +64,15 @@ public sealed record RabbitMqOptions
         else
         {
             var host = context.Required("Host (or Uri)", s.Host);
-            var port = s.Port ?? 5672;
+            var secure = s.Tls.ToOptions(context) is not null;
+            var port = s.Port ?? (secure ? 5671 : 5672);
             if (port is < 1 or > 65535) throw Bad("Port", $"must be 1-65535, not {port}");
             var vhost = string.IsNullOrEmpty(s.VirtualHost) ? "/" : s.VirtualHost;
             var user = string.IsNullOrEmpty(s.User) ? "guest" : s.User;
-            address = new Uri($"amqp://{System.Uri.EscapeDataString(user)}@{host}:{port}/{System.Uri.EscapeDataString(vhost)}");
+            address = new Uri($"{(secure ? "amqps" : "amqp")}://{System.Uri.EscapeDataString(user)}@{host}:{port}/{System.Uri.EscapeDataString(vhost)}");
         }
+        var tls = s.Tls.ToOptions(context, impliedByAddress: address.Scheme == "amqps");
+        if (tls is not null && address.Scheme == "amqp") address = new UriBuilder(address) { Scheme = "amqps" }.Uri;
         if (s.Password is not null) password = s.Password;
         if (!string.IsNullOrWhiteSpace(s.PasswordEnv))
         {
@@ -94,6 +100,7 @@ public sealed record RabbitMqOptions
         {
             Address = address,
             Password = password ?? "guest",
+            Tls = tls,
             Exchange = exchange,
             ExchangeType = exchangeType,
             RoutingKey = string.IsNullOrWhiteSpace(s.RoutingKey) ? null : s.RoutingKey.Trim(),

@@ -1,3 +1,5 @@
+using Rx.Mediation.Server.Endpoints.Tls;
+
 namespace Rx.Mediation.Server.Endpoints.RabbitMq;
 
 /// <summary>
@@ -13,6 +15,9 @@ public sealed class RabbitMqSettings
     public string? User { get; set; }
     public string? Password { get; set; }
     public string? PasswordEnv { get; set; }
+
+    /// <summary>TLS to the broker (<see cref="TlsSettings"/>); an <c>amqps://</c> URI turns it on too.</summary>
+    public TlsSettings Tls { get; set; } = new();
 
     public string? Exchange { get; set; }
     public string? ExchangeType { get; set; }

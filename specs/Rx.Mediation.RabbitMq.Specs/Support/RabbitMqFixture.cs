@@ -1,19 +1,26 @@
+using Rx.Mediation.Testing;
 using Rx.Mediation.Testing.Brokers;
 
 namespace Rx.Mediation.RabbitMq.Specs.Support;
 
-/// <summary>One private RabbitMQ node for the specs of the collection (they run one after another: one kills it).</summary>
+/// <summary>
+/// One private RabbitMQ node for the specs of the collection (they run one after another: one kills it), with a TLS
+/// listener beside the plain one on certificates made for the run.
+/// </summary>
 public sealed class RabbitMqFixture : IAsyncLifetime
 {
     private RabbitMqBroker? _broker;
 
     public RabbitMqBroker Broker => _broker ?? throw new InvalidOperationException("the broker did not start");
 
-    public async Task InitializeAsync() => _broker = await RabbitMqBroker.StartAsync(amqp10Plugin: true);
+    public TestCertificates Certificates { get; } = TestCertificates.Create();
+
+    public async Task InitializeAsync() => _broker = await RabbitMqBroker.StartAsync(amqp10Plugin: true, tls: Certificates);
 
     public async Task DisposeAsync()
     {
         if (_broker is not null) await _broker.DisposeAsync();
+        Certificates.Dispose();
     }
 
     /// <summary>Settings for an endpoint named <paramref name="name"/> on this broker.</summary>

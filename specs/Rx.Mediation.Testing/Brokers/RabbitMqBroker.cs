@@ -38,8 +38,9 @@ public sealed class RabbitMqBroker : IAsyncDisposable
     private readonly Dictionary<string, string> _environment;
     private ExternalProcess? _process;
 
-    private RabbitMqBroker(string directory, string nodeName, int amqpPort, int distributionPort, Dictionary<string, string> environment)
+    private RabbitMqBroker(string directory, string nodeName, int amqpPort, int distributionPort, Dictionary<string, string> environment, int? tlsPort = null)
     {
+        TlsPort = tlsPort;
         _directory = directory;
         NodeName = nodeName;
         AmqpPort = amqpPort;
@@ -51,6 +52,9 @@ public sealed class RabbitMqBroker : IAsyncDisposable
     public int AmqpPort { get; }
 
     public int DistributionPort { get; }
+
+    /// <summary>The TLS listener's port (AMQP 0-9-1 and, with the plugin, AMQP 1.0), when started with certificates.</summary>
+    public int? TlsPort { get; }
 
     /// <summary>Unique per run, e.g. rxm1a2b3c4d@localhost.</summary>
     public string NodeName { get; }
@@ -69,7 +73,8 @@ public sealed class RabbitMqBroker : IAsyncDisposable
     /// <summary>The broker's console output so far (log files are under <see cref="DataDirectory"/>/log).</summary>
     public string Output => _process?.Output ?? "";
 
-    public static async Task<RabbitMqBroker> StartAsync(bool amqp10Plugin = true)
+    /// <param name="tls">Adds a TLS listener (<see cref="TlsPort"/>) with this server certificate; a client certificate is checked when given, not required.</param>
+    public static async Task<RabbitMqBroker> StartAsync(bool amqp10Plugin = true, TestCertificates? tls = null)
     {
         if (!File.Exists(ServerScript) || !File.Exists(CtlScript))
         {
@@ -86,8 +91,15 @@ public sealed class RabbitMqBroker : IAsyncDisposable
         int distributionPort;
         do distributionPort = FreePort.Next(); while (distributionPort == amqpPort);
         // loopback_users = none: guest may log in (it may by default on loopback too; this keeps 127.0.0.1 vs ::1 moot).
-        await File.WriteAllTextAsync(Path.Combine(directory, "rabbitmq.conf"),
-            $"listeners.tcp.default = {amqpPort}\nloopback_users = none\n");
+        var config = $"listeners.tcp.default = {amqpPort}\nloopback_users = none\n";
+        int? tlsPort = null;
+        if (tls is not null)
+        {
+            do tlsPort = FreePort.Next(); while (tlsPort == amqpPort || tlsPort == distributionPort);
+            config += $"listeners.ssl.default = {tlsPort}\nssl_options.cacertfile = {tls.CaFile}\nssl_options.certfile = {tls.ServerCertFile}\n"
+                + $"ssl_options.keyfile = {tls.ServerKeyFile}\nssl_options.verify = verify_peer\nssl_options.fail_if_no_peer_cert = false\n";
+        }
+        await File.WriteAllTextAsync(Path.Combine(directory, "rabbitmq.conf"), config);
         var nodeName = $"rxm{runId}@localhost";
         var environment = new Dictionary<string, string>
         {
@@ -101,7 +113,7 @@ public sealed class RabbitMqBroker : IAsyncDisposable
             ["RABBITMQ_CONFIG_FILE"] = Path.Combine(directory, "rabbitmq"),
             ["RABBITMQ_PID_FILE"] = Path.Combine(directory, "node.pid"),
         };
-        var broker = new RabbitMqBroker(directory, nodeName, amqpPort, distributionPort, environment);
+        var broker = new RabbitMqBroker(directory, nodeName, amqpPort, distributionPort, environment, tlsPort);
         try
         {
             await broker.BootAsync();
@@ -192,9 +204,10 @@ public sealed class RabbitMqBroker : IAsyncDisposable
             }
             await Task.Delay(500);
         }
-        if (!await FreePort.WaitUntilListeningAsync(AmqpPort, TimeSpan.FromSeconds(30)))
+        foreach (var port in TlsPort is { } tlsPort ? [AmqpPort, tlsPort] : new[] { AmqpPort })
         {
-            throw new BrokerUnavailableException("RabbitMQ", $"node {NodeName} booted but does not accept connections on 127.0.0.1:{AmqpPort}", _process.Output + ReadStartupLog());
+            if (!await FreePort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(30)))
+                throw new BrokerUnavailableException("RabbitMQ", $"node {NodeName} booted but does not accept connections on 127.0.0.1:{port}", _process.Output + ReadStartupLog());
         }
     }
 
