@@ -42,7 +42,7 @@ public sealed class KafkaEndpoint : MediationNode, IEndpoint, IReplayableSource
         _options = options;
         _logger = loggerFactory.CreateLogger<KafkaEndpoint>();
         _librdkafka = loggerFactory.CreateLogger("Rx.Mediation.Server.Endpoints.Kafka.librdkafka");
-        _health = new KafkaHealth(options.Name, options.BootstrapServers, (state, detail) => SetHealth(state, detail), Counters, _logger);
+        _health = new KafkaHealth(options.Name, options.BootstrapServers, (state, detail) => SetHealth(state, detail), Counters, _logger, options.Tls);
         _replayTurns = new SemaphoreSlim(options.MaxReplays, options.MaxReplays);
         Pressure = HoldBackMarks(options.QueueCapacity, options.QueueMaxBytes);
     }

@@ -23,6 +23,9 @@ public sealed record KafkaEndpointOptions
 
     public string KeyHeader { get; init; } = "kafka-key";
 
+    /// <summary>TLS to the brokers, when on (already in the librdkafka properties; kept for health messages).</summary>
+    public Tls.BrokerTls? Tls { get; init; }
+
     /// <summary>librdkafka properties for the producer; may hold a password, so never logged.</summary>
     public required IReadOnlyDictionary<string, string> ProducerProperties { get; init; }
 
@@ -115,12 +118,23 @@ public sealed record KafkaEndpointOptions
             // then settles at times into a mode of about 250k events/s instead of 650k+, and stays there.
             ["socket.nagle.disable"] = "true",
         };
-        if (!string.IsNullOrWhiteSpace(settings.SecurityProtocol))
+        var protocol = settings.SecurityProtocol?.Trim().ToLowerInvariant();
+        if (!string.IsNullOrEmpty(protocol) && !SecurityProtocols.Contains(protocol))
+            throw Bad("SecurityProtocol", $"'{settings.SecurityProtocol}' is not one of {string.Join(", ", SecurityProtocols)}");
+        var tls = settings.Tls.ToOptions(name, key, impliedByAddress: protocol is "ssl" or "sasl_ssl");
+        if (tls is not null)
         {
-            var protocol = settings.SecurityProtocol.Trim().ToLowerInvariant();
-            if (!SecurityProtocols.Contains(protocol)) throw Bad("SecurityProtocol", $"'{settings.SecurityProtocol}' is not one of {string.Join(", ", SecurityProtocols)}");
-            common["security.protocol"] = protocol;
+            if (protocol is "plaintext" or "sasl_plaintext")
+                throw Bad("SecurityProtocol", $"is '{protocol}', but {key}:Tls turns TLS on: use {(protocol == "plaintext" ? "ssl" : "sasl_ssl")} or leave it out");
+            // librdkafka checks the name against the address it connects to; it cannot be told to expect another.
+            if (tls.ServerName is not null) throw Bad("Tls:ServerName", "is not supported for Kafka: librdkafka checks the broker's certificate against the host it connects to");
+            protocol ??= "ssl";
+            if (tls.CaFile is not null) common["ssl.ca.location"] = tls.CaFile;
+            if (tls.CertFile is not null) common["ssl.certificate.location"] = tls.CertFile;
+            if (tls.KeyFile is not null) common["ssl.key.location"] = tls.KeyFile;
+            common["ssl.endpoint.identification.algorithm"] = tls.CheckHostname ? "https" : "none";
         }
+        if (!string.IsNullOrEmpty(protocol)) common["security.protocol"] = protocol;
         if (!string.IsNullOrWhiteSpace(settings.SaslMechanism)) common["sasl.mechanisms"] = settings.SaslMechanism.Trim();
         if (!string.IsNullOrWhiteSpace(settings.SaslUsername)) common["sasl.username"] = settings.SaslUsername;
         var password = settings.Password;
@@ -171,6 +185,7 @@ public sealed record KafkaEndpointOptions
             GroupId = groupId,
             Topics = new KafkaTopicRouter(fixedTopic, map),
             KeyHeader = settings.KeyHeader.Trim(),
+            Tls = tls,
             ProducerProperties = producer,
             ConsumerProperties = consumer,
             SendRetries = settings.SendRetries,

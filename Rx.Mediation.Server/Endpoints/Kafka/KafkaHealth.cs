@@ -10,7 +10,7 @@ namespace Rx.Mediation.Server.Endpoints.Kafka;
 /// itself and never says "connected again", so a periodic metadata request is what brings the endpoint back to Healthy.
 /// The detail keeps the last connection error, e.g. "Connect to ipv4#127.0.0.1:1 failed: Connection refused".
 /// </summary>
-internal sealed class KafkaHealth(string endpoint, string bootstrap, Action<NodeHealth, string?> report, EndpointCounters counters, ILogger logger)
+internal sealed class KafkaHealth(string endpoint, string bootstrap, Action<NodeHealth, string?> report, EndpointCounters counters, ILogger logger, Tls.BrokerTls? tls = null)
 {
     private readonly object _gate = new();
     private NodeHealth _state = NodeHealth.Starting;
@@ -30,6 +30,16 @@ internal sealed class KafkaHealth(string endpoint, string bootstrap, Action<Node
         if (error.IsFatal)
         {
             Set(NodeHealth.Unhealthy, $"Kafka {client} failed: {error.Reason} ({error.Code})");
+            return;
+        }
+        if (tls is not null && (error.Code == ErrorCode.Local_Ssl || error.Reason.Contains("SSL handshake failed", StringComparison.Ordinal)))
+        {
+            var detail = $"TLS to endpoint '{endpoint}' refused at {bootstrap}: {error.Reason} (the broker's certificate is checked against "
+                + (tls.CaFile is null ? "this system's authorities; set " + tls.SettingsKey + ":CaFile" : $"{tls.SettingsKey}:CaFile ('{tls.CaFile}')")
+                + (tls.CheckHostname ? $", and its name unless {tls.SettingsKey}:CheckHostname is false)" : ")");
+            // Kept as the last error: "all brokers down", which follows, then still says why.
+            lock (_gate) _lastError = detail;
+            Set(NodeHealth.Unhealthy, detail);
             return;
         }
         switch (error.Code)

@@ -79,5 +79,8 @@ public sealed class KafkaSettings
     public string? PasswordEnv { get; set; }
 
     /// <summary>Further librdkafka properties by name, e.g. <c>Properties:linger.ms=20</c>; they win over the above.</summary>
+    /// <summary>TLS to the brokers (<see cref="Tls.TlsSettings"/>); <c>SecurityProtocol: ssl</c> or <c>sasl_ssl</c> turns it on too.</summary>
+    public Tls.TlsSettings Tls { get; set; } = new();
+
     public Dictionary<string, string> Properties { get; set; } = new(StringComparer.Ordinal);
 }

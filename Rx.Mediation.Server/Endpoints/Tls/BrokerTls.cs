@@ -17,6 +17,21 @@ public sealed class BrokerTls(
 
     public X509Certificate2? ClientCertificate { get; } = clientCertificate;
 
+    /// <summary>The endpoint these settings belong to.</summary>
+    public string Endpoint { get; } = endpoint;
+
+    /// <summary>The configuration key of the TLS section, e.g. <c>Mediation:Endpoints:orders:Tls</c>, for messages.</summary>
+    public string SettingsKey { get; } = settingsKey;
+
+    /// <summary>The configured authorities' file, for clients that read it themselves (librdkafka); null for the system's.</summary>
+    public string? CaFile { get; } = caFile;
+
+    /// <summary>The client certificate's file, for clients that read it themselves.</summary>
+    public string? CertFile { get; init; }
+
+    /// <summary>The client certificate's key file, for clients that read it themselves.</summary>
+    public string? KeyFile { get; init; }
+
     public bool CheckHostname { get; } = checkHostname;
 
     /// <summary>The name the broker's certificate must carry, when it is not the host connected to.</summary>
@@ -27,11 +42,11 @@ public sealed class BrokerTls(
     {
         if (certificate is null) return Refuse($"the broker at {host} presented no certificate");
         if (CheckHostname && errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch))
-            return Refuse($"the broker's certificate ({certificate.Subject}) does not name '{ServerName ?? host}' ({settingsKey}:CheckHostname is on; {settingsKey}:ServerName sets the name to expect)");
+            return Refuse($"the broker's certificate ({certificate.Subject}) does not name '{ServerName ?? host}' ({SettingsKey}:CheckHostname is on; {SettingsKey}:ServerName sets the name to expect)");
         if (trust is null)
         {
             if (!errors.HasFlag(SslPolicyErrors.RemoteCertificateChainErrors)) return Accepted();
-            return Refuse($"the broker's certificate ({certificate.Subject}, issued by {certificate.Issuer}) is not trusted by this system's authorities; set {settingsKey}:CaFile to the authority that signed it");
+            return Refuse($"the broker's certificate ({certificate.Subject}, issued by {certificate.Issuer}) is not trusted by this system's authorities; set {SettingsKey}:CaFile to the authority that signed it");
         }
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
@@ -40,7 +55,7 @@ public sealed class BrokerTls(
         using var presented = new X509Certificate2(certificate);
         if (chain.Build(presented)) return Accepted();
         var status = string.Join("; ", chain.ChainStatus.Select(s => s.StatusInformation.Trim()).Where(s => s.Length > 0).Distinct());
-        return Refuse($"the broker's certificate ({presented.Subject}, issued by {presented.Issuer}) is not signed by an authority in {settingsKey}:CaFile ('{caFile}'): {status}");
+        return Refuse($"the broker's certificate ({presented.Subject}, issued by {presented.Issuer}) is not signed by an authority in {SettingsKey}:CaFile ('{CaFile}'): {status}");
     }
 
     /// <summary>Callback form for <see cref="SslStream"/> and libraries that take one.</summary>
@@ -52,10 +67,10 @@ public sealed class BrokerTls(
     /// </summary>
     public string? Describe(Exception failure)
     {
-        if (Interlocked.Exchange(ref _refusal, null) is { } refusal) return $"TLS to endpoint '{endpoint}' refused: {refusal}";
+        if (Interlocked.Exchange(ref _refusal, null) is { } refusal) return $"TLS to endpoint '{Endpoint}' refused: {refusal}";
         for (var e = failure; e is not null; e = e.InnerException)
         {
-            if (e is AuthenticationException) return $"TLS handshake of endpoint '{endpoint}' failed: {e.Message}";
+            if (e is AuthenticationException) return $"TLS handshake of endpoint '{Endpoint}' failed: {e.Message}";
         }
         return null;
     }

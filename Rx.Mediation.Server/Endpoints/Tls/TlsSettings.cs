@@ -32,10 +32,15 @@ public sealed class TlsSettings
 
     /// <summary>Checks the files and returns what connections need, or null when TLS is off.</summary>
     /// <param name="impliedByAddress">The endpoint's address asks for TLS (<c>amqps://</c>, <c>ssl://</c>).</param>
-    public BrokerTls? ToOptions(EndpointContext context, bool impliedByAddress = false)
+    public BrokerTls? ToOptions(EndpointContext context, bool impliedByAddress = false) => ToOptions(context.Name, context.Key, impliedByAddress);
+
+    /// <param name="endpoint">The endpoint's name.</param>
+    /// <param name="endpointKey">The endpoint's configuration key, e.g. <c>Mediation:Endpoints:orders</c>.</param>
+    /// <param name="impliedByAddress">The endpoint's address asks for TLS (<c>amqps://</c>, <c>ssl://</c>).</param>
+    public BrokerTls? ToOptions(string endpoint, string endpointKey, bool impliedByAddress = false)
     {
-        var key = $"{context.Key}:Tls";
-        EndpointConfigurationException Bad(string setting, string problem) => new(context.Name, $"{key}:{setting}", problem);
+        var key = $"{endpointKey}:Tls";
+        EndpointConfigurationException Bad(string setting, string problem) => new(endpoint, $"{key}:{setting}", problem);
 
         var anyFile = !string.IsNullOrWhiteSpace(CaFile) || !string.IsNullOrWhiteSpace(CertFile) || !string.IsNullOrWhiteSpace(KeyFile);
         if (!(Enabled ?? (impliedByAddress || anyFile))) return null;
@@ -74,7 +79,11 @@ public sealed class TlsSettings
             }
         }
 
-        return new BrokerTls(context.Name, key, trust, CaFile, client, CheckHostname, string.IsNullOrWhiteSpace(ServerName) ? null : ServerName.Trim());
+        return new BrokerTls(endpoint, key, trust, CaFile, client, CheckHostname, string.IsNullOrWhiteSpace(ServerName) ? null : ServerName.Trim())
+        {
+            CertFile = client is null ? null : CertFile,
+            KeyFile = client is null ? null : KeyFile,
+        };
 
         void RequireFile(string path, string setting)
         {
