@@ -29,6 +29,11 @@ internal sealed class MarbleExpectations(VirtualTimeScheduler<long, long> schedu
         var subscription = new SingleAssignmentDisposable();
         _subscriptions.Add(subscription);
 
+        // The unsubscription is queued first, ahead of anything the subscription will schedule, so a value due in the
+        // '!' frame is never seen even when scheduleAt subscribes at once. At the same time as '^' it still takes
+        // effect: the subscription then finds itself disposed and lets go at once.
+        if (window.Unsubscribed is { } unsubscribeAt)
+            scheduleAt(unsubscribeAt, subscription.Dispose);
         scheduleAt(window.Subscribed, () =>
         {
             var observer = Observer.Create<T>(
@@ -49,8 +54,6 @@ internal sealed class MarbleExpectations(VirtualTimeScheduler<long, long> schedu
             else
                 inner.Dispose();
         });
-        if (window.Unsubscribed is { } unsubscribeAt)
-            scheduleAt(unsubscribeAt, subscription.Dispose);
 
         var expectation = new ObservableExpectation<T>(actual, comparer);
         _checks.Add(expectation.Check);
