@@ -18,11 +18,19 @@ public static class ReactiveTestConversions
         return records.Select(r => new Mrt.Recorded<T>(r.Time, r.Value)).ToArray();
     }
 
-    /// <summary>Microsoft.Reactive.Testing records as the kit's records, e.g. for <c>MarbleAssert</c> or <c>ToBe(...)</c>.</summary>
+    /// <summary>
+    /// Microsoft.Reactive.Testing records as the kit's records, e.g. for <c>MarbleAssert</c> or <c>ToBe(...)</c>.
+    /// A message built with a predicate (<c>ReactiveTest.OnNext(time, predicate)</c>, <c>OnError(time, predicate)</c>)
+    /// is refused with <see cref="ArgumentException"/>: it has no value to draw or compare.
+    /// </summary>
     public static Recorded<T>[] ToMarbleRecorded<T>(this IEnumerable<Mrt.Recorded<T>> records)
     {
         ArgumentNullException.ThrowIfNull(records);
-        return records.Select(r => new Recorded<T>(r.Time, r.Value)).ToArray();
+        return records.Select((r, index) => IsPredicate(r.Value)
+            ? throw new ArgumentException(
+                $"Message #{index + 1} (at {r.Time} ticks) was built by ReactiveTest with a predicate, so it has no value to draw "
+                + "or compare as a marble; check messages with predicates with ReactiveAssert.", nameof(records))
+            : new Recorded<T>(r.Time, r.Value)).ToArray();
     }
 
     /// <summary>
@@ -35,4 +43,7 @@ public static class ReactiveTestConversions
     /// <summary>The kit's subscription log; <see cref="Mrt.Subscription.Infinite"/> becomes "still subscribed" (null).</summary>
     public static SubscriptionLog ToSubscriptionLog(this Mrt.Subscription subscription) =>
         new(subscription.Subscribe, subscription.Unsubscribe == Mrt.Subscription.Infinite ? null : subscription.Unsubscribe);
+
+    // ReactiveTest's predicate notifications are its own nested types; their Value throws NotSupportedException.
+    private static bool IsPredicate(object? value) => value?.GetType().DeclaringType == typeof(Mrt.ReactiveTest);
 }
