@@ -1,5 +1,4 @@
 using System.Reactive;
-using System.Reactive.Disposables;
 
 namespace Rx.Mediation.Marbles;
 
@@ -10,8 +9,7 @@ namespace Rx.Mediation.Marbles;
 /// </summary>
 public sealed class MarbleTest
 {
-    private readonly List<Func<string?>> _checks = [];
-    private readonly List<IDisposable> _subscriptions = [];
+    private readonly MarbleExpectations _expectations;
 
     public MarbleTest() : this(new MarbleScheduler())
     {
@@ -21,6 +19,7 @@ public sealed class MarbleTest
     {
         ArgumentNullException.ThrowIfNull(scheduler);
         Scheduler = scheduler;
+        _expectations = new MarbleExpectations(scheduler, scheduler.ScheduleAt);
     }
 
     /// <summary>The virtual-time scheduler; pass it to Rx operators under test.</summary>
@@ -55,71 +54,17 @@ public sealed class MarbleTest
     /// The subscription is also disposed when the observable terminates.
     /// </summary>
     public ObservableExpectation<T> ExpectObservable<T>(
-        IObservable<T> observable, string? subscriptionMarbles = null, IEqualityComparer<T>? comparer = null)
-    {
-        ArgumentNullException.ThrowIfNull(observable);
-        var window = subscriptionMarbles is null ? new SubscriptionLog(0, null) : MarbleParser.ParseSubscription(subscriptionMarbles);
-        var actual = new List<Recorded<Notification<T>>>();
-        var subscription = new SingleAssignmentDisposable();
-        _subscriptions.Add(subscription);
-
-        Scheduler.ScheduleAt(window.Subscribed, () =>
-        {
-            var observer = Observer.Create<T>(
-                value => actual.Add(new Recorded<Notification<T>>(Scheduler.Clock, Notification.CreateOnNext(value))),
-                error =>
-                {
-                    actual.Add(new Recorded<Notification<T>>(Scheduler.Clock, Notification.CreateOnError<T>(error)));
-                    subscription.Dispose();
-                },
-                () =>
-                {
-                    actual.Add(new Recorded<Notification<T>>(Scheduler.Clock, Notification.CreateOnCompleted<T>()));
-                    subscription.Dispose();
-                });
-            var inner = observable.Subscribe(observer);
-            if (!subscription.IsDisposed)
-                subscription.Disposable = inner;
-            else
-                inner.Dispose();
-        });
-        if (window.Unsubscribed is { } unsubscribeAt)
-            Scheduler.ScheduleAt(unsubscribeAt, subscription.Dispose);
-
-        var expectation = new ObservableExpectation<T>(actual, comparer);
-        _checks.Add(expectation.Check);
-        return expectation;
-    }
+        IObservable<T> observable, string? subscriptionMarbles = null, IEqualityComparer<T>? comparer = null) =>
+        _expectations.ExpectObservable(observable, subscriptionMarbles, comparer);
 
     /// <summary>Expects the given (live) subscription log, e.g. <c>cold.Subscriptions</c>, to match at the end of <see cref="Run"/>.</summary>
-    public SubscriptionExpectation ExpectSubscriptions(IReadOnlyList<SubscriptionLog> actual)
-    {
-        ArgumentNullException.ThrowIfNull(actual);
-        var expectation = new SubscriptionExpectation(actual);
-        _checks.Add(expectation.Check);
-        return expectation;
-    }
+    public SubscriptionExpectation ExpectSubscriptions(IReadOnlyList<SubscriptionLog> actual) => _expectations.ExpectSubscriptions(actual);
 
     /// <summary>
     /// Flushes the scheduler (until empty, or until <see cref="MaxTime"/>), then checks all expectations
     /// registered so far, throwing one <see cref="MarbleAssertionException"/> describing every failure.
     /// </summary>
-    public void Run()
-    {
-        if (MaxTime is { } max)
-            Scheduler.AdvanceTo(max.Ticks);
-        else
-            Scheduler.Start();
-
-        var failures = _checks.Select(check => check()).OfType<string>().ToList();
-        _checks.Clear();
-        foreach (var subscription in _subscriptions)
-            subscription.Dispose();
-        _subscriptions.Clear();
-
-        if (failures.Count > 0)
-            throw new MarbleAssertionException(string.Join(Environment.NewLine + Environment.NewLine, failures));
-    }
+    public void Run() => _expectations.Run(MaxTime);
 }
 
 /// <summary>An expectation on the notifications of an observable; completed by <see cref="ToBe"/>.</summary>

@@ -64,6 +64,26 @@ public class MarbleTestSpecs
     }
 
     [Fact]
+    public void A_value_due_in_the_unsubscription_frame_is_not_seen()
+    {
+        var t = new MarbleTest();
+        var source = t.Cold("-a-b-c-|");
+        t.ExpectObservable(source, "^--!").ToBe("-a");
+        t.ExpectSubscriptions(source.Subscriptions).ToBe("^--!");
+        t.Run();
+    }
+
+    [Fact]
+    public void Subscribing_and_unsubscribing_in_one_frame_sees_nothing_the_source_schedules()
+    {
+        var t = new MarbleTest();
+        var source = t.Cold("a|");
+        t.ExpectObservable(source, "--(^!)").ToBe("");
+        t.ExpectSubscriptions(source.Subscriptions).ToBe("--(^!)");
+        t.Run();
+    }
+
+    [Fact]
     public void Subscription_marbles_can_subscribe_late()
     {
         var t = new MarbleTest();
