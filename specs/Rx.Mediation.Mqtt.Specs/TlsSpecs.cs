@@ -79,6 +79,20 @@ public sealed class TlsSpecs : IDisposable
     }
 
     [Fact]
+    public async Task A_solace_endpoint_over_mqtt_takes_the_same_tls_settings()
+    {
+        await using var broker = await MosquittoBroker.StartAsync(tls: _certificates);
+        await using var server = await RunningServer.StartAsync(["--Mediation:Endpoints:vpn:Type=solace", "--Mediation:Endpoints:vpn:MessageVpn=default",
+            "--Mediation:Endpoints:vpn:Host=localhost", $"--Mediation:Endpoints:vpn:Port={broker.TlsPort}", $"--Mediation:Endpoints:vpn:Tls:CaFile={_certificates.CaFile}",
+            "--Mediation:Routes:out:Sources=http[sol/#]", "--Mediation:Routes:out:Targets=vpn"]);
+        var endpoint = ServerSpecs.Find(server, "vpn");
+
+        await Eventually.TrueAsync(() => endpoint.Health == NodeHealth.Healthy, $"the Solace endpoint connected over TLS ({endpoint.HealthDetail})");
+        await server.PostAcceptedAsync("sol/x", "over tls");
+        await Eventually.TrueAsync(() => endpoint.Counters.Acknowledged == 1, $"the broker acknowledged the publish ({endpoint.Counters})");
+    }
+
+    [Fact]
     public async Task A_ca_file_that_does_not_exist_makes_the_endpoint_unavailable_naming_the_setting()
     {
         await using var server = await RunningServer.StartAsync(

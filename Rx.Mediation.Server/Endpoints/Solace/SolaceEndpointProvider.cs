@@ -56,10 +56,11 @@ public sealed class SolaceEndpointProvider : IEndpointProvider
         }
         var settings = context.Bind<MqttSettings>();
         if (context.Settings["ClientName"] is { Length: > 0 } clientName) settings.ClientId = clientName;
-        var options = settings.ToOptions(context, SolaceTopics.ToMqttFilter) with
+        var mqtt = settings.ToOptions(context, SolaceTopics.ToMqttFilter);
+        var options = mqtt with
         {
             PublishTopicCheck = SolaceTopics.CheckPublishTopic,
-            Description = $"Solace message VPN '{vpn}' at {settings.Host}:{settings.Port} (MQTT)",
+            Description = $"Solace message VPN '{vpn}' at {mqtt.Address} (MQTT)",
         };
         return new MqttEndpoint(context.Name, options, context.LoggerFactory.CreateLogger<MqttEndpoint>());
     }
