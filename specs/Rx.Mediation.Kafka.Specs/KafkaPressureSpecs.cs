@@ -21,7 +21,7 @@ public sealed class KafkaPressureSpecs
         own.CreateTopic(topic, partitions: 1);
         await using var server = await RunningServer.StartAsync(
         [
-            .. Endpoint("k", own.BootstrapServers, $"Topic={topic}", "QueueCapacity=40", "MaxInFlight=5"),
+            .. Endpoint("k", own.BootstrapServers, $"Topic={topic}", "OutboundCapacity=40", "MaxInFlight=5"),
             .. Route("toKafka", "http[pressure]", "k"),
         ]);
         var kafka = server.Kafka("k");
@@ -32,7 +32,7 @@ public sealed class KafkaPressureSpecs
         const int total = 200;
         var accepted = await PostLoad.AllAcceptedAsync(server, topic, total);
 
-        // 5 handed to librdkafka (MaxInFlight) and 20 queued (half of QueueCapacity): the route holds the other 175.
+        // 5 handed to librdkafka (MaxInFlight) and 20 queued (half of OutboundCapacity): the route holds the other 175.
         await HeldBack.ShouldHoldAsync(route, kafka.Pressure, kafka.Counters, held: total - 25, pending: 20);
         kafka.Counters.Published.ShouldBe(5);
 

@@ -34,6 +34,16 @@ public sealed class KafkaSettingsSpecs
     }
 
     [Fact]
+    public void The_former_queue_setting_names_are_refused_naming_their_new_names()
+    {
+        ErrorOf(new KafkaSettings { BootstrapServers = "b:9092", QueueCapacity = "40" })
+            .ShouldBe($"endpoint 'orders': {Key}:QueueCapacity was renamed OutboundCapacity, as on every connector (README, Changes)");
+        ErrorOf(new KafkaSettings { BootstrapServers = "b:9092", QueueMaxBytes = "1000" })
+            .ShouldBe($"endpoint 'orders': {Key}:QueueMaxBytes was renamed OutboundMaxBytes, as on every connector (README, Changes)");
+        From(new KafkaSettings { BootstrapServers = "b:9092", OutboundCapacity = 40, OutboundMaxBytes = 1000 }).OutboundCapacity.ShouldBe(40);
+    }
+
+    [Fact]
     public void Missing_or_malformed_bootstrap_servers_name_the_key()
     {
         ErrorOf(new KafkaSettings()).ShouldBe($"endpoint 'orders': {Key}:BootstrapServers is required (e.g. 127.0.0.1:9092)");

@@ -44,7 +44,7 @@ public sealed class KafkaEndpoint : MediationNode, IEndpoint, IReplayableSource
         _librdkafka = loggerFactory.CreateLogger("Rx.Mediation.Server.Endpoints.Kafka.librdkafka");
         _health = new KafkaHealth(options.Name, options.BootstrapServers, (state, detail) => SetHealth(state, detail), Counters, _logger, options.Tls);
         _replayTurns = new SemaphoreSlim(options.MaxReplays, options.MaxReplays);
-        Pressure = HoldBackMarks(options.QueueCapacity, options.QueueMaxBytes);
+        Pressure = HoldBackMarks(options.OutboundCapacity, options.OutboundMaxBytes);
     }
 
     public EndpointCounters Counters { get; } = new();
@@ -55,8 +55,8 @@ public sealed class KafkaEndpoint : MediationNode, IEndpoint, IReplayableSource
     public KafkaEndpointOptions Options => _options;
 
     /// <summary>
-    /// The outbound queue's fill level: routes sending here hold back at half of <see cref="KafkaEndpointOptions.QueueCapacity"/>,
-    /// at most <see cref="MaxQueuedBeforeHoldingBack"/>, or at half of <see cref="KafkaEndpointOptions.QueueMaxBytes"/>, and
+    /// The outbound queue's fill level: routes sending here hold back at half of <see cref="KafkaEndpointOptions.OutboundCapacity"/>,
+    /// at most <see cref="MaxQueuedBeforeHoldingBack"/>, or at half of <see cref="KafkaEndpointOptions.OutboundMaxBytes"/>, and
     /// resume once the queue is empty.
     /// </summary>
     public override OutboundPressure Pressure { get; }

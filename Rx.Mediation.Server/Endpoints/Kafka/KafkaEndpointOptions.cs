@@ -36,10 +36,10 @@ public sealed record KafkaEndpointOptions
 
     public int MaxInFlight { get; init; } = 10_000;
 
-    public int QueueCapacity { get; init; } = 10_000;
+    public int OutboundCapacity { get; init; } = 10_000;
 
     /// <summary>Payload bytes waiting to be sent, at most; routes hold back well before (see <see cref="KafkaEndpoint.HoldBackMarks"/>).</summary>
-    public long QueueMaxBytes { get; init; } = Rx.Mediation.Bridging.OutboundQueue.DefaultMaxBytes;
+    public long OutboundMaxBytes { get; init; } = Rx.Mediation.Bridging.OutboundQueue.DefaultMaxBytes;
 
     public TimeSpan CommitInterval { get; init; } = TimeSpan.FromSeconds(1);
 
@@ -100,8 +100,10 @@ public sealed record KafkaEndpointOptions
         if (settings.MessageTimeout <= TimeSpan.Zero) throw Bad("MessageTimeout", "must be positive");
         if (settings.SendRetries < 0) throw Bad("SendRetries", "must not be negative");
         if (settings.MaxInFlight < 1) throw Bad("MaxInFlight", "must be at least 1");
-        if (settings.QueueCapacity < 1) throw Bad("QueueCapacity", "must be at least 1");
-        if (settings.QueueMaxBytes < 1) throw Bad("QueueMaxBytes", "must be at least 1");
+        if (settings.QueueCapacity is not null) throw Bad("QueueCapacity", "was renamed OutboundCapacity, as on every connector (README, Changes)");
+        if (settings.QueueMaxBytes is not null) throw Bad("QueueMaxBytes", "was renamed OutboundMaxBytes, as on every connector (README, Changes)");
+        if (settings.OutboundCapacity < 1) throw Bad("OutboundCapacity", "must be at least 1");
+        if (settings.OutboundMaxBytes < 1) throw Bad("OutboundMaxBytes", "must be at least 1");
         if (settings.CommitInterval <= TimeSpan.Zero) throw Bad("CommitInterval", "must be positive");
         if (settings.StopTimeout < TimeSpan.Zero) throw Bad("StopTimeout", "must not be negative");
         if (settings.MaxReplays < 1) throw Bad("MaxReplays", "must be at least 1");
@@ -190,8 +192,8 @@ public sealed record KafkaEndpointOptions
             ConsumerProperties = consumer,
             SendRetries = settings.SendRetries,
             MaxInFlight = settings.MaxInFlight,
-            QueueCapacity = settings.QueueCapacity,
-            QueueMaxBytes = settings.QueueMaxBytes,
+            OutboundCapacity = settings.OutboundCapacity,
+            OutboundMaxBytes = settings.OutboundMaxBytes,
             CommitInterval = settings.CommitInterval,
             StopTimeout = settings.StopTimeout,
             MaxReplays = settings.MaxReplays,

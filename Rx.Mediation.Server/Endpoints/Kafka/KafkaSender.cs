@@ -47,7 +47,7 @@ internal sealed class KafkaSender : IAsyncDisposable
         _producer = producer;
         _counters = counters;
         _logger = logger;
-        _queue = new OutboundQueue(options.QueueCapacity, pressure, options.QueueMaxBytes);
+        _queue = new OutboundQueue(options.OutboundCapacity, pressure, options.OutboundMaxBytes);
         _inFlight = new InFlightWindow(options.MaxInFlight);
         _settle = OnSettled;
         _loop = Task.Run(RunAsync);
@@ -76,7 +76,7 @@ internal sealed class KafkaSender : IAsyncDisposable
         // One line per 1,000 drops: a flood of identical warnings would hide everything else.
         if (Interlocked.Increment(ref _dropsLogged) % 1000 == 1)
             _logger.LogWarning("Kafka endpoint '{Endpoint}' dropped event {Id} on {Topic}: the outbound queue ({Capacity} events or {MaxBytes} bytes) is full or closed; {Dropped} dropped so far",
-                _options.Name, value.Id, value.Topic, _options.QueueCapacity, _options.QueueMaxBytes, _counters.Dropped);
+                _options.Name, value.Id, value.Topic, _options.OutboundCapacity, _options.OutboundMaxBytes, _counters.Dropped);
     }
 
     // Called under _gate; never completes synchronously (ProduceWhenRoomAsync waits before it tries again), so the

@@ -45,10 +45,16 @@ public sealed class KafkaSettings
     public int MaxInFlight { get; set; } = 10_000;
 
     /// <summary>Events waiting to be sent; past it new events are dropped and counted.</summary>
-    public int QueueCapacity { get; set; } = 10_000;
+    public int OutboundCapacity { get; set; } = 10_000;
 
-    /// <summary>Payload bytes waiting to be sent, at most; the queue is full at this or at <see cref="QueueCapacity"/>.</summary>
-    public long QueueMaxBytes { get; set; } = Rx.Mediation.Bridging.OutboundQueue.DefaultMaxBytes;
+    /// <summary>Payload bytes waiting to be sent, at most; the queue is full at this or at <see cref="OutboundCapacity"/>.</summary>
+    public long OutboundMaxBytes { get; set; } = Rx.Mediation.Bridging.OutboundQueue.DefaultMaxBytes;
+
+    /// <summary>The former name of <see cref="OutboundCapacity"/>: refused, naming the new one.</summary>
+    public string? QueueCapacity { get; set; }
+
+    /// <summary>The former name of <see cref="OutboundMaxBytes"/>: refused, naming the new one.</summary>
+    public string? QueueMaxBytes { get; set; }
 
     /// <summary>How often the offsets of accepted messages are committed.</summary>
     public TimeSpan CommitInterval { get; set; } = TimeSpan.FromSeconds(1);
