@@ -21,6 +21,21 @@ public sealed class AmqpSettings
     /// <summary>Name of an environment variable holding the password (preferred over <see cref="Password"/>).</summary>
     public string? PasswordEnv { get; set; }
 
+    /// <summary>Connect with TLS (<c>amqps</c>); the broker's TLS port is usually 5671.</summary>
+    public bool Tls { get; set; }
+
+    /// <summary>PEM file of the CA certificate(s) the broker's certificate must chain to; default: the system's trusted roots.</summary>
+    public string? TlsCaFile { get; set; }
+
+    /// <summary>PEM file of a client certificate to present (with <see cref="TlsKeyFile"/>), for brokers that ask for one.</summary>
+    public string? TlsCertFile { get; set; }
+
+    /// <summary>PEM file of the client certificate's private key (unencrypted).</summary>
+    public string? TlsKeyFile { get; set; }
+
+    /// <summary>The broker's certificate must name <see cref="Host"/> (DNS name or IP address).</summary>
+    public bool TlsCheckHostname { get; set; } = true;
+
     /// <summary>AMQP container id; default <c>rx-mediation-{endpoint}-{random}</c>.</summary>
     public string? ContainerId { get; set; }
 
@@ -90,6 +105,7 @@ public sealed class AmqpSettings
             yield return (nameof(PasswordEnv), $"names environment variable '{PasswordEnv}', which is not set");
         if (!string.IsNullOrWhiteSpace(Password) && string.IsNullOrWhiteSpace(User))
             yield return (nameof(User), "is required when a password is given");
+        foreach (var problem in AmqpTls.Problems(this)) yield return problem;
         foreach (var address in ReceiveAddresses)
         {
             if (address.Contains(AmqpAddressTemplate.Placeholder, StringComparison.Ordinal))
