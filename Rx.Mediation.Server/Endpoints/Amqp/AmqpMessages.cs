@@ -7,7 +7,7 @@ using Amqp.Types;
 namespace Rx.Mediation.Server.Endpoints.Amqp;
 
 /// <summary><see cref="AmqpMessage"/> ↔ AMQPNetLite's <see cref="Message"/>: the sections the JMS mapping uses, a data body out.</summary>
-public static class AmqpMessages
+internal static class AmqpMessages
 {
     public static Message ToAmqp(AmqpMessage value)
     {

@@ -1,17 +1,15 @@
-using System.Text.Json;
 using Rx.Mediation.Testing;
 using Rx.Mediation.Testing.Brokers;
 
 namespace Rx.Mediation.Amqp.Specs.Support;
 
 /// <summary>
-/// One private RabbitMQ node with the AMQP 1.0 plugin for the whole run, plus the independent client (Qpid Proton
-/// Python, Debian's python3-qpid-proton under /usr/bin/python3) and amqp-tools to declare queues.
+/// One private RabbitMQ node with the AMQP 1.0 plugin for the whole run, plus a client that checks the server from
+/// outside (<see cref="Amqp10Client"/>: AMQPNetLite used directly, not through the endpoint) and amqp-tools to declare queues.
 /// If the broker cannot start, every test of the collection fails with <see cref="BrokerUnavailableException"/>.
 /// </summary>
 public sealed class AmqpBrokerFixture : IAsyncLifetime
 {
-    private const string Python = "/usr/bin/python3";
     private RabbitMqBroker? _broker;
 
     public RabbitMqBroker Broker => _broker ?? throw new InvalidOperationException("the broker is not started");
@@ -21,7 +19,6 @@ public sealed class AmqpBrokerFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        if (!File.Exists(Python)) throw new BrokerUnavailableException("AMQP 1.0 client", $"{Python} not found (Debian package python3-qpid-proton)");
         _broker = await RabbitMqBroker.StartAsync(amqp10Plugin: true);
     }
 
@@ -61,29 +58,13 @@ public sealed class AmqpBrokerFixture : IAsyncLifetime
         throw new ShouldAssertException($"queue {name} not listed:\n{output}");
     }
 
-    /// <summary>Sends with the independent client; <paramref name="fields"/> as send.py documents.</summary>
-    public async Task SendAsync(string address, int count, string bodyPrefix, object? fields = null)
-    {
-        var (code, output) = await ExternalProcess.RunAsync(Python,
-            [Script("send.py"), Target, address, count.ToString(), bodyPrefix, JsonSerializer.Serialize(fields ?? new { })], TimeSpan.FromSeconds(120));
-        code.ShouldBe(0, output);
-        output.ShouldContain($"sent {count}");
-    }
+    /// <summary>Sends <paramref name="count"/> messages with the outside client, each accepted by the broker.</summary>
+    public Task SendAsync(string address, int count, string bodyPrefix, Amqp10Fields? fields = null) =>
+        Amqp10Client.SendAsync(Broker.AmqpPort, address, count, bodyPrefix, fields);
 
-    /// <summary>Receives up to <paramref name="count"/> messages with the independent client, each as its JSON line.</summary>
-    public async Task<List<JsonElement>> ReceiveAsync(string address, int count, TimeSpan idle)
-    {
-        var (code, output) = await ExternalProcess.RunAsync(Python,
-            [Script("receive.py"), Target, address, count.ToString(), idle.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)],
-            TimeSpan.FromSeconds(60) + idle * 2 + TimeSpan.FromMilliseconds(count * 20));
-        code.ShouldBe(0, output);
-        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Where(l => l.StartsWith('{'))
-            .Select(l => JsonDocument.Parse(l).RootElement.Clone())
-            .ToList();
-    }
-
-    private static string Script(string name) => Path.Combine(AppContext.BaseDirectory, "Scripts", name);
+    /// <summary>Receives (and accepts) up to <paramref name="count"/> messages with the outside client.</summary>
+    public Task<List<Amqp10Message>> ReceiveAsync(string address, int count, TimeSpan idle) =>
+        Amqp10Client.ReceiveAsync(Broker.AmqpPort, address, count, idle);
 }
 
 [CollectionDefinition(Name)]
