@@ -5,10 +5,12 @@ set -euo pipefail
 
 packages=(
   python3 curl
+  # TLS specs make their certificates at test time
+  openssl
   # Kafka: kcat as an independent client (librdkafka, also the specs' mock cluster, comes from NuGet's librdkafka.redist)
   kcat
   # RabbitMQ (AMQP 0-9-1, and AMQP 1.0 through its plugin) and amqp-tools as an independent client
-  # (the amqp10/jms endpoint and the specs' AMQP 1.0 client use AMQPNetLite from NuGet; openssl makes the TLS specs' certificates)
+  # (the amqp10/jms endpoint and the specs' AMQP 1.0 client use AMQPNetLite from NuGet)
   rabbitmq-server amqp-tools
   # MQTT 5: the Mosquitto broker and mosquitto_pub/sub as independent clients (the endpoint uses MQTTnet from NuGet)
   mosquitto mosquitto-clients

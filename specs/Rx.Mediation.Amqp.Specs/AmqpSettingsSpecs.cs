@@ -67,7 +67,7 @@ public sealed class AmqpSettingsSpecs
         endpoints.Single().ShouldBeOfType<UnavailableEndpoint>();
     }
 
-    private static (IReadOnlyList<Rx.Mediation.Nodes.IEndpoint> Endpoints, IReadOnlyList<string> Errors) Create(params (string Key, string Value)[] settings)
+    internal static (IReadOnlyList<Rx.Mediation.Nodes.IEndpoint> Endpoints, IReadOnlyList<string> Errors) Create(params (string Key, string Value)[] settings)
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>($"Mediation:Endpoints:broker:{s.Key}", s.Value)))

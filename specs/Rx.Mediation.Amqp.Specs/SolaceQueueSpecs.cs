@@ -60,6 +60,25 @@ public sealed class SolaceQueueSpecs(AmqpBrokerFixture broker)
     }
 
     [Fact]
+    public async Task A_message_on_the_bound_queue_arrives_over_amqps()
+    {
+        await broker.DeclareQueueAsync("sol-tls");
+        await using var server = await RunningServer.StartAsync([
+            .. Solace("vpntls", "Queue=sol-tls", "Tls=true", $"Port={broker.Broker.TlsPort}", $"TlsCaFile={broker.Certificates.CaFile}",
+                $"TlsCertFile={broker.Certificates.ClientCertificateFile}", $"TlsKeyFile={broker.Certificates.ClientKeyFile}"),
+            "--Mediation:Routes:fromSolaceTls:Sources=vpntls", "--Mediation:Routes:fromSolaceTls:Targets=sse"]);
+        await server.HealthyAsync("vpntls");
+        await using var sse = await SseClient.ConnectAsync(new Uri(server.BaseAddress, "/sse?topic=sol-tls"));
+
+        await broker.SendAsync("/amq/queue/sol-tls", 1, "over-tls-", new Amqp10Fields { Id = "st" });
+
+        var message = await sse.NextAsync(TimeSpan.FromSeconds(30));
+        message.Id.ShouldBe("st-0");
+        message.Data.ShouldBe("over-tls-0");
+        await Eventually.TrueAsync(() => broker.QueueDepthAsync("sol-tls").Result == (0, 0), "the queue is empty: the message was settled as accepted");
+    }
+
+    [Fact]
     public async Task Messages_the_routes_refuse_are_not_accepted_and_are_redelivered_from_the_queue()
     {
         await RefusedDeliveries.StayOnTheBrokerUntilAcceptedAsync(broker, "sol-held", "vpnheld",

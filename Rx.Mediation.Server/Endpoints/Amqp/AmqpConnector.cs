@@ -33,5 +33,12 @@ internal sealed class AmqpConnector
     public Task<Connection> ConnectAsync(CancellationToken cancellationToken) => _factory.CreateAsync(_address, cancellationToken);
 
     /// <summary>Why a connection attempt failed, in one line.</summary>
-    public string Describe(Exception exception) => AmqpErrors.Describe(exception, Tls);
+    public string Describe(Exception exception)
+    {
+        var reason = AmqpErrors.Describe(exception, Tls);
+        // TLS alert 116 (certificate_required), as OpenSSL words it: say which settings answer it.
+        return Tls is { PresentsCertificate: false } && reason.Contains("certificate required", StringComparison.OrdinalIgnoreCase)
+            ? $"{reason} (the broker asks for a client certificate: set TlsCertFile and TlsKeyFile)"
+            : reason;
+    }
 }

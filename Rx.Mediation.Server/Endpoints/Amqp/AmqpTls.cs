@@ -31,6 +31,9 @@ internal sealed class AmqpTls
         _checkHostname = settings.TlsCheckHostname;
     }
 
+    /// <summary>A client certificate is configured (<c>TlsCertFile</c>, <c>TlsKeyFile</c>).</summary>
+    public bool PresentsCertificate => _clientCertificate is not null;
+
     /// <summary>Why the last handshake refused the broker's certificate; null when it did not.</summary>
     public string? LastRejection => _lastRejection;
 

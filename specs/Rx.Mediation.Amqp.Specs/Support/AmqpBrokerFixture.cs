@@ -1,30 +1,38 @@
 using Rx.Mediation.Testing;
 using Rx.Mediation.Testing.Brokers;
+using Rx.Mediation.Testing.Tls;
 
 namespace Rx.Mediation.Amqp.Specs.Support;
 
 /// <summary>
 /// One private RabbitMQ node with the AMQP 1.0 plugin for the whole run, plus a client that checks the server from
 /// outside (<see cref="Amqp10Client"/>: AMQPNetLite used directly, not through the endpoint) and amqp-tools to declare queues.
+/// The node also has a TLS listener (<see cref="RabbitMqBroker.TlsPort"/>) with certificates made for this run
+/// (<see cref="Certificates"/>), which requires a client certificate.
 /// If the broker cannot start, every test of the collection fails with <see cref="BrokerUnavailableException"/>.
 /// </summary>
 public sealed class AmqpBrokerFixture : IAsyncLifetime
 {
     private RabbitMqBroker? _broker;
+    private TestCertificates? _certificates;
 
     public RabbitMqBroker Broker => _broker ?? throw new InvalidOperationException("the broker is not started");
+
+    public TestCertificates Certificates => _certificates ?? throw new InvalidOperationException("the certificates are not made");
 
     /// <summary>host:port of the AMQP 1.0 listener (the plugin shares the AMQP 0-9-1 port).</summary>
     public string Target => $"127.0.0.1:{Broker.AmqpPort}";
 
     public async Task InitializeAsync()
     {
-        _broker = await RabbitMqBroker.StartAsync(amqp10Plugin: true);
+        _certificates = await TestCertificates.CreateAsync();
+        _broker = await RabbitMqBroker.StartAsync(amqp10Plugin: true, tls: _certificates);
     }
 
     public async Task DisposeAsync()
     {
         if (_broker is not null) await _broker.DisposeAsync();
+        if (_certificates is not null) await _certificates.DisposeAsync();
     }
 
     /// <summary>Settings for an amqp10 endpoint named <paramref name="name"/> on this broker.</summary>
@@ -37,6 +45,17 @@ public sealed class AmqpBrokerFixture : IAsyncLifetime
         $"--Mediation:Endpoints:{name}:MaxReconnectBackoff=00:00:01",
         .. settings.Select(s => $"--Mediation:Endpoints:{name}:{s}"),
     ];
+
+    /// <summary>
+    /// Settings for an amqp10 endpoint on the TLS listener, trusting the run's CA and presenting its client
+    /// certificate; <paramref name="settings"/> come after these, so they can replace any of them.
+    /// </summary>
+    public string[] TlsEndpoint(string name, params string[] settings) => Endpoint(name,
+    [
+        "Tls=true", $"Port={Broker.TlsPort}", $"TlsCaFile={Certificates.CaFile}",
+        $"TlsCertFile={Certificates.ClientCertificateFile}", $"TlsKeyFile={Certificates.ClientKeyFile}",
+        .. settings,
+    ]);
 
     /// <summary>A durable classic queue, addressed as <c>/amq/queue/NAME</c> over AMQP 1.0.</summary>
     public async Task DeclareQueueAsync(string name)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
+using Rx.Mediation.Testing.Tls;
 
 namespace Rx.Mediation.Testing.Brokers;
 
@@ -14,6 +15,8 @@ namespace Rx.Mediation.Testing.Brokers;
 /// broker.Uri        // "amqp://guest:guest@127.0.0.1:PORT/" (RabbitMQ.Client; "/" = default vhost)
 /// broker.CliUri     // "amqp://guest:guest@127.0.0.1:PORT"  (amqp-tools: a trailing "/" there means the EMPTY vhost)
 /// broker.AmqpPort   // AMQP 0-9-1 port; the rabbitmq_amqp1_0 plugin listens on the SAME port
+/// // With a TLS listener too: StartAsync(tls: await TestCertificates.CreateAsync()) → broker.TlsPort (amqps, both
+/// // AMQP 0-9-1 and 1.0), server certificate for localhost/127.0.0.1 from the test CA, client certificate required.
 /// await broker.KillAsync();      // hard kill of the Erlang VM (crash simulation)
 /// await broker.RestartAsync();   // same node name, ports and data dir: durable queues and persistent messages survive
 /// var (code, output) = await broker.CtlAsync("list_queues", "name", "messages");
@@ -38,17 +41,21 @@ public sealed class RabbitMqBroker : IAsyncDisposable
     private readonly Dictionary<string, string> _environment;
     private ExternalProcess? _process;
 
-    private RabbitMqBroker(string directory, string nodeName, int amqpPort, int distributionPort, Dictionary<string, string> environment)
+    private RabbitMqBroker(string directory, string nodeName, int amqpPort, int tlsPort, int distributionPort, Dictionary<string, string> environment)
     {
         _directory = directory;
         NodeName = nodeName;
         AmqpPort = amqpPort;
+        TlsPort = tlsPort;
         DistributionPort = distributionPort;
         _environment = environment;
     }
 
     /// <summary>The AMQP 0-9-1 port (and AMQP 1.0 when the plugin is enabled).</summary>
     public int AmqpPort { get; }
+
+    /// <summary>The TLS (amqps) port, for AMQP 0-9-1 and 1.0 alike; 0 without a TLS listener.</summary>
+    public int TlsPort { get; }
 
     public int DistributionPort { get; }
 
@@ -69,7 +76,11 @@ public sealed class RabbitMqBroker : IAsyncDisposable
     /// <summary>The broker's console output so far (log files are under <see cref="DataDirectory"/>/log).</summary>
     public string Output => _process?.Output ?? "";
 
-    public static async Task<RabbitMqBroker> StartAsync(bool amqp10Plugin = true)
+    /// <param name="tls">
+    /// Certificates for a TLS listener: the server certificate and key, and the CA that client certificates must come
+    /// from (the listener requires one: <c>verify_peer</c> with <c>fail_if_no_peer_cert</c>). Null: plain TCP only.
+    /// </param>
+    public static async Task<RabbitMqBroker> StartAsync(bool amqp10Plugin = true, TestCertificates? tls = null)
     {
         if (!File.Exists(ServerScript) || !File.Exists(CtlScript))
         {
@@ -83,11 +94,28 @@ public sealed class RabbitMqBroker : IAsyncDisposable
         await File.WriteAllTextAsync(Path.Combine(directory, "owner.pid"), Environment.ProcessId.ToString());
         await File.WriteAllTextAsync(Path.Combine(directory, "enabled_plugins"), amqp10Plugin ? "[rabbitmq_amqp1_0].\n" : "[].\n");
         var amqpPort = FreePort.Next();
+        var tlsPort = 0;
+        if (tls is not null)
+        {
+            do tlsPort = FreePort.Next(); while (tlsPort == amqpPort);
+        }
         int distributionPort;
-        do distributionPort = FreePort.Next(); while (distributionPort == amqpPort);
+        do distributionPort = FreePort.Next(); while (distributionPort == amqpPort || distributionPort == tlsPort);
         // loopback_users = none: guest may log in (it may by default on loopback too; this keeps 127.0.0.1 vs ::1 moot).
-        await File.WriteAllTextAsync(Path.Combine(directory, "rabbitmq.conf"),
-            $"listeners.tcp.default = {amqpPort}\nloopback_users = none\n");
+        var configuration = $"listeners.tcp.default = {amqpPort}\nloopback_users = none\n";
+        if (tls is not null)
+        {
+            configuration += $"""
+                listeners.ssl.default = {tlsPort}
+                ssl_options.cacertfile = {tls.CaFile}
+                ssl_options.certfile = {tls.ServerCertificateFile}
+                ssl_options.keyfile = {tls.ServerKeyFile}
+                ssl_options.verify = verify_peer
+                ssl_options.fail_if_no_peer_cert = true
+
+                """;
+        }
+        await File.WriteAllTextAsync(Path.Combine(directory, "rabbitmq.conf"), configuration);
         var nodeName = $"rxm{runId}@localhost";
         var environment = new Dictionary<string, string>
         {
@@ -101,7 +129,7 @@ public sealed class RabbitMqBroker : IAsyncDisposable
             ["RABBITMQ_CONFIG_FILE"] = Path.Combine(directory, "rabbitmq"),
             ["RABBITMQ_PID_FILE"] = Path.Combine(directory, "node.pid"),
         };
-        var broker = new RabbitMqBroker(directory, nodeName, amqpPort, distributionPort, environment);
+        var broker = new RabbitMqBroker(directory, nodeName, amqpPort, tlsPort, distributionPort, environment);
         try
         {
             await broker.BootAsync();
@@ -192,9 +220,12 @@ public sealed class RabbitMqBroker : IAsyncDisposable
             }
             await Task.Delay(500);
         }
-        if (!await FreePort.WaitUntilListeningAsync(AmqpPort, TimeSpan.FromSeconds(30)))
+        foreach (var port in TlsPort == 0 ? [AmqpPort] : new[] { AmqpPort, TlsPort })
         {
-            throw new BrokerUnavailableException("RabbitMQ", $"node {NodeName} booted but does not accept connections on 127.0.0.1:{AmqpPort}", _process.Output + ReadStartupLog());
+            if (!await FreePort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(30)))
+            {
+                throw new BrokerUnavailableException("RabbitMQ", $"node {NodeName} booted but does not accept connections on 127.0.0.1:{port}", _process.Output + ReadStartupLog());
+            }
         }
     }
 
