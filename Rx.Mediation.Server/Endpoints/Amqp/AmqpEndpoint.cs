@@ -240,7 +240,7 @@ public sealed class AmqpEndpoint : MediationNode, IEndpoint
         _ = Task.Delay(Settings.MaxReconnectBackoff, _stopping.Token).ContinueWith(_ =>
         {
             if (!links.IsLost && !_stopping.IsCancellationRequested) Attach(links, address, addressing);
-        }, TaskContinuationOptions.OnlyOnRanToCompletion);
+        }, CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
     }
 
     /// <summary>On the library's I/O thread: map and queue for the routes, or reject what cannot be mapped.</summary>
@@ -296,6 +296,12 @@ public sealed class AmqpEndpoint : MediationNode, IEndpoint
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Unsettled messages go back to the broker when the connection closes.
+        }
+        catch (Exception ex)
+        {
+            // A failing route must not end the endpoint silently: its messages stay unsettled and say why.
+            _log.LogError(ex, "AMQP endpoint {Endpoint}: the consumer failed", Name);
+            SetHealth(NodeHealth.Unhealthy, $"consumer failed: {ex.Message}");
         }
     }
 
