@@ -7,4 +7,7 @@ public sealed class EndpointConfigurationException(string endpoint, string key, 
     public string Endpoint { get; } = endpoint;
 
     public string Key { get; } = key;
+
+    /// <summary>What is wrong with the setting, without the endpoint and key.</summary>
+    public string Problem { get; } = problem;
 }

@@ -20,7 +20,7 @@ public sealed class AmqpSettingsSpecs
         endpoint.Name.ShouldBe("broker");
         var settings = endpoint.Settings;
         settings.Host.ShouldBe("127.0.0.1");
-        settings.Port.ShouldBe(5672);
+        settings.EffectivePort.ShouldBe(5672);
         settings.Address.ShouldBe("{topic}");
         settings.Durable.ShouldBeTrue();
         settings.Credit.ShouldBe(100);
@@ -36,7 +36,7 @@ public sealed class AmqpSettingsSpecs
         errors.ShouldBeEmpty();
         var settings = endpoints.Single().ShouldBeOfType<AmqpEndpoint>().Settings;
         settings.Host.ShouldBe("broker.local");
-        settings.Port.ShouldBe(5673);
+        settings.EffectivePort.ShouldBe(5673);
         settings.Address.ShouldBe("/queue/{topic}");
         settings.Durable.ShouldBeFalse();
         settings.ReceiveAddresses.ShouldBe(["/queue/a", "/topic/b"]);
@@ -67,7 +67,7 @@ public sealed class AmqpSettingsSpecs
         endpoints.Single().ShouldBeOfType<UnavailableEndpoint>();
     }
 
-    private static (IReadOnlyList<Rx.Mediation.Nodes.IEndpoint> Endpoints, IReadOnlyList<string> Errors) Create(params (string Key, string Value)[] settings)
+    internal static (IReadOnlyList<Rx.Mediation.Nodes.IEndpoint> Endpoints, IReadOnlyList<string> Errors) Create(params (string Key, string Value)[] settings)
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>($"Mediation:Endpoints:broker:{s.Key}", s.Value)))

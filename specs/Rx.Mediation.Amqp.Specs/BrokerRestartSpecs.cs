@@ -56,7 +56,7 @@ public sealed class BrokerRestartSpecs(AmqpBrokerFixture broker)
         (accepted.Count + refused).ShouldBe(total);
 
         var received = await broker.ReceiveAsync("/amq/queue/rx-restart", accepted.Count * 2, TimeSpan.FromSeconds(5));
-        var ids = received.Select(m => m.GetProperty("id").GetString()).ToHashSet();
+        var ids = received.Select(m => m.Id).ToHashSet();
         var missing = accepted.Where(id => !ids.Contains(id)).ToList();
         missing.ShouldBeEmpty($"{missing.Count} accepted events never reached the broker; counters {endpoint.Counters}");
     }

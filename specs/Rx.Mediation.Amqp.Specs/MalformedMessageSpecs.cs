@@ -1,9 +1,10 @@
 using Rx.Mediation.Amqp.Specs.Support;
 using Rx.Mediation.Testing;
+using Rx.Mediation.Testing.Brokers;
 
 namespace Rx.Mediation.Amqp.Specs;
 
-/// <summary>Bodies the endpoint maps (data, string) and one it does not (a map), from the independent client.</summary>
+/// <summary>Bodies the endpoint maps (data, string) and one it does not (a map), from a client outside the server.</summary>
 [Collection(AmqpBrokerCollection.Name)]
 public sealed class MalformedMessageSpecs(AmqpBrokerFixture broker)
 {
@@ -17,8 +18,8 @@ public sealed class MalformedMessageSpecs(AmqpBrokerFixture broker)
         await server.HealthyAsync("jmsbodies");
         await using var sse = await SseClient.ConnectAsync(new Uri(server.BaseAddress, "/sse?topic=amq/queue/rx-bodies"));
 
-        await broker.SendAsync("/amq/queue/rx-bodies", 1, "as-a-map-", new { id = "map", body = "map" });
-        await broker.SendAsync("/amq/queue/rx-bodies", 1, "as-a-string-", new { id = "string", body = "string" });
+        await broker.SendAsync("/amq/queue/rx-bodies", 1, "as-a-map-", new Amqp10Fields { Id = "map", Body = Amqp10Body.Map });
+        await broker.SendAsync("/amq/queue/rx-bodies", 1, "as-a-string-", new Amqp10Fields { Id = "string", Body = Amqp10Body.String });
 
         var message = await sse.NextAsync(TimeSpan.FromSeconds(30));
         message.Id.ShouldBe("string-0");

@@ -3,18 +3,19 @@ using System.Text;
 using System.Text.Json;
 using Rx.Mediation.Amqp.Specs.Support;
 using Rx.Mediation.Testing;
+using Rx.Mediation.Testing.Brokers;
 
 namespace Rx.Mediation.Amqp.Specs;
 
 /// <summary>
-/// Through the running server and a real RabbitMQ (AMQP 1.0 plugin), cross-checked with an independent client
-/// (Qpid Proton Python): web clients → broker, and broker → web clients, headers included.
+/// Through the running server and a real RabbitMQ (AMQP 1.0 plugin), cross-checked with a client outside the server
+/// (<see cref="Amqp10Client"/>): web clients → broker, and broker → web clients, headers included.
 /// </summary>
 [Collection(AmqpBrokerCollection.Name)]
 public sealed class RoundTripSpecs(AmqpBrokerFixture broker)
 {
     [Fact]
-    public async Task A_posted_event_reaches_the_independent_client_with_its_headers_as_jms_fields_and_properties()
+    public async Task A_posted_event_reaches_an_outside_client_with_its_headers_as_jms_fields_and_properties()
     {
         await broker.DeclareQueueAsync("rx-post");
         await using var server = await RunningServer.StartAsync([
@@ -38,19 +39,19 @@ public sealed class RoundTripSpecs(AmqpBrokerFixture broker)
         var received = await broker.ReceiveAsync("/amq/queue/rx-post", 1, TimeSpan.FromSeconds(20));
         received.Count.ShouldBe(1);
         var message = received[0];
-        message.GetProperty("id").GetString().ShouldBe(id);
-        message.GetProperty("correlation_id").GetString().ShouldBe("corr-7");
-        message.GetProperty("subject").GetString().ShouldBe("order.created");
-        message.GetProperty("content_type").GetString().ShouldStartWith("application/json");
-        message.GetProperty("priority").GetInt32().ShouldBe(7);
-        message.GetProperty("durable").GetBoolean().ShouldBeTrue();
-        message.GetProperty("properties").GetProperty("tenant").GetString().ShouldBe("acme");
-        message.GetProperty("body").GetString().ShouldBe("{\"order\":42}");
+        message.Id.ShouldBe(id);
+        message.CorrelationId.ShouldBe("corr-7");
+        message.Subject.ShouldBe("order.created");
+        message.ContentType.ShouldNotBeNull().ShouldStartWith("application/json");
+        message.Priority.ShouldBe((byte)7);
+        message.Durable.ShouldBeTrue();
+        message.Properties["tenant"].ShouldBe("acme");
+        message.Body.ShouldBe("{\"order\":42}");
         await Eventually.TrueAsync(() => server.Amqp("jmsout").Counters.Acknowledged == 1, "the broker accepted the message");
     }
 
     [Fact]
-    public async Task An_event_sent_over_a_websocket_reaches_the_independent_client()
+    public async Task An_event_sent_over_a_websocket_reaches_an_outside_client()
     {
         await broker.DeclareQueueAsync("rx-ws-out");
         await using var server = await RunningServer.StartAsync([
@@ -64,14 +65,14 @@ public sealed class RoundTripSpecs(AmqpBrokerFixture broker)
 
         var received = await broker.ReceiveAsync("/amq/queue/rx-ws-out", 1, TimeSpan.FromSeconds(20));
         received.Count.ShouldBe(1);
-        received[0].GetProperty("body").GetString().ShouldBe("hi there");
-        received[0].GetProperty("reply_to").GetString().ShouldBe("/queue/answers");
-        received[0].GetProperty("properties").GetProperty("lang").GetString().ShouldBe("en");
-        received[0].GetProperty("durable").GetBoolean().ShouldBeFalse();
+        received[0].Body.ShouldBe("hi there");
+        received[0].ReplyTo.ShouldBe("/queue/answers");
+        received[0].Properties["lang"].ShouldBe("en");
+        received[0].Durable.ShouldBeFalse();
     }
 
     [Fact]
-    public async Task A_message_from_the_independent_client_reaches_sse_and_websocket_clients_with_its_headers()
+    public async Task A_message_from_an_outside_client_reaches_sse_and_websocket_clients_with_its_headers()
     {
         await broker.DeclareQueueAsync("rx-in");
         await using var server = await RunningServer.StartAsync([
@@ -82,14 +83,14 @@ public sealed class RoundTripSpecs(AmqpBrokerFixture broker)
         await using var ws = await WebSocketClient.ConnectAsync(server.WebSocketUri("/ws?topic=amq/queue/rx-in&envelope=true"));
         (await ws.ReceiveJsonAsync()).GetProperty("type").GetString().ShouldBe("welcome");
 
-        await broker.SendAsync("/amq/queue/rx-in", 2, "hello-", new
+        await broker.SendAsync("/amq/queue/rx-in", 2, "hello-", new Amqp10Fields
         {
-            id = "msg",
-            correlation_id = "corr-1",
-            subject = "greeting",
-            content_type = "text/plain",
-            priority = 6,
-            properties = new { tenant = "acme", region = "eu" },
+            Id = "msg",
+            CorrelationId = "corr-1",
+            Subject = "greeting",
+            ContentType = "text/plain",
+            Priority = 6,
+            Properties = new Dictionary<string, string> { ["tenant"] = "acme", ["region"] = "eu" },
         });
 
         var endpoint = server.Amqp("jmsin");

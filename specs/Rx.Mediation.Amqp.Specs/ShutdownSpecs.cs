@@ -29,6 +29,6 @@ public sealed class ShutdownSpecs(AmqpBrokerFixture broker)
         endpoint.Counters.Acknowledged.ShouldBe(total, endpoint.Counters.ToString());
 
         var received = await broker.ReceiveAsync("/amq/queue/rx-stop", total, TimeSpan.FromSeconds(5));
-        received.Select(m => m.GetProperty("id").GetString()).ShouldBe(ids, ignoreOrder: true);
+        received.Select(m => m.Id).ShouldBe(ids, ignoreOrder: true);
     }
 }

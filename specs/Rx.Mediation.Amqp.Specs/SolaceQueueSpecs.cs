@@ -2,6 +2,7 @@ using Rx.Mediation.Amqp.Specs.Support;
 using Rx.Mediation.Bridging;
 using Rx.Mediation.Routing;
 using Rx.Mediation.Testing;
+using Rx.Mediation.Testing.Brokers;
 
 namespace Rx.Mediation.Amqp.Specs;
 
@@ -9,7 +10,7 @@ namespace Rx.Mediation.Amqp.Specs;
 /// The <c>solace</c> endpoint on its AMQP 1.0 transport, through the running server, against RabbitMQ 3.10's AMQP 1.0
 /// plugin (no PubSub+ broker is available here), so with <c>AddressStyle=rabbitmq</c>: queue <c>q</c> is
 /// <c>/amq/queue/q</c>, topic <c>a/b</c> is <c>/topic/a.b</c>, message VPN <c>/</c> is the open hostname <c>vhost:/</c>.
-/// Cross-checked with the independent client (Qpid Proton Python).
+/// Cross-checked with a client outside the server (<see cref="Amqp10Client"/>).
 /// </summary>
 [Collection(AmqpBrokerCollection.Name)]
 public sealed class SolaceQueueSpecs(AmqpBrokerFixture broker)
@@ -40,7 +41,7 @@ public sealed class SolaceQueueSpecs(AmqpBrokerFixture broker)
         await using var ws = await WebSocketClient.ConnectAsync(server.WebSocketUri("/ws?topic=sol-in&envelope=true"));
         (await ws.ReceiveJsonAsync()).GetProperty("type").GetString().ShouldBe("welcome");
 
-        await broker.SendAsync("/amq/queue/sol-in", 2, "solace-", new { id = "sq", properties = new { region = "eu" } });
+        await broker.SendAsync("/amq/queue/sol-in", 2, "solace-", new Amqp10Fields { Id = "sq", Properties = new Dictionary<string, string> { ["region"] = "eu" } });
 
         await Eventually.TrueAsync(() => endpoint.Counters.Accepted == 2, $"both messages were accepted ({endpoint.Counters}, {endpoint.Health} {endpoint.HealthDetail})", TimeSpan.FromSeconds(30));
         var viaSse = await sse.NextAsync(2, TimeSpan.FromSeconds(30));
@@ -59,6 +60,25 @@ public sealed class SolaceQueueSpecs(AmqpBrokerFixture broker)
     }
 
     [Fact]
+    public async Task A_message_on_the_bound_queue_arrives_over_amqps()
+    {
+        await broker.DeclareQueueAsync("sol-tls");
+        await using var server = await RunningServer.StartAsync([
+            .. Solace("vpntls", "Queue=sol-tls", "Tls:Enabled=true", $"Port={broker.Broker.TlsPort}", $"Tls:CaFile={broker.Certificates.CaFile}",
+                $"Tls:CertFile={broker.Certificates.ClientCertFile}", $"Tls:KeyFile={broker.Certificates.ClientKeyFile}"),
+            "--Mediation:Routes:fromSolaceTls:Sources=vpntls", "--Mediation:Routes:fromSolaceTls:Targets=sse"]);
+        await server.HealthyAsync("vpntls");
+        await using var sse = await SseClient.ConnectAsync(new Uri(server.BaseAddress, "/sse?topic=sol-tls"));
+
+        await broker.SendAsync("/amq/queue/sol-tls", 1, "over-tls-", new Amqp10Fields { Id = "st" });
+
+        var message = await sse.NextAsync(TimeSpan.FromSeconds(30));
+        message.Id.ShouldBe("st-0");
+        message.Data.ShouldBe("over-tls-0");
+        await Eventually.TrueAsync(() => broker.QueueDepthAsync("sol-tls").Result == (0, 0), "the queue is empty: the message was settled as accepted");
+    }
+
+    [Fact]
     public async Task Messages_the_routes_refuse_are_not_accepted_and_are_redelivered_from_the_queue()
     {
         await RefusedDeliveries.StayOnTheBrokerUntilAcceptedAsync(broker, "sol-held", "vpnheld",
@@ -66,7 +86,7 @@ public sealed class SolaceQueueSpecs(AmqpBrokerFixture broker)
     }
 
     [Fact]
-    public async Task Posted_events_reach_an_independent_consumer_of_the_solace_queue_destination()
+    public async Task Posted_events_reach_an_outside_consumer_of_the_solace_queue_destination()
     {
         await broker.DeclareQueueAsync("sol-jobs");
         await using var server = await RunningServer.StartAsync([
@@ -77,13 +97,13 @@ public sealed class SolaceQueueSpecs(AmqpBrokerFixture broker)
         var id = await server.PostAcceptedAsync("sol-jobs", "job-1");
 
         var received = await broker.ReceiveAsync("/amq/queue/sol-jobs", 1, TimeSpan.FromSeconds(20));
-        received.ShouldHaveSingleItem().GetProperty("body").GetString().ShouldBe("job-1");
-        received[0].GetProperty("id").GetString().ShouldBe(id);
+        received.ShouldHaveSingleItem().Body.ShouldBe("job-1");
+        received[0].Id.ShouldBe(id);
         await Eventually.TrueAsync(() => server.Amqp("vpnq").Counters.Acknowledged == 1, "the broker accepted the message");
     }
 
     [Fact]
-    public async Task Posted_events_reach_an_independent_subscriber_of_the_solace_topic_and_wildcard_topics_are_refused()
+    public async Task Posted_events_reach_an_outside_subscriber_of_the_solace_topic_and_wildcard_topics_are_refused()
     {
         await using var server = await RunningServer.StartAsync([
             .. Solace("vpntopic", "Transport=amqp10", "Durable=false"),
@@ -91,7 +111,7 @@ public sealed class SolaceQueueSpecs(AmqpBrokerFixture broker)
         await server.HealthyAsync("vpntopic");
         var endpoint = server.Amqp("vpntopic");
 
-        // The independent subscriber listens on the translated wildcard sol/out/* → /topic/sol.out.*; a topic
+        // The outside subscriber listens on the translated wildcard sol/out/* → /topic/sol.out.*; a topic
         // subscription exists only once its link is attached, so publish until it has one message.
         var receiving = broker.ReceiveAsync("/topic/sol.out.*", 1, TimeSpan.FromSeconds(30));
         for (var attempt = 0; attempt < 40 && !receiving.IsCompleted; attempt++)
@@ -100,7 +120,7 @@ public sealed class SolaceQueueSpecs(AmqpBrokerFixture broker)
             await Task.WhenAny(receiving, Task.Delay(500));
         }
         var received = await receiving;
-        received.ShouldHaveSingleItem().GetProperty("body").GetString().ShouldBe("to-topic");
+        received.ShouldHaveSingleItem().Body.ShouldBe("to-topic");
 
         await server.PostAcceptedAsync("sol/out/*", "wildcard");
         await Eventually.TrueAsync(() => endpoint.Counters.Failed == 1, $"a topic with a Solace wildcard is refused and counted ({endpoint.Counters})");

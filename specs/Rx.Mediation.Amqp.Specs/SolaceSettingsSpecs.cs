@@ -22,7 +22,7 @@ public sealed class SolaceSettingsSpecs
         endpoint.Settings.User.ShouldBe("app");
         endpoint.Settings.ContainerId.ShouldBe("app-1");
         endpoint.Settings.Credit.ShouldBe(10);
-        endpoint.Settings.Port.ShouldBe(5672);
+        endpoint.Settings.EffectivePort.ShouldBe(5672);
         // PubSub+ picks the VPN by the AMQP listen port; the open hostname stays the host unless VirtualHost says otherwise.
         endpoint.Settings.VirtualHost.ShouldBeNull();
         endpoint.Addressing.Resolve("sol/out/x", out _).ShouldBe("topic://sol/out/x");

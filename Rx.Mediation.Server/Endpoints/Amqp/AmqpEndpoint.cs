@@ -1,4 +1,6 @@
 using System.Threading.Channels;
+using Amqp;
+using Amqp.Framing;
 using Microsoft.Extensions.Logging;
 using Rx.Mediation.Bridging;
 using Rx.Mediation.Endpoints;
@@ -8,25 +10,34 @@ using Rx.Mediation.Nodes;
 namespace Rx.Mediation.Server.Endpoints.Amqp;
 
 /// <summary>
-/// An AMQP 1.0 endpoint (JMS-style queues and topics). What routes send it goes to a bounded outbound queue (its fill
-/// level is the endpoint's <see cref="Pressure"/>: routes hold back at half of it) and from there to the broker, each
-/// message kept until the broker accepts it; the addresses in <c>Receive</c> are consumed with link credit, and each
-/// message is settled only after the routes answered: accepted (or unrouted) → ACCEPTED, refused → RELEASED after the
-/// routes' Retry-After so the broker delivers it again.
+/// An AMQP 1.0 endpoint (JMS-style queues and topics) on AMQPNetLite. What routes send it goes to a bounded outbound
+/// queue (its fill level is the endpoint's <see cref="Pressure"/>: routes hold back at half of it) and from there to
+/// the broker through <see cref="AmqpSender"/>, each message kept until the broker accepts it; the addresses in
+/// <c>Receive</c> are consumed with link credit, and each message is settled only after the routes answered: accepted
+/// (or unrouted) → ACCEPTED, refused → RELEASED after the routes' Retry-After so the broker delivers it again,
+/// malformed → REJECTED. A lost connection is opened again with backoff, its links re-attached.
 /// </summary>
 public sealed class AmqpEndpoint : MediationNode, IEndpoint
 {
+    /// <summary>How long a lost connection may stay down and the endpoint still count as Degraded rather than Unhealthy.</summary>
+    private static readonly TimeSpan OutageBeforeUnhealthy = TimeSpan.FromSeconds(30);
+
     private readonly ILogger _log;
     private readonly OutboundQueue _outbound;
-    private readonly Channel<AmqpIncoming> _incoming = Channel.CreateUnbounded<AmqpIncoming>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly IAmqpAddressing? _addressing;
+    private readonly AmqpCurrentConnection _connection = new();
+    private readonly Channel<AmqpIncoming> _incoming = Channel.CreateUnbounded<AmqpIncoming>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
-    private AmqpConnection? _connection;
-    private Task _consumer = Task.CompletedTask;
-    private Timer? _nudge;
+    private AmqpSender? _sender;
+    private AmqpLinks? _links;
+    private Task? _connecting;
+    private Task _sending = Task.CompletedTask;
+    private Task _consuming = Task.CompletedTask;
+    private string _target;
+    private bool _everConnected;
+    private volatile string? _linkError;
     // Open from construction: events routed before StartAsync wait in the queue for the connection.
     private volatile bool _accepting = true;
-
-    private readonly IAmqpAddressing? _addressing;
 
     /// <param name="addressing">Topic ↔ address conventions; default: the <c>Address</c> template of <paramref name="settings"/>.</param>
     public AmqpEndpoint(string name, AmqpSettings settings, ILoggerFactory loggerFactory, IAmqpAddressing? addressing = null) : base(name)
@@ -34,6 +45,7 @@ public sealed class AmqpEndpoint : MediationNode, IEndpoint
         Settings = settings;
         _addressing = addressing;
         _log = loggerFactory.CreateLogger<AmqpEndpoint>();
+        _target = $"{settings.Host}:{settings.EffectivePort}";
         // One pressure for the endpoint's whole life: routes capture it when they are built.
         _outbound = new OutboundQueue(settings.QueueCapacity, OutboundPressure.ForQueue(settings.QueueCapacity, settings.QueueMaxBytes), settings.QueueMaxBytes);
     }
@@ -48,52 +60,50 @@ public sealed class AmqpEndpoint : MediationNode, IEndpoint
     /// <summary>
     /// The outbound queue's fill level: routes sending here hold back at half of <see cref="AmqpSettings.QueueCapacity"/>
     /// or of <see cref="AmqpSettings.QueueMaxBytes"/>.
-    /// Counts what waits in the queue, not what the connection took (bounded by MaxInFlight).
+    /// Counts what waits in the queue, not what the sender took (bounded by MaxInFlight).
     /// </summary>
     public override OutboundPressure Pressure => _outbound.Pressure;
 
     /// <summary>Sends count once the peer settles ACCEPTED; received deliveries are accepted only after a route accepted them.</summary>
     public override DeliveryCapabilities Capabilities => DeliveryCapabilities.Both;
 
-    /// <summary>Events waiting in the outbound queue plus those taken by the connection and not yet settled.</summary>
-    public int Pending => _outbound.Count + (_connection?.Held ?? 0);
+    /// <summary>Events waiting in the outbound queue plus those taken by the sender and not yet settled.</summary>
+    public int Pending => _outbound.Count + (_sender?.Held ?? 0);
 
     public override void OnNext(Event value)
     {
-        if (!_accepting || !_outbound.TryWrite(value))
-        {
-            Counters.CountDropped();
-            var dropped = Counters.Dropped;
-            if (dropped == 1 || dropped % 1000 == 0)
-                _log.LogWarning("AMQP endpoint {Endpoint}: dropped event {Id} ({Reason}); {Dropped} dropped so far",
-                    Name, value.Id, _accepting ? $"outbound queue full at {Settings.QueueCapacity} events or {Settings.QueueMaxBytes} bytes" : "endpoint not running", dropped);
-            return;
-        }
-        _connection?.Wake();
+        if (_accepting && _outbound.TryWrite(value)) return;
+        Counters.CountDropped();
+        var dropped = Counters.Dropped;
+        if (dropped == 1 || dropped % 1000 == 0)
+            _log.LogWarning("AMQP endpoint {Endpoint}: dropped event {Id} ({Reason}); {Dropped} dropped so far",
+                Name, value.Id, _accepting ? $"outbound queue full at {Settings.QueueCapacity} events or {Settings.QueueMaxBytes} bytes" : "endpoint not running", dropped);
     }
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        if (_connection is not null) return Task.CompletedTask;
-        SetHealth(NodeHealth.Degraded, $"connecting to {Settings.Host}:{Settings.Port}");
-        var connection = new AmqpConnection(Name, Settings, _log, Counters, _outbound,
-            incoming => _incoming.Writer.TryWrite(incoming), (health, detail) => SetHealth(health, detail), _addressing);
+        if (_connecting is not null) return Task.CompletedTask;
+        Tls.BrokerTls? tls;
         try
         {
-            connection.Start();
+            tls = Settings.Tls.ToOptions(Name, $"Mediation:Endpoints:{Name}");
         }
-        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        catch (EndpointConfigurationException ex)
         {
-            // A server without Proton still runs: this endpoint is reported, the others work.
-            var detail = $"Qpid Proton C is not available ({ex.Message}); install Debian's libqpid-proton11 (eng/install-deps.sh)";
-            _log.LogError("AMQP endpoint {Endpoint}: {Detail}", Name, detail);
-            SetHealth(NodeHealth.Unhealthy, detail);
+            // Settings bound by the provider were checked already; this is a library user's, or a file gone since.
+            _log.LogError("AMQP endpoint {Endpoint}: {Detail}", Name, ex.Message);
+            SetHealth(NodeHealth.Unhealthy, ex.Message);
             return Task.CompletedTask;
         }
-        _connection = connection;
-        // Cheap insurance: events waiting while nothing wakes the loop (a wake lost to a closing connection) still go.
-        _nudge = new Timer(_ => { if (_outbound.Count > 0) _connection?.Nudge(); }, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
-        if (Settings.ReceiveAddresses.Count > 0) _consumer = Task.Run(() => ConsumeAsync(_stopping.Token));
+        var connector = new AmqpConnector(Name, Settings, tls);
+        _target = connector.Target;
+        SetHealth(NodeHealth.Degraded, $"connecting to {_target}");
+        var addressing = Addressing;
+        _sender = new AmqpSender(Name, Settings, addressing, _outbound, Counters, _connection, LinkFailed, Recovered, _log);
+        var stopping = _stopping.Token;
+        _connecting = Task.Run(() => ConnectLoopAsync(connector, addressing, stopping));
+        _sending = Task.Run(() => _sender.RunAsync(stopping));
+        if (Settings.ReceiveAddresses.Count > 0) _consuming = Task.Run(() => ConsumeAsync(stopping));
         return Task.CompletedTask;
     }
 
@@ -102,10 +112,9 @@ public sealed class AmqpEndpoint : MediationNode, IEndpoint
         _accepting = false;
         // No write can slip in after the last read below and leave the pressure counting an event nobody holds.
         _outbound.Complete();
-        var connection = _connection;
-        if (connection is null)
+        if (_connecting is null)
         {
-            // Never started (no Proton): what the routes queued meanwhile is dropped, counted and said.
+            // Never started (unusable TLS files): what the routes queued meanwhile is dropped, counted and said.
             var unsent = _outbound.TakeAll();
             for (var i = 0; i < unsent; i++) Counters.CountDropped();
             if (unsent > 0) _log.LogWarning("AMQP endpoint {Endpoint}: stopping without a connection; {Left} queued events counted as dropped", Name, unsent);
@@ -129,24 +138,134 @@ public sealed class AmqpEndpoint : MediationNode, IEndpoint
         {
             // Never silent: queued events and unacknowledged sends (which may or may not have arrived) count as dropped.
             for (var i = 0; i < left; i++) Counters.CountDropped();
-            _log.LogWarning("AMQP endpoint {Endpoint}: stopping with {Left} events not acknowledged by {Host}:{Port}; counted as dropped",
-                Name, left, Settings.Host, Settings.Port);
+            _log.LogWarning("AMQP endpoint {Endpoint}: stopping with {Left} events not acknowledged by {Target}; counted as dropped", Name, left, _target);
         }
         // Everything queued is sent or counted: no route may keep waiting for room here.
         _outbound.TakeAll();
-        if (_nudge is not null) await _nudge.DisposeAsync();
         _stopping.Cancel();
         _incoming.Writer.TryComplete();
-        try
-        {
-            await _consumer;
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        await connection.CloseAsync(TimeSpan.FromSeconds(5));
+        await Task.WhenAll(_connecting, _sending, _consuming);
+        // Unsettled received messages go back to the broker with the connection.
+        if (_links is { } links) await links.CloseAsync(TimeSpan.FromSeconds(5));
         _log.LogInformation("AMQP endpoint {Endpoint} stopped: {Counters}", Name, Counters);
         SetHealth(NodeHealth.Stopped);
+    }
+
+    /// <summary>Connects, waits for the connection to end, and connects again, with the backoff between failed attempts.</summary>
+    private async Task ConnectLoopAsync(AmqpConnector connector, IAmqpAddressing addressing, CancellationToken cancellationToken)
+    {
+        var failures = 0;
+        var lostAt = DateTime.MinValue;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                var connection = await connector.ConnectAsync(cancellationToken);
+                var links = new AmqpLinks(connection, Name, Settings.Durable);
+                connection.AddClosedCallback((_, error) => _connection.Lost(links, AmqpErrors.Describe(error) ?? "the broker closed the connection"));
+                Opened(links, addressing);
+                failures = 0;
+                var reason = await links.Lost.WaitAsync(cancellationToken);
+                lostAt = DateTime.UtcNow;
+                _log.LogWarning("AMQP endpoint {Endpoint}: connection to {Target} lost ({Reason}); reconnecting with {Held} sends to repeat",
+                    Name, _target, reason, _sender!.Held);
+                SetHealth(NodeHealth.Degraded, $"reconnecting to {_target}: {reason}");
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // Whatever a connection attempt throws is a reason to report and try again, never the end of the endpoint.
+                failures++;
+                var problem = connector.Describe(ex);
+                if (_everConnected && DateTime.UtcNow - lostAt < OutageBeforeUnhealthy)
+                {
+                    // A broker restart takes seconds: reconnecting is degraded service, not yet a broken endpoint.
+                    SetHealth(NodeHealth.Degraded, $"reconnecting to {_target} (attempt {failures}): {problem}");
+                }
+                else
+                {
+                    if (failures == 1 || failures % 20 == 0)
+                        _log.LogError("AMQP endpoint {Endpoint}: cannot connect to {Target} ({Problem}); attempt {Attempt}", Name, _target, problem, failures);
+                    SetHealth(NodeHealth.Unhealthy, $"cannot connect to {_target}: {problem}");
+                }
+            }
+            try
+            {
+                await Task.Delay(AmqpSender.Backoff(Settings.ReconnectBackoff, Settings.MaxReconnectBackoff, failures), cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private void Opened(AmqpLinks links, IAmqpAddressing addressing)
+    {
+        _links = links;
+        if (_everConnected)
+        {
+            Counters.CountReconnect();
+            _log.LogInformation("AMQP endpoint {Endpoint}: reconnected to {Target}", Name, _target);
+        }
+        else
+        {
+            _log.LogInformation("AMQP endpoint {Endpoint}: connected to {Target}", Name, _target);
+        }
+        _everConnected = true;
+        _linkError = null;
+        SetHealth(NodeHealth.Healthy);
+        foreach (var address in Settings.ReceiveAddresses) Attach(links, address, addressing);
+        _connection.Opened(links);
+    }
+
+    private void Attach(AmqpLinks links, string address, IAmqpAddressing addressing)
+    {
+        try
+        {
+            links.Receive(address, Settings.Credit, (link, message) => OnMessage(link, message, address, addressing),
+                (_, error) => OnReceiverClosed(links, address, addressing, error));
+        }
+        catch (Exception ex) when (ex is AmqpException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The connection is closing: the next one attaches again.
+            _log.LogDebug("AMQP endpoint {Endpoint}: cannot attach to {Address} on a closing connection: {Error}", Name, address, ex.Message);
+        }
+    }
+
+    private void OnReceiverClosed(AmqpLinks links, string address, IAmqpAddressing addressing, Error? error)
+    {
+        if (links.IsLost || _stopping.IsCancellationRequested) return;
+        LinkFailed($"cannot receive from '{address}': {AmqpErrors.Describe(error) ?? "the broker closed the link"}");
+        // Attach again later: the queue may be created meanwhile.
+        _ = Task.Delay(Settings.MaxReconnectBackoff, _stopping.Token).ContinueWith(_ =>
+        {
+            if (!links.IsLost && !_stopping.IsCancellationRequested) Attach(links, address, addressing);
+        }, CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+    }
+
+    /// <summary>On the library's I/O thread: map and queue for the routes, or reject what cannot be mapped.</summary>
+    private void OnMessage(IReceiverLink link, Message message, string address, IAmqpAddressing addressing)
+    {
+        Counters.CountReceived();
+        Recovered();
+        AmqpMessage mapped;
+        try
+        {
+            mapped = AmqpMessages.FromAmqp(message);
+        }
+        catch (FormatException ex)
+        {
+            _log.LogWarning("AMQP endpoint {Endpoint}: rejecting a malformed message from {Address}: {Error}", Name, address, ex.Message);
+            Settle(link, message, AmqpSettlement.Reject, ex.Message);
+            return;
+        }
+        var topic = addressing.TopicOf(string.IsNullOrEmpty(mapped.Address) ? address : mapped.Address);
+        // Completed only when stopping: the message stays unsettled and goes back to the broker with the connection.
+        _incoming.Writer.TryWrite(new AmqpIncoming(link, message, JmsHeaderMapping.ToEvent(Name, topic, address, mapped)));
     }
 
     private async Task ConsumeAsync(CancellationToken cancellationToken)
@@ -160,12 +279,12 @@ public sealed class AmqpEndpoint : MediationNode, IEndpoint
                 {
                     case AdmissionStatus.Accepted:
                         Counters.CountAccepted();
-                        _connection!.Settle(incoming.Token, AmqpSettlement.Accept);
+                        Settle(incoming.Link, incoming.Message, AmqpSettlement.Accept);
                         break;
                     case AdmissionStatus.NoRoute:
                         Counters.CountUnrouted();
                         _log.LogDebug("AMQP endpoint {Endpoint}: no route takes {Topic}; message {Id} accepted and counted as unrouted", Name, incoming.Event.Topic, incoming.Event.Id);
-                        _connection!.Settle(incoming.Token, AmqpSettlement.Accept);
+                        Settle(incoming.Link, incoming.Message, AmqpSettlement.Accept);
                         break;
                     default:
                         // Not settled until the delay passed, so the broker does not hand it straight back.
@@ -173,7 +292,7 @@ public sealed class AmqpEndpoint : MediationNode, IEndpoint
                         var delay = admission.RetryAfter > TimeSpan.Zero ? admission.RetryAfter : Settings.RedeliveryDelay;
                         _log.LogDebug("AMQP endpoint {Endpoint}: routes refused {Id} ({Reason}); releasing it in {Delay}", Name, incoming.Event.Id, admission.Reason, delay);
                         await Task.Delay(delay, cancellationToken);
-                        _connection!.Settle(incoming.Token, AmqpSettlement.Release);
+                        Settle(incoming.Link, incoming.Message, AmqpSettlement.Release);
                         break;
                 }
             }
@@ -184,8 +303,49 @@ public sealed class AmqpEndpoint : MediationNode, IEndpoint
         }
         catch (Exception ex)
         {
+            // A failing route must not end the endpoint silently: its messages stay unsettled and say why.
             _log.LogError(ex, "AMQP endpoint {Endpoint}: the consumer failed", Name);
             SetHealth(NodeHealth.Unhealthy, $"consumer failed: {ex.Message}");
         }
+    }
+
+    /// <summary>Settles a received message and so gives its credit back; a link gone meanwhile leaves it to the broker to deliver again.</summary>
+    private void Settle(IReceiverLink link, Message message, AmqpSettlement settlement, string? reason = null)
+    {
+        try
+        {
+            switch (settlement)
+            {
+                case AmqpSettlement.Accept:
+                    link.Accept(message);
+                    break;
+                case AmqpSettlement.Release:
+                    link.Release(message);
+                    break;
+                default:
+                    link.Reject(message, new Error(ErrorCode.DecodeError) { Description = reason });
+                    break;
+            }
+        }
+        catch (Exception ex) when (ex is AmqpException or ObjectDisposedException or InvalidOperationException)
+        {
+            _log.LogDebug("AMQP endpoint {Endpoint}: cannot settle a message on a closed link ({Error}); the broker delivers it again", Name, ex.Message);
+        }
+    }
+
+    private void LinkFailed(string detail)
+    {
+        if (_stopping.IsCancellationRequested) return;
+        _log.LogError("AMQP endpoint {Endpoint}: {Detail}", Name, detail);
+        _linkError = detail;
+        SetHealth(NodeHealth.Unhealthy, detail);
+    }
+
+    /// <summary>A message went through: a link problem reported earlier is over.</summary>
+    private void Recovered()
+    {
+        if (_linkError is null) return;
+        _linkError = null;
+        SetHealth(NodeHealth.Healthy);
     }
 }

@@ -1,7 +1,7 @@
 namespace Rx.Mediation.Server.Endpoints.Amqp;
 
 /// <summary>
-/// Types <c>amqp10</c> and <c>jms</c>: an AMQP 1.0 connection (Qpid Proton C) sending to and consuming from
+/// Types <c>amqp10</c> and <c>jms</c>: an AMQP 1.0 connection (AMQPNetLite) sending to and consuming from
 /// JMS-style queues and topics on ActiveMQ Artemis, IBM MQ, Azure Service Bus, Solace or RabbitMQ's AMQP 1.0 plugin.
 /// </summary>
 public sealed class AmqpEndpointProvider : IEndpointProvider

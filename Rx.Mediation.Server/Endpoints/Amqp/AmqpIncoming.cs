@@ -1,9 +1,10 @@
+using Amqp;
 using Rx.Mediation.Events;
 
 namespace Rx.Mediation.Server.Endpoints.Amqp;
 
-/// <summary>A received message waiting for the routes' answer; <see cref="Token"/> finds its delivery in the event loop.</summary>
-internal sealed record AmqpIncoming(long Token, Event Event);
+/// <summary>A received message waiting for the routes' answer, with the link that settles it.</summary>
+internal sealed record AmqpIncoming(IReceiverLink Link, Message Message, Event Event);
 
 /// <summary>How a received delivery is settled once the routes answered.</summary>
 internal enum AmqpSettlement

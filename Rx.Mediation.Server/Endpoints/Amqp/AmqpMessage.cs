@@ -1,7 +1,7 @@
 namespace Rx.Mediation.Server.Endpoints.Amqp;
 
 /// <summary>
-/// The parts of an AMQP 1.0 message the endpoint maps, independent of Proton: the properties section, the durable and
+/// The parts of an AMQP 1.0 message the endpoint maps, independent of the client library: the properties section, the durable and
 /// priority header fields, the application properties (as strings) and the body as bytes.
 /// </summary>
 public sealed record AmqpMessage

@@ -2,16 +2,16 @@ using Rx.Mediation.Events;
 
 namespace Rx.Mediation.Server.Endpoints.Amqp;
 
-/// <summary>An event on its way to the broker: encoded once, resent as is after a refusal or a lost connection.</summary>
-internal sealed class AmqpOutgoing(Event value, string address, byte[] encoded)
+/// <summary>An event on its way to the broker: mapped once, sent again as is after a refusal or a lost connection.</summary>
+internal sealed class AmqpOutgoing(Event value, string address, AmqpMessage message)
 {
     public Event Event { get; } = value;
 
     public string Address { get; } = address;
 
-    public byte[] Encoded { get; } = encoded;
+    public AmqpMessage Message { get; } = message;
 
-    /// <summary>Refusals (REJECTED, RELEASED, MODIFIED, link closed) so far; resends after a lost connection are free.</summary>
+    /// <summary>Refusals (REJECTED, RELEASED, MODIFIED, link closed) so far; sending again after a lost connection is free.</summary>
     public int Attempts { get; set; }
 
     public bool Sent { get; set; }

@@ -8,7 +8,11 @@ public sealed class AmqpSettings
 {
     public string Host { get; set; } = "127.0.0.1";
 
-    public int Port { get; set; } = 5672;
+    /// <summary>5672, or 5671 with TLS.</summary>
+    public int? Port { get; set; }
+
+    /// <summary>The port connected to: <see cref="Port"/>, else the AMQP default for plain TCP or TLS.</summary>
+    public int EffectivePort => Port ?? (Tls.IsOn ? 5671 : 5672);
 
     /// <summary>Hostname sent in the AMQP open frame (RabbitMQ reads <c>vhost:NAME</c> here); default: <see cref="Host"/>.</summary>
     public string? VirtualHost { get; set; }
@@ -20,6 +24,9 @@ public sealed class AmqpSettings
 
     /// <summary>Name of an environment variable holding the password (preferred over <see cref="Password"/>).</summary>
     public string? PasswordEnv { get; set; }
+
+    /// <summary>TLS to the broker (<c>amqps</c>, <see cref="Tls.TlsSettings"/>).</summary>
+    public Tls.TlsSettings Tls { get; set; } = new();
 
     /// <summary>AMQP container id; default <c>rx-mediation-{endpoint}-{random}</c>.</summary>
     public string? ContainerId { get; set; }
@@ -90,10 +97,27 @@ public sealed class AmqpSettings
             yield return (nameof(PasswordEnv), $"names environment variable '{PasswordEnv}', which is not set");
         if (!string.IsNullOrWhiteSpace(Password) && string.IsNullOrWhiteSpace(User))
             yield return (nameof(User), "is required when a password is given");
+        if (TlsProblem() is { } tls) yield return tls;
+        // AMQPNetLite checks the name against the host it connects to; it cannot be told to expect another.
+        if (!string.IsNullOrWhiteSpace(Tls.ServerName)) yield return ("Tls:ServerName", "is not supported for AMQP 1.0: the broker's certificate is checked against Host");
         foreach (var address in ReceiveAddresses)
         {
             if (address.Contains(AmqpAddressTemplate.Placeholder, StringComparison.Ordinal))
                 yield return (nameof(Receive), $"names addresses to consume, not templates: '{address}'");
+        }
+    }
+
+    /// <summary>The TLS settings' first problem, with its key relative to the endpoint (<c>Tls:CaFile</c>).</summary>
+    private (string Setting, string Problem)? TlsProblem()
+    {
+        try
+        {
+            Tls.ToOptions("", "");
+            return null;
+        }
+        catch (EndpointConfigurationException ex)
+        {
+            return (ex.Key.TrimStart(':'), ex.Problem);
         }
     }
 }

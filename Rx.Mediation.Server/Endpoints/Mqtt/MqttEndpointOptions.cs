@@ -91,7 +91,7 @@ public sealed record MqttEndpointOptions
             var settings = new MqttClientTlsOptionsBuilder()
                 .UseTls()
                 .WithTargetHost(host)
-                .WithCertificateValidationHandler(e => tls.Accept(host, e.Certificate, e.SslPolicyErrors));
+                .WithCertificateValidationHandler(e => tls.Accept(host, e.Certificate, e.SslPolicyErrors, e.Chain));
             if (tls.ClientCertificate is { } certificate) settings.WithClientCertificates([certificate]);
             builder.WithTlsOptions(settings.Build());
         }

@@ -97,7 +97,7 @@ public sealed class SolaceEndpointProvider : IEndpointProvider
         var endpoint = new AmqpEndpoint(context.Name, settings, context.LoggerFactory, addressing);
         context.LoggerFactory.CreateLogger<SolaceEndpointProvider>().LogInformation(
             "Solace endpoint {Endpoint}: message VPN '{Vpn}' at {Host}:{Port} (AMQP 1.0, {Style} addresses), receiving {Receive}, sending to {Destination}",
-            context.Name, vpn, settings.Host, settings.Port, style, receive.Count == 0 ? "nothing" : string.Join(", ", receive), addressing.Destination);
+            context.Name, vpn, settings.Host, settings.EffectivePort, style, receive.Count == 0 ? "nothing" : string.Join(", ", receive), addressing.Destination);
         return endpoint;
     }
 

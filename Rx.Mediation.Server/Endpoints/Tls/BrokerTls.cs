@@ -38,7 +38,8 @@ public sealed class BrokerTls(
     public string? ServerName { get; } = serverName;
 
     /// <summary>The certificate check every connector hands its client library.</summary>
-    public bool Accept(string host, X509Certificate? certificate, SslPolicyErrors errors)
+    /// <param name="presentedChain">The chain as the handshake built it: intermediates the broker sent along complete the path to the configured authorities.</param>
+    public bool Accept(string host, X509Certificate? certificate, SslPolicyErrors errors, X509Chain? presentedChain = null)
     {
         if (certificate is null) return Refuse($"the broker at {host} presented no certificate");
         if (CheckHostname && errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch))
@@ -52,14 +53,15 @@ public sealed class BrokerTls(
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.AddRange(trust);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        using var presented = new X509Certificate2(certificate);
+        foreach (var element in presentedChain?.ChainElements.Skip(1) ?? []) chain.ChainPolicy.ExtraStore.Add(element.Certificate);
+        using var presented = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
         if (chain.Build(presented)) return Accepted();
         var status = string.Join("; ", chain.ChainStatus.Select(s => s.StatusInformation.Trim()).Where(s => s.Length > 0).Distinct());
         return Refuse($"the broker's certificate ({presented.Subject}, issued by {presented.Issuer}) is not signed by an authority in {SettingsKey}:CaFile ('{CaFile}'): {status}");
     }
 
     /// <summary>Callback form for <see cref="SslStream"/> and libraries that take one.</summary>
-    public RemoteCertificateValidationCallback CallbackFor(string host) => (_, certificate, _, errors) => Accept(host, certificate, errors);
+    public RemoteCertificateValidationCallback CallbackFor(string host) => (_, certificate, chain, errors) => Accept(host, certificate, errors, chain);
 
     /// <summary>
     /// The operator's reason for a failed connection: the refusal worded by <see cref="Accept"/> when the certificate

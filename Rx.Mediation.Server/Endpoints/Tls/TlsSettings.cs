@@ -30,6 +30,9 @@ public sealed class TlsSettings
     /// <summary>The name to expect in the broker's certificate (and send as SNI) when it differs from the host connected to.</summary>
     public string? ServerName { get; set; }
 
+    /// <summary>Whether TLS is on by these settings alone (not counting an address that asks for it).</summary>
+    public bool IsOn => Enabled ?? (!string.IsNullOrWhiteSpace(CaFile) || !string.IsNullOrWhiteSpace(CertFile) || !string.IsNullOrWhiteSpace(KeyFile));
+
     /// <summary>Checks the files and returns what connections need, or null when TLS is off.</summary>
     /// <param name="impliedByAddress">The endpoint's address asks for TLS (<c>amqps://</c>, <c>ssl://</c>).</param>
     public BrokerTls? ToOptions(EndpointContext context, bool impliedByAddress = false) => ToOptions(context.Name, context.Key, impliedByAddress);

@@ -1,33 +1,37 @@
-using System.Text.Json;
 using Rx.Mediation.Testing;
 using Rx.Mediation.Testing.Brokers;
 
 namespace Rx.Mediation.Amqp.Specs.Support;
 
 /// <summary>
-/// One private RabbitMQ node with the AMQP 1.0 plugin for the whole run, plus the independent client (Qpid Proton
-/// Python, Debian's python3-qpid-proton under /usr/bin/python3) and amqp-tools to declare queues.
+/// One private RabbitMQ node with the AMQP 1.0 plugin for the whole run, plus a client that checks the server from
+/// outside (<see cref="Amqp10Client"/>: AMQPNetLite used directly, not through the endpoint) and amqp-tools to declare queues.
+/// The node also has a TLS listener (<see cref="RabbitMqBroker.TlsPort"/>) with certificates made for this run
+/// (<see cref="Certificates"/>), which requires a client certificate.
 /// If the broker cannot start, every test of the collection fails with <see cref="BrokerUnavailableException"/>.
 /// </summary>
 public sealed class AmqpBrokerFixture : IAsyncLifetime
 {
-    private const string Python = "/usr/bin/python3";
     private RabbitMqBroker? _broker;
+    private TestCertificates? _certificates;
 
     public RabbitMqBroker Broker => _broker ?? throw new InvalidOperationException("the broker is not started");
+
+    public TestCertificates Certificates => _certificates ?? throw new InvalidOperationException("the certificates are not made");
 
     /// <summary>host:port of the AMQP 1.0 listener (the plugin shares the AMQP 0-9-1 port).</summary>
     public string Target => $"127.0.0.1:{Broker.AmqpPort}";
 
     public async Task InitializeAsync()
     {
-        if (!File.Exists(Python)) throw new BrokerUnavailableException("AMQP 1.0 client", $"{Python} not found (Debian package python3-qpid-proton)");
-        _broker = await RabbitMqBroker.StartAsync(amqp10Plugin: true);
+        _certificates = TestCertificates.Create();
+        _broker = await RabbitMqBroker.StartAsync(amqp10Plugin: true, tls: _certificates);
     }
 
     public async Task DisposeAsync()
     {
         if (_broker is not null) await _broker.DisposeAsync();
+        if (_certificates is not null) await _certificates.DisposeAsync();
     }
 
     /// <summary>Settings for an amqp10 endpoint named <paramref name="name"/> on this broker.</summary>
@@ -40,6 +44,17 @@ public sealed class AmqpBrokerFixture : IAsyncLifetime
         $"--Mediation:Endpoints:{name}:MaxReconnectBackoff=00:00:01",
         .. settings.Select(s => $"--Mediation:Endpoints:{name}:{s}"),
     ];
+
+    /// <summary>
+    /// Settings for an amqp10 endpoint on the TLS listener, trusting the run's CA and presenting its client
+    /// certificate; <paramref name="settings"/> come after these, so they can replace any of them.
+    /// </summary>
+    public string[] TlsEndpoint(string name, params string[] settings) => Endpoint(name,
+    [
+        "Tls:Enabled=true", $"Port={Broker.TlsPort}", $"Tls:CaFile={Certificates.CaFile}",
+        $"Tls:CertFile={Certificates.ClientCertFile}", $"Tls:KeyFile={Certificates.ClientKeyFile}",
+        .. settings,
+    ]);
 
     /// <summary>A durable classic queue, addressed as <c>/amq/queue/NAME</c> over AMQP 1.0.</summary>
     public async Task DeclareQueueAsync(string name)
@@ -61,29 +76,13 @@ public sealed class AmqpBrokerFixture : IAsyncLifetime
         throw new ShouldAssertException($"queue {name} not listed:\n{output}");
     }
 
-    /// <summary>Sends with the independent client; <paramref name="fields"/> as send.py documents.</summary>
-    public async Task SendAsync(string address, int count, string bodyPrefix, object? fields = null)
-    {
-        var (code, output) = await ExternalProcess.RunAsync(Python,
-            [Script("send.py"), Target, address, count.ToString(), bodyPrefix, JsonSerializer.Serialize(fields ?? new { })], TimeSpan.FromSeconds(120));
-        code.ShouldBe(0, output);
-        output.ShouldContain($"sent {count}");
-    }
+    /// <summary>Sends <paramref name="count"/> messages with the outside client, each accepted by the broker.</summary>
+    public Task SendAsync(string address, int count, string bodyPrefix, Amqp10Fields? fields = null) =>
+        Amqp10Client.SendAsync(Broker.AmqpPort, address, count, bodyPrefix, fields);
 
-    /// <summary>Receives up to <paramref name="count"/> messages with the independent client, each as its JSON line.</summary>
-    public async Task<List<JsonElement>> ReceiveAsync(string address, int count, TimeSpan idle)
-    {
-        var (code, output) = await ExternalProcess.RunAsync(Python,
-            [Script("receive.py"), Target, address, count.ToString(), idle.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)],
-            TimeSpan.FromSeconds(60) + idle * 2 + TimeSpan.FromMilliseconds(count * 20));
-        code.ShouldBe(0, output);
-        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Where(l => l.StartsWith('{'))
-            .Select(l => JsonDocument.Parse(l).RootElement.Clone())
-            .ToList();
-    }
-
-    private static string Script(string name) => Path.Combine(AppContext.BaseDirectory, "Scripts", name);
+    /// <summary>Receives (and accepts) up to <paramref name="count"/> messages with the outside client.</summary>
+    public Task<List<Amqp10Message>> ReceiveAsync(string address, int count, TimeSpan idle) =>
+        Amqp10Client.ReceiveAsync(Broker.AmqpPort, address, count, idle);
 }
 
 [CollectionDefinition(Name)]

@@ -1,6 +1,7 @@
 using Rx.Mediation.Bridging;
 using Rx.Mediation.Routing;
 using Rx.Mediation.Testing;
+using Rx.Mediation.Testing.Brokers;
 
 namespace Rx.Mediation.Amqp.Specs.Support;
 
@@ -35,7 +36,7 @@ internal static class RefusedDeliveries
         await server.HealthyAsync(endpoint);
         var amqp = server.Amqp(endpoint);
 
-        await broker.SendAsync($"/amq/queue/{queue}", total, "held-", new { id = queue });
+        await broker.SendAsync($"/amq/queue/{queue}", total, "held-", new Amqp10Fields { Id = queue });
 
         await Eventually.TrueAsync(() => amqp.Counters.Redelivered >= credit, $"the routes refused messages ({amqp.Counters})");
         target.Count.ShouldBe(0);

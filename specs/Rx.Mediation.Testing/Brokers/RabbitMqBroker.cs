@@ -73,7 +73,7 @@ public sealed class RabbitMqBroker : IAsyncDisposable
     /// <summary>The broker's console output so far (log files are under <see cref="DataDirectory"/>/log).</summary>
     public string Output => _process?.Output ?? "";
 
-    /// <param name="tls">Adds a TLS listener (<see cref="TlsPort"/>) with this server certificate; a client certificate is checked when given, not required.</param>
+    /// <param name="tls">Adds a TLS listener (<see cref="TlsPort"/>) with this server certificate; clients must present a certificate the CA signed.</param>
     public static async Task<RabbitMqBroker> StartAsync(bool amqp10Plugin = true, TestCertificates? tls = null)
     {
         if (!File.Exists(ServerScript) || !File.Exists(CtlScript))
@@ -97,7 +97,7 @@ public sealed class RabbitMqBroker : IAsyncDisposable
         {
             do tlsPort = FreePort.Next(); while (tlsPort == amqpPort || tlsPort == distributionPort);
             config += $"listeners.ssl.default = {tlsPort}\nssl_options.cacertfile = {tls.CaFile}\nssl_options.certfile = {tls.ServerCertFile}\n"
-                + $"ssl_options.keyfile = {tls.ServerKeyFile}\nssl_options.verify = verify_peer\nssl_options.fail_if_no_peer_cert = false\n";
+                + $"ssl_options.keyfile = {tls.ServerKeyFile}\nssl_options.verify = verify_peer\nssl_options.fail_if_no_peer_cert = true\n";
         }
         await File.WriteAllTextAsync(Path.Combine(directory, "rabbitmq.conf"), config);
         var nodeName = $"rxm{runId}@localhost";

@@ -9,7 +9,7 @@ namespace Rx.Mediation.Testing;
 /// client certificate it signed, written as PEM files to a temporary directory (no key is ever committed). A second,
 /// unrelated authority (<see cref="OtherCaFile"/>) is the "wrong CA" a client must refuse the server by.
 /// </summary>
-public sealed class TestCertificates : IDisposable
+public sealed class TestCertificates : IDisposable, IAsyncDisposable
 {
     private TestCertificates(string directory) => Directory = directory;
 
@@ -72,6 +72,12 @@ public sealed class TestCertificates : IDisposable
         using var issued = request.Create(ca, DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddDays(1), serial);
         File.WriteAllText(certFile, issued.ExportCertificatePem());
         File.WriteAllText(keyFile, key.ExportPkcs8PrivateKeyPem());
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
     }
 
     public void Dispose()
