@@ -17,7 +17,7 @@ public sealed class PressureSpecs(AmqpBrokerFixture broker)
     {
         await broker.DeclareQueueAsync("rx-pressure");
         await using var server = await RunningServer.StartAsync([
-            .. broker.Endpoint("jmspressure", "Address=/amq/queue/rx-pressure", "QueueCapacity=40", "MaxInFlight=5"),
+            .. broker.Endpoint("jmspressure", "Address=/amq/queue/rx-pressure", "OutboundCapacity=40", "MaxInFlight=5"),
             "--Mediation:Routes:pressure:Sources=http[pressure]", "--Mediation:Routes:pressure:Targets=jmspressure"]);
         await server.HealthyAsync("jmspressure");
         var endpoint = server.Amqp("jmspressure");
@@ -30,7 +30,7 @@ public sealed class PressureSpecs(AmqpBrokerFixture broker)
             const int total = 200;
             var accepted = await PostLoad.AllAcceptedAsync(server, "pressure", total);
 
-            // Without a connection the loop takes nothing from the queue: 20 (half of QueueCapacity) wait there and the
+            // Without a connection the loop takes nothing from the queue: 20 (half of OutboundCapacity) wait there and the
             // route holds the other 180.
             await HeldBack.ShouldHoldAsync(route, endpoint.Pressure, endpoint.Counters, held: total - 20, pending: 20);
             endpoint.Pending.ShouldBe(20);

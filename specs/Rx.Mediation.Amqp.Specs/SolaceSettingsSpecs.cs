@@ -57,7 +57,7 @@ public sealed class SolaceSettingsSpecs
         var mqtt = Create(("MessageVpn", "default"), ("Host", "h"), ("OutboundCapacity", "40")).Endpoints.Single().ShouldBeOfType<MqttEndpoint>();
         mqtt.Pressure.HighWater.ShouldBe(20);
         mqtt.Pressure.LowWater.ShouldBe(10);
-        var amqp = Create(("MessageVpn", "default"), ("Host", "h"), ("Queue", "q1"), ("QueueCapacity", "40")).Endpoints.Single().ShouldBeOfType<AmqpEndpoint>();
+        var amqp = Create(("MessageVpn", "default"), ("Host", "h"), ("Queue", "q1"), ("OutboundCapacity", "40")).Endpoints.Single().ShouldBeOfType<AmqpEndpoint>();
         amqp.Pressure.HighWater.ShouldBe(20);
         amqp.Pressure.LowWater.ShouldBe(10);
     }

@@ -47,7 +47,7 @@ public sealed class AmqpEndpoint : MediationNode, IEndpoint
         _log = loggerFactory.CreateLogger<AmqpEndpoint>();
         _target = $"{settings.Host}:{settings.EffectivePort}";
         // One pressure for the endpoint's whole life: routes capture it when they are built.
-        _outbound = new OutboundQueue(settings.QueueCapacity, OutboundPressure.ForQueue(settings.QueueCapacity, settings.QueueMaxBytes), settings.QueueMaxBytes);
+        _outbound = new OutboundQueue(settings.OutboundCapacity, OutboundPressure.ForQueue(settings.OutboundCapacity, settings.OutboundMaxBytes), settings.OutboundMaxBytes);
     }
 
     public AmqpSettings Settings { get; }
@@ -58,8 +58,8 @@ public sealed class AmqpEndpoint : MediationNode, IEndpoint
     public EndpointCounters Counters { get; } = new();
 
     /// <summary>
-    /// The outbound queue's fill level: routes sending here hold back at half of <see cref="AmqpSettings.QueueCapacity"/>
-    /// or of <see cref="AmqpSettings.QueueMaxBytes"/>.
+    /// The outbound queue's fill level: routes sending here hold back at half of <see cref="AmqpSettings.OutboundCapacity"/>
+    /// or of <see cref="AmqpSettings.OutboundMaxBytes"/>.
     /// Counts what waits in the queue, not what the sender took (bounded by MaxInFlight).
     /// </summary>
     public override OutboundPressure Pressure => _outbound.Pressure;
@@ -77,7 +77,7 @@ public sealed class AmqpEndpoint : MediationNode, IEndpoint
         var dropped = Counters.Dropped;
         if (dropped == 1 || dropped % 1000 == 0)
             _log.LogWarning("AMQP endpoint {Endpoint}: dropped event {Id} ({Reason}); {Dropped} dropped so far",
-                Name, value.Id, _accepting ? $"outbound queue full at {Settings.QueueCapacity} events or {Settings.QueueMaxBytes} bytes" : "endpoint not running", dropped);
+                Name, value.Id, _accepting ? $"outbound queue full at {Settings.OutboundCapacity} events or {Settings.OutboundMaxBytes} bytes" : "endpoint not running", dropped);
     }
 
     public override Task StartAsync(CancellationToken cancellationToken)

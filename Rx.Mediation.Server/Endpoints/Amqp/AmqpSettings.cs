@@ -50,10 +50,16 @@ public sealed class AmqpSettings
     /// Outbound queue in front of the connection. Routes sending here hold back once half of it is queued (resumed at a
     /// quarter), so it overflows only when events are handed over other than through a route; then they are dropped and counted.
     /// </summary>
-    public int QueueCapacity { get; set; } = 10_000;
+    public int OutboundCapacity { get; set; } = 10_000;
 
-    /// <summary>Payload bytes in the outbound queue, at most: it is full at this or at <see cref="QueueCapacity"/>, routes hold back at half of either.</summary>
-    public long QueueMaxBytes { get; set; } = Rx.Mediation.Bridging.OutboundQueue.DefaultMaxBytes;
+    /// <summary>Payload bytes in the outbound queue, at most: it is full at this or at <see cref="OutboundCapacity"/>, routes hold back at half of either.</summary>
+    public long OutboundMaxBytes { get; set; } = Rx.Mediation.Bridging.OutboundQueue.DefaultMaxBytes;
+
+    /// <summary>The former name of <see cref="OutboundCapacity"/>: refused, naming the new one.</summary>
+    public string? QueueCapacity { get; set; }
+
+    /// <summary>The former name of <see cref="OutboundMaxBytes"/>: refused, naming the new one.</summary>
+    public string? QueueMaxBytes { get; set; }
 
     /// <summary>Resends of a message the broker REJECTED, RELEASED or MODIFIED before it counts as failed.</summary>
     public int MaxRetries { get; set; } = 5;
@@ -86,8 +92,10 @@ public sealed class AmqpSettings
         else if (Address.Split(AmqpAddressTemplate.Placeholder).Length > 2) yield return (nameof(Address), $"may hold {AmqpAddressTemplate.Placeholder} once, got '{Address}'");
         if (Credit is < 1 or > 100_000) yield return (nameof(Credit), $"must be 1–100000, got {Credit}");
         if (MaxInFlight < 1) yield return (nameof(MaxInFlight), $"must be at least 1, got {MaxInFlight}");
-        if (QueueCapacity < 1) yield return (nameof(QueueCapacity), $"must be at least 1, got {QueueCapacity}");
-        if (QueueMaxBytes < 1) yield return (nameof(QueueMaxBytes), $"must be at least 1, got {QueueMaxBytes}");
+        if (QueueCapacity is not null) yield return (nameof(QueueCapacity), "was renamed OutboundCapacity, as on every connector (README, Changes)");
+        if (QueueMaxBytes is not null) yield return (nameof(QueueMaxBytes), "was renamed OutboundMaxBytes, as on every connector (README, Changes)");
+        if (OutboundCapacity < 1) yield return (nameof(OutboundCapacity), $"must be at least 1, got {OutboundCapacity}");
+        if (OutboundMaxBytes < 1) yield return (nameof(OutboundMaxBytes), $"must be at least 1, got {OutboundMaxBytes}");
         if (MaxRetries < 0) yield return (nameof(MaxRetries), $"must not be negative, got {MaxRetries}");
         if (RetryBackoff < TimeSpan.Zero) yield return (nameof(RetryBackoff), "must not be negative");
         if (ReconnectBackoff <= TimeSpan.Zero) yield return (nameof(ReconnectBackoff), "must be positive");
