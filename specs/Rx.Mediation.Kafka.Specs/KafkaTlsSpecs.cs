@@ -49,6 +49,9 @@ public sealed class KafkaTlsSpecs : IDisposable
                 new KafkaSettings { BootstrapServers = "b:9093", SecurityProtocol = "plaintext", Tls = new TlsSettings { CaFile = _certificates.CaFile } }))
             .Message.ShouldBe($"endpoint 'k': {Key}:SecurityProtocol is 'plaintext', but {Key}:Tls turns TLS on: use ssl or leave it out");
         Should.Throw<EndpointConfigurationException>(() => KafkaEndpointOptions.From("k", Key,
+                new KafkaSettings { BootstrapServers = "b:9093", SecurityProtocol = "ssl", Tls = new TlsSettings { Enabled = false } }))
+            .Message.ShouldBe($"endpoint 'k': {Key}:Tls:Enabled is false, but the endpoint's address asks for TLS");
+        Should.Throw<EndpointConfigurationException>(() => KafkaEndpointOptions.From("k", Key,
                 new KafkaSettings { BootstrapServers = "b:9093", Tls = new TlsSettings { Enabled = true, ServerName = "other" } }))
             .Message.ShouldStartWith($"endpoint 'k': {Key}:Tls:ServerName is not supported for Kafka");
         Should.Throw<EndpointConfigurationException>(() => KafkaEndpointOptions.From("k", Key,

@@ -64,7 +64,7 @@ public sealed record RabbitMqOptions
         else
         {
             var host = context.Required("Host (or Uri)", s.Host);
-            var secure = s.Tls.ToOptions(context) is not null;
+            var secure = s.Tls.IsOn;
             var port = s.Port ?? (secure ? 5671 : 5672);
             if (port is < 1 or > 65535) throw Bad("Port", $"must be 1-65535, not {port}");
             var vhost = string.IsNullOrEmpty(s.VirtualHost) ? "/" : s.VirtualHost;

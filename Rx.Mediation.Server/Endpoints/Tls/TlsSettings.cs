@@ -45,9 +45,8 @@ public sealed class TlsSettings
         var key = $"{endpointKey}:Tls";
         EndpointConfigurationException Bad(string setting, string problem) => new(endpoint, $"{key}:{setting}", problem);
 
-        var anyFile = !string.IsNullOrWhiteSpace(CaFile) || !string.IsNullOrWhiteSpace(CertFile) || !string.IsNullOrWhiteSpace(KeyFile);
-        if (!(Enabled ?? (impliedByAddress || anyFile))) return null;
         if (Enabled == false && impliedByAddress) throw Bad(nameof(Enabled), "is false, but the endpoint's address asks for TLS");
+        if (!(IsOn || impliedByAddress)) return null;
 
         X509Certificate2Collection? trust = null;
         if (!string.IsNullOrWhiteSpace(CaFile))
