@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Rx.Mediation.Operators.Configuration;
-using Rx.Mediation.Server.Configuration;
-using Rx.Mediation.Server.Endpoints;
+using Rx.Mediation.Hosting.Configuration;
+using Rx.Mediation.Hosting.Endpoints;
 
 namespace Rx.Mediation.Server.Cli;
 
@@ -11,7 +11,7 @@ internal static class CliConfig
     public static (ServerConfig? Config, IReadOnlyList<ConfigError> Errors) Load(string path)
     {
         if (!File.Exists(path)) return (null, [new ConfigError(new ConfigLocation(path, 1, 1), "the file does not exist")]);
-        var catalog = new EndpointCatalog();
+        var catalog = Composition.Catalog();
         var (config, errors) = ServerConfigReader.Load(path, catalog.KnownTypes);
         if (config is null) return (null, errors);
         try

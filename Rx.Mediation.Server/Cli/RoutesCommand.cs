@@ -1,5 +1,5 @@
 using Rx.Mediation.Bridging;
-using Rx.Mediation.Server.Configuration;
+using Rx.Mediation.Hosting.Configuration;
 
 namespace Rx.Mediation.Server.Cli;
 

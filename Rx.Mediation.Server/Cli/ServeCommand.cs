@@ -3,9 +3,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.DependencyInjection;
 using Rx.Mediation.Operators.Configuration;
-using Rx.Mediation.Server.Entrypoints;
-using Rx.Mediation.Server.Hosting;
-using Rx.Mediation.Server.Options;
+using Rx.Mediation.Hosting.Entrypoints;
+using Rx.Mediation.Hosting;
+using Rx.Mediation.Hosting.Options;
 
 namespace Rx.Mediation.Server.Cli;
 
@@ -21,7 +21,7 @@ public static partial class ServeCommand
         WebApplication app;
         try
         {
-            app = MediationServer.Build(args);
+            app = Composition.Build(args);
         }
         catch (ConfigException ex)
         {

@@ -1,15 +1,15 @@
 using System.Buffers;
 using System.Reactive.Concurrency;
 using Rx.Mediation.Bridging;
-using Rx.Mediation.Clients;
+using Rx.Mediation.Hosting.Clients;
 using Rx.Mediation.Engine;
 using Rx.Mediation.Events;
 using Rx.Mediation.Operators.Fluent;
 using Rx.Mediation.Routing;
-using Rx.Mediation.Server.Entrypoints.Polling;
-using Rx.Mediation.Server.Entrypoints.ServerSentEvents;
-using Rx.Mediation.Server.Entrypoints.WebSockets;
-using Rx.Mediation.Server.Options;
+using Rx.Mediation.Hosting.Entrypoints.Polling;
+using Rx.Mediation.Hosting.Entrypoints.ServerSentEvents;
+using Rx.Mediation.Hosting.Entrypoints.WebSockets;
+using Rx.Mediation.Hosting.Options;
 using Rx.Mediation.Topics;
 
 namespace Rx.Mediation.Benchmarks;

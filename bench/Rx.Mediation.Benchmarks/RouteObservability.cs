@@ -5,8 +5,8 @@ using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Rx.Mediation.Diagnostics;
 using Rx.Mediation.Events;
-using Rx.Mediation.Server.Operations.Metrics;
-using Rx.Mediation.Server.Operations.PacketLog;
+using Rx.Mediation.Hosting.Operations.Metrics;
+using Rx.Mediation.Hosting.Operations.PacketLog;
 
 namespace Rx.Mediation.Benchmarks;
 

@@ -3,15 +3,15 @@ using Amqp;
 using Amqp.Framing;
 using Amqp.Sasl;
 using Rx.Mediation.Events;
-using Rx.Mediation.Server.Endpoints.Amqp;
 
 namespace Rx.Mediation.BrokerBench;
 
 /// <summary>
-/// AMQPNetLite (the client the endpoint uses, with the endpoint's own message mapping) sending from a plain loop as the
+/// AMQPNetLite (the client the endpoint uses) sending from a plain loop as the
 /// AMQP 1.0 endpoint does: SASL ANONYMOUS, one session and sender link to the address, durable messages sent unsettled
 /// within link credit, at most <c>MaxInFlight</c> = 1,000 unsettled, each counted when the broker settles it ACCEPTED.
-/// Each message is mapped as the endpoint maps an event (message id, content type, to, durable, creation time, a data body).
+/// Each message carries what the endpoint puts on an event's message (message id, content type, to, durable, creation
+/// time, a data body), built here with the client's own types.
 /// </summary>
 internal static class DirectAmqp
 {
@@ -32,15 +32,12 @@ internal static class DirectAmqp
             for (var i = 0; i < count; i++)
             {
                 window.Wait();
-                var message = AmqpMessages.ToAmqp(new AmqpMessage
+                var message = new Message
                 {
-                    MessageId = EventIds.Next(),
-                    ContentType = "text/plain; charset=utf-8",
-                    Address = address,
-                    Durable = true,
-                    CreationTime = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
-                    Body = payload,
-                });
+                    Header = new Header { Durable = true },
+                    Properties = new Properties { MessageId = EventIds.Next(), ContentType = "text/plain; charset=utf-8", To = address, CreationTime = DateTime.UtcNow },
+                    BodySection = new Data { Binary = payload },
+                };
                 sender.Send(message, (_, _, outcome, _) =>
                 {
                     if (outcome is Accepted) Interlocked.Increment(ref accepted);

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using Confluent.Kafka;
 using Microsoft.Extensions.Configuration;
-using Rx.Mediation.Server.Endpoints.Kafka;
+using Rx.Mediation.Kafka;
 
 namespace Rx.Mediation.BrokerBench;
 

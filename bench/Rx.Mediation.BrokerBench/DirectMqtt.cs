@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using MQTTnet;
-using Rx.Mediation.Server.Endpoints.Mqtt;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
 
 namespace Rx.Mediation.BrokerBench;
 
 /// <summary>
-/// MQTTnet (the client the endpoint uses, with the endpoint's own connection options and message mapping) publishing
-/// from a plain loop with the MQTT endpoint's defaults: MQTT 5, QoS 1, TCP_NODELAY, at most <c>MaxInFlight</c> =
+/// MQTTnet (the client the endpoint uses) publishing from a plain loop with the MQTT endpoint's defaults: MQTT 5, QoS 1, TCP_NODELAY, at most <c>MaxInFlight</c> =
 /// 1,000 PUBACKs outstanding, a content-type property on every message.
 /// </summary>
 internal sealed class DirectMqtt : IDisposable
@@ -21,7 +21,15 @@ internal sealed class DirectMqtt : IDisposable
 
     public DirectMqtt(string host, int port)
     {
-        var options = new MqttEndpointOptions { Host = host, Port = port, MaxInFlight = MaxInFlight }.ToClientOptions($"rx-bench-direct-{Guid.NewGuid():N}");
+        // The endpoint's connection defaults: MQTT 5, clean start, 30 s keep-alive, receive maximum 100.
+        var options = new MqttClientOptionsBuilder()
+            .WithTcpServer(host, port)
+            .WithProtocolVersion(MqttProtocolVersion.V500)
+            .WithClientId($"rx-bench-direct-{Guid.NewGuid():N}")
+            .WithCleanStart(true)
+            .WithKeepAlivePeriod(TimeSpan.FromSeconds(30))
+            .WithReceiveMaximum(100)
+            .Build();
         _client = new MqttClientFactory().CreateMqttClient();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var result = _client.ConnectAsync(options, timeout.Token).GetAwaiter().GetResult();
@@ -32,7 +40,12 @@ internal sealed class DirectMqtt : IDisposable
     {
         Interlocked.Exchange(ref _acknowledged, 0);
         Interlocked.Exchange(ref _failed, 0);
-        var message = MqttMessages.Create(topic, payload, Qos, retain: false, new MqttProperties { ContentType = "text/plain; charset=utf-8" });
+        var message = new MqttApplicationMessageBuilder()
+            .WithTopic(topic)
+            .WithPayload(payload)
+            .WithQualityOfServiceLevel((MqttQualityOfServiceLevel)Qos)
+            .WithContentType("text/plain; charset=utf-8")
+            .Build();
         var publishes = new List<Task>(count);
         var watch = Stopwatch.StartNew();
         for (var i = 0; i < count; i++)

@@ -4,10 +4,10 @@ using Rx.Mediation.Endpoints;
 using Rx.Mediation.Events;
 using Rx.Mediation.Nodes;
 using Rx.Mediation.Routing;
-using Rx.Mediation.Server.Endpoints.Amqp;
-using Rx.Mediation.Server.Endpoints.Kafka;
-using Rx.Mediation.Server.Endpoints.Mqtt;
-using Rx.Mediation.Server.Endpoints.RabbitMq;
+using Rx.Mediation.Amqp;
+using Rx.Mediation.Kafka;
+using Rx.Mediation.Mqtt;
+using Rx.Mediation.RabbitMq;
 using Rx.Mediation.Testing;
 
 namespace Rx.Mediation.BrokerBench;

@@ -1,4 +1,4 @@
-using Rx.Mediation.Server.Endpoints.Amqp;
+using Rx.Mediation.Amqp;
 
 namespace Rx.Mediation.Amqp.Specs;
 

@@ -1,6 +1,6 @@
 using System.Security.Authentication;
 using Rx.Mediation.Amqp.Specs.Support;
-using Rx.Mediation.Server.Endpoints.Amqp;
+using Rx.Mediation.Amqp;
 
 namespace Rx.Mediation.Amqp.Specs;
 

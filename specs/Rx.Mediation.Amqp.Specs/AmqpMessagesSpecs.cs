@@ -2,7 +2,7 @@ using System.Text;
 using Amqp;
 using Amqp.Framing;
 using Amqp.Types;
-using Rx.Mediation.Server.Endpoints.Amqp;
+using Rx.Mediation.Amqp;
 
 namespace Rx.Mediation.Amqp.Specs;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
-using Rx.Mediation.Server.Endpoints;
-using Rx.Mediation.Server.Endpoints.Amqp;
+using Rx.Mediation.Hosting.Endpoints;
+using Rx.Mediation.Amqp;
 
 namespace Rx.Mediation.Amqp.Specs;
 

@@ -1,6 +1,6 @@
 using Rx.Mediation.Amqp.Specs.Support;
-using Rx.Mediation.Server.Endpoints;
-using Rx.Mediation.Server.Endpoints.Amqp;
+using Rx.Mediation.Hosting.Endpoints;
+using Rx.Mediation.Amqp;
 
 namespace Rx.Mediation.Amqp.Specs;
 

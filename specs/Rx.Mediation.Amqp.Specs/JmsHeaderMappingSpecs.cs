@@ -1,6 +1,6 @@
 using System.Text;
 using Rx.Mediation.Events;
-using Rx.Mediation.Server.Endpoints.Amqp;
+using Rx.Mediation.Amqp;
 
 namespace Rx.Mediation.Amqp.Specs;
 

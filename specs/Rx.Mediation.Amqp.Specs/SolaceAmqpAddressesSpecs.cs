@@ -1,5 +1,5 @@
-using Rx.Mediation.Server.Endpoints.Amqp;
-using Rx.Mediation.Server.Endpoints.Solace;
+using Rx.Mediation.Amqp;
+using Rx.Mediation.Solace;
 
 namespace Rx.Mediation.Amqp.Specs;
 

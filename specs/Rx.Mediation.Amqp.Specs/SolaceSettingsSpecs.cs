@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
-using Rx.Mediation.Server.Endpoints;
-using Rx.Mediation.Server.Endpoints.Amqp;
-using Rx.Mediation.Server.Endpoints.Mqtt;
-using Rx.Mediation.Server.Endpoints.Solace;
+using Rx.Mediation.Hosting.Endpoints;
+using Rx.Mediation.Amqp;
+using Rx.Mediation.Mqtt;
+using Rx.Mediation.Solace;
 
 namespace Rx.Mediation.Amqp.Specs;
 

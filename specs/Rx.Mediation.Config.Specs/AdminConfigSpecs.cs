@@ -3,9 +3,9 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
-using Rx.Mediation.Server.Admin;
-using Rx.Mediation.Server.Configuration;
-using Rx.Mediation.Server.Endpoints;
+using Rx.Mediation.Hosting.Admin;
+using Rx.Mediation.Hosting.Configuration;
+using Rx.Mediation.Hosting.Endpoints;
 
 namespace Rx.Mediation.Config.Specs;
 

@@ -23,7 +23,7 @@ internal sealed class ConfigFiles : IDisposable
         File.Move(temporary, Path, overwrite: true);
     }
 
-    public Task<RunningServer> StartAsync(Action<Rx.Mediation.Server.Hosting.MediationServerBuilder>? configure = null) =>
+    public Task<RunningServer> StartAsync(Action<Rx.Mediation.Hosting.MediationServerBuilder>? configure = null) =>
         RunningServer.StartAsync(["--config", Path], configure);
 
     public void Dispose()

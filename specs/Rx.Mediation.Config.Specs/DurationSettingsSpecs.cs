@@ -1,10 +1,12 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Rx.Mediation.Connectors;
+using Rx.Mediation.Hosting;
+using Rx.Mediation.Hosting.Configuration;
+using Rx.Mediation.Hosting.Endpoints;
+using Rx.Mediation.Hosting.Options;
 using Rx.Mediation.Operators.Configuration;
-using Rx.Mediation.Server.Configuration;
-using Rx.Mediation.Server.Endpoints;
-using Rx.Mediation.Server.Hosting;
-using Rx.Mediation.Server.Options;
+using Rx.Mediation.Server;
 
 namespace Rx.Mediation.Config.Specs;
 
@@ -52,7 +54,7 @@ public sealed class DurationSettingsSpecs
         errors.ShouldBeEmpty();
 
         var ex = Should.Throw<ConfigException>(() =>
-            ConfigRuntime.CreateEndpoints(new EndpointCatalog(), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, config!.Endpoints));
+            ConfigRuntime.CreateEndpoints(Composition.Catalog(), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, config!.Endpoints));
 
         var error = ex.Errors.ShouldHaveSingleItem();
         (error.Location.Line, error.Location.Column).ShouldBe((2, 96), error.ToString());
@@ -65,7 +67,7 @@ public sealed class DurationSettingsSpecs
     [InlineData("--Mediation:Routes:ingress:Bridge:RetryAfter=5", "Mediation:Routes:ingress:Bridge:RetryAfter must be a duration with a unit")]
     public void A_setting_duration_without_a_unit_stops_the_start_naming_its_key(string argument, string message)
     {
-        var ex = Should.Throw<InvalidOperationException>(() => MediationServer.Build(["--Mediation:Url=http://127.0.0.1:0", argument]));
+        var ex = Should.Throw<InvalidOperationException>(() => Composition.Build(["--Mediation:Url=http://127.0.0.1:0", argument]));
 
         ex.Message.ShouldContain(message);
     }
@@ -73,7 +75,7 @@ public sealed class DurationSettingsSpecs
     [Fact]
     public async Task Settings_take_the_same_durations_as_the_file()
     {
-        await using var app = MediationServer.Build(["--Mediation:Url=http://127.0.0.1:0", "--Mediation:Sse:HeartbeatInterval=2s", "--Mediation:Poll:DefaultTimeout=00:00:20", "--Mediation:Routes:ingress:Bridge:RetryAfter=500ms"]);
+        await using var app = Composition.Build(["--Mediation:Url=http://127.0.0.1:0", "--Mediation:Sse:HeartbeatInterval=2s", "--Mediation:Poll:DefaultTimeout=00:00:20", "--Mediation:Routes:ingress:Bridge:RetryAfter=500ms"]);
 
         var options = app.Services.GetRequiredService<MediationOptions>();
         options.Sse.HeartbeatInterval.ShouldBe(TimeSpan.FromSeconds(2));
@@ -92,7 +94,7 @@ public sealed class DurationSettingsSpecs
             ["Mediation:Endpoints:orders:MessageTimeout"] = "30",
         }).Build();
 
-        var (_, errors) = new EndpointCatalog().Create(configuration, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+        var (_, errors) = Composition.Catalog().Create(configuration, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
 
         errors.ShouldHaveSingleItem().ShouldBe($"endpoint 'orders': Mediation:Endpoints:orders:MessageTimeout must be {DurationSettings.Expected}, got '30'");
     }

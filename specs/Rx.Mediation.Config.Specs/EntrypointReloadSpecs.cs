@@ -3,9 +3,9 @@ using System.Net;
 using System.Net.WebSockets;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Rx.Mediation.Server.Configuration;
-using Rx.Mediation.Server.Entrypoints.Polling;
-using Rx.Mediation.Server.Entrypoints.ServerSentEvents;
+using Rx.Mediation.Hosting.Configuration;
+using Rx.Mediation.Hosting.Entrypoints.Polling;
+using Rx.Mediation.Hosting.Entrypoints.ServerSentEvents;
 using Rx.Mediation.Testing;
 using Xunit.Abstractions;
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Rx.Mediation.Bridging;
 using Rx.Mediation.Routing;
-using Rx.Mediation.Server.Configuration;
+using Rx.Mediation.Hosting.Configuration;
 using Rx.Mediation.Testing;
 using Xunit.Abstractions;
 

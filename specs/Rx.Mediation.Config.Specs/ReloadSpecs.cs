@@ -3,9 +3,10 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Rx.Mediation.Hosting;
+using Rx.Mediation.Hosting.Configuration;
 using Rx.Mediation.Operators.Fluent;
-using Rx.Mediation.Server.Configuration;
-using Rx.Mediation.Server.Hosting;
+using Rx.Mediation.Server;
 using Rx.Mediation.Testing;
 
 namespace Rx.Mediation.Config.Specs;
@@ -232,7 +233,7 @@ public sealed class ReloadSpecs
     [Fact]
     public void A_missing_config_file_named_on_the_command_line_stops_the_start()
     {
-        var ex = Should.Throw<FileNotFoundException>(() => MediationServer.Build(["--config", "/nonexistent/config.yaml"]));
+        var ex = Should.Throw<FileNotFoundException>(() => Composition.Build(["--config", "/nonexistent/config.yaml"]));
         ex.Message.ShouldContain("/nonexistent/config.yaml");
     }
 

@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Rx.Mediation.Routing;
-using Rx.Mediation.Server.Configuration;
+using Rx.Mediation.Hosting.Configuration;
 using Rx.Mediation.Testing;
 using Xunit.Abstractions;
 

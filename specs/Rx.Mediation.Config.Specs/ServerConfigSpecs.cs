@@ -1,6 +1,7 @@
+using Rx.Mediation.Hosting.Configuration;
+using Rx.Mediation.Hosting.Endpoints;
 using Rx.Mediation.Operators.Configuration;
-using Rx.Mediation.Server.Configuration;
-using Rx.Mediation.Server.Endpoints;
+using Rx.Mediation.Server;
 
 namespace Rx.Mediation.Config.Specs;
 
@@ -96,7 +97,7 @@ public sealed class ServerConfigSpecs
         var (config, _) = ServerConfigReader.Parse(Base.Replace("broker: { type: memory }", "broker: { type: memory, subscriptions: 'a/#/b' }"), "c.yaml", Types);
 
         var ex = Should.Throw<ConfigException>(() =>
-            ConfigRuntime.CreateEndpoints(new EndpointCatalog(), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, config!.Endpoints));
+            ConfigRuntime.CreateEndpoints(Composition.Catalog(), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, config!.Endpoints));
         var error = ex.Errors.ShouldHaveSingleItem();
         (error.Location.Line, error.Location.Column).ShouldBe((5, 42));
         error.Message.ShouldStartWith("endpoint 'broker': 'subscriptions' ");

@@ -3,7 +3,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Rx.Mediation.Routing;
-using Rx.Mediation.Server.Configuration;
+using Rx.Mediation.Hosting.Configuration;
 using Rx.Mediation.Testing;
 using Xunit.Abstractions;
 

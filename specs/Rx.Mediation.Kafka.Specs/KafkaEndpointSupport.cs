@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Rx.Mediation.Server.Endpoints.Kafka;
+using Rx.Mediation.Kafka;
 using Rx.Mediation.Testing;
 
 namespace Rx.Mediation.Kafka.Specs;

@@ -1,7 +1,7 @@
 using System.Text;
 using Confluent.Kafka;
 using Rx.Mediation.Events;
-using Rx.Mediation.Server.Endpoints.Kafka;
+using Rx.Mediation.Kafka;
 
 namespace Rx.Mediation.Kafka.Specs;
 

@@ -2,8 +2,8 @@ using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Rx.Mediation.Events;
 using Rx.Mediation.Replay;
-using Rx.Mediation.Server.Endpoints.Kafka;
-using Rx.Mediation.Server.Entrypoints.Polling;
+using Rx.Mediation.Kafka;
+using Rx.Mediation.Hosting.Entrypoints.Polling;
 
 namespace Rx.Mediation.Kafka.Specs;
 

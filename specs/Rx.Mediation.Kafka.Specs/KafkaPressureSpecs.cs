@@ -1,5 +1,5 @@
 using Rx.Mediation.Nodes;
-using Rx.Mediation.Server.Endpoints.Kafka;
+using Rx.Mediation.Kafka;
 using Rx.Mediation.Testing;
 using static Rx.Mediation.Kafka.Specs.KafkaEndpointSupport;
 

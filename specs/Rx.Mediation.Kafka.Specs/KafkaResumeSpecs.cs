@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text.Json;
 using Rx.Mediation.Operators.Fluent;
-using Rx.Mediation.Server.Endpoints.Kafka;
-using Rx.Mediation.Server.Entrypoints.Polling;
-using Rx.Mediation.Server.Entrypoints.ServerSentEvents;
+using Rx.Mediation.Kafka;
+using Rx.Mediation.Hosting.Entrypoints.Polling;
+using Rx.Mediation.Hosting.Entrypoints.ServerSentEvents;
 using Rx.Mediation.Testing;
 using Rx.Mediation.Topics;
 using static Rx.Mediation.Kafka.Specs.KafkaEndpointSupport;
@@ -184,7 +184,7 @@ public sealed class KafkaResumeSpecs(KafkaCluster cluster)
     {
         var topic = Unique("staged");
         cluster.Mock.CreateTopic(topic, partitions: 1);
-        Action<Server.Hosting.MediationServerBuilder> routes = builder =>
+        Action<Hosting.MediationServerBuilder> routes = builder =>
         {
             var table = new RouteTable();
             table.From("k").Named("fromKafka").Where(e => !e.Text.StartsWith("skip", StringComparison.Ordinal)).SelectText(t => t.ToUpperInvariant()).To("sse");
@@ -279,7 +279,7 @@ public sealed class KafkaResumeSpecs(KafkaCluster cluster)
         json.RootElement.GetProperty("error").GetString().ShouldBe("replay-failed");
     }
 
-    private Task<RunningServer> StartAsync(string topic, string group, string reset, Action<Server.Hosting.MediationServerBuilder>? configure = null, string? bootstrap = null) =>
+    private Task<RunningServer> StartAsync(string topic, string group, string reset, Action<Hosting.MediationServerBuilder>? configure = null, string? bootstrap = null) =>
         RunningServer.StartAsync(
             [.. Endpoint("k", bootstrap ?? cluster.BootstrapServers, $"Topics={topic}", $"GroupId={group}", $"AutoOffsetReset={reset}"), .. Route("fromKafka", "k", "sse, poll")],
             configure);

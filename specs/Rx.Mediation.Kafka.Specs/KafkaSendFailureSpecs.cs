@@ -92,7 +92,7 @@ public sealed class KafkaSendFailureSpecs(KafkaCluster cluster)
     /// One event through to the broker before it is taken down: the producer then holds a connection and the partition's
     /// leader, so what follows waits on a broker that went away (and times out) rather than on metadata it never had.
     /// </summary>
-    private static async Task DeliverOneAsync(Rx.Mediation.Server.Endpoints.Kafka.KafkaEndpoint kafka, string topic)
+    private static async Task DeliverOneAsync(Rx.Mediation.Kafka.KafkaEndpoint kafka, string topic)
     {
         kafka.OnNext(Event.FromText("spec", topic, "warm-up"));
         await Eventually.TrueAsync(() => kafka.Counters.Acknowledged == 1, $"the warm-up event was acknowledged ({kafka.Counters})");

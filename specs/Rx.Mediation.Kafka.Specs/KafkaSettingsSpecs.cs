@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Configuration;
+using Rx.Mediation.Connectors;
 using Rx.Mediation.Events;
-using Rx.Mediation.Server.Endpoints;
-using Rx.Mediation.Server.Endpoints.Kafka;
+using Rx.Mediation.Hosting.Endpoints;
+using Rx.Mediation.Kafka;
+using Rx.Mediation.Server;
 
 namespace Rx.Mediation.Kafka.Specs;
 
@@ -133,7 +135,7 @@ public sealed class KafkaSettingsSpecs
             })
             .Build();
 
-        var (endpoints, errors) = new EndpointCatalog().Create(configuration, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+        var (endpoints, errors) = Composition.Catalog().Create(configuration, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
 
         var kafka = endpoints.OfType<KafkaEndpoint>().ShouldHaveSingleItem();
         kafka.Name.ShouldBe("orders");

@@ -1,7 +1,8 @@
+using Rx.Mediation.Connectors;
+using Rx.Mediation.Connectors.Tls;
+using Rx.Mediation.Hosting.Endpoints;
+using Rx.Mediation.Kafka;
 using Rx.Mediation.Nodes;
-using Rx.Mediation.Server.Endpoints;
-using Rx.Mediation.Server.Endpoints.Kafka;
-using Rx.Mediation.Server.Endpoints.Tls;
 using Rx.Mediation.Testing;
 using static Rx.Mediation.Kafka.Specs.KafkaEndpointSupport;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using Rx.Mediation.Events;
-using Rx.Mediation.Server.Endpoints.Mqtt;
+using Rx.Mediation.Mqtt;
 
 namespace Rx.Mediation.Mqtt.Specs;
 
@@ -72,7 +72,7 @@ public sealed class MappingSpecs
     [InlineData("#share/g/a/*/c", "$share/g/a/+/c")]
     [InlineData("*", "+")]
     public void Solace_subscriptions_translate_to_mqtt_filters(string solace, string mqtt) =>
-        Rx.Mediation.Server.Endpoints.Solace.SolaceTopics.ToMqttFilter(solace).ShouldBe(mqtt);
+        Rx.Mediation.Solace.SolaceTopics.ToMqttFilter(solace).ShouldBe(mqtt);
 
     [Theory]
     [InlineData("a/>/c")]
@@ -81,12 +81,12 @@ public sealed class MappingSpecs
     [InlineData("a/#")]
     [InlineData("#noexport/a")]
     public void Solace_subscriptions_mqtt_cannot_express_are_refused(string solace) =>
-        Should.Throw<FormatException>(() => Rx.Mediation.Server.Endpoints.Solace.SolaceTopics.ToMqttFilter(solace));
+        Should.Throw<FormatException>(() => Rx.Mediation.Solace.SolaceTopics.ToMqttFilter(solace));
 
     [Theory]
     [InlineData("orders/*/new", false)]
     [InlineData("orders/>", false)]
     [InlineData("orders/eu/new", true)]
     public void Solace_published_topics_carry_no_wildcards(string topic, bool ok) =>
-        (Rx.Mediation.Server.Endpoints.Solace.SolaceTopics.CheckPublishTopic(topic) is null).ShouldBe(ok);
+        (Rx.Mediation.Solace.SolaceTopics.CheckPublishTopic(topic) is null).ShouldBe(ok);
 }

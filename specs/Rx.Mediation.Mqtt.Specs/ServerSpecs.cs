@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Rx.Mediation.Server.Endpoints.Mqtt;
+using Rx.Mediation.Mqtt;
 using Rx.Mediation.Testing;
 
 namespace Rx.Mediation.Mqtt.Specs;

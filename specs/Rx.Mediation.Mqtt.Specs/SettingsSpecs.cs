@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
-using Rx.Mediation.Server.Endpoints;
-using Rx.Mediation.Server.Endpoints.Mqtt;
+using Rx.Mediation.Hosting.Endpoints;
+using Rx.Mediation.Mqtt;
+using Rx.Mediation.Server;
 
 namespace Rx.Mediation.Mqtt.Specs;
 
@@ -12,7 +13,7 @@ public sealed class SettingsSpecs
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(settings.GroupBy(s => s.Key).Select(g => new KeyValuePair<string, string?>($"Mediation:Endpoints:{g.Key}", g.Last().Value)))
             .Build();
-        return new EndpointCatalog().Create(configuration, NullLoggerFactory.Instance);
+        return Composition.Catalog().Create(configuration, NullLoggerFactory.Instance);
     }
 
     [Theory]

@@ -1,5 +1,5 @@
 using Rx.Mediation.Nodes;
-using Rx.Mediation.Server.Endpoints;
+using Rx.Mediation.Hosting.Endpoints;
 using Rx.Mediation.Testing;
 
 namespace Rx.Mediation.Mqtt.Specs;

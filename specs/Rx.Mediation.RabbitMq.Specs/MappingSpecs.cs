@@ -1,7 +1,7 @@
 using System.Text;
 using RabbitMQ.Client;
 using Rx.Mediation.Events;
-using Rx.Mediation.Server.Endpoints.RabbitMq;
+using Rx.Mediation.RabbitMq;
 
 namespace Rx.Mediation.RabbitMq.Specs;
 

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
-using Rx.Mediation.Server.Endpoints;
-using Rx.Mediation.Server.Endpoints.RabbitMq;
+using Rx.Mediation.Connectors;
+using Rx.Mediation.Hosting.Endpoints;
+using Rx.Mediation.RabbitMq;
+using Rx.Mediation.Server;
 
 namespace Rx.Mediation.RabbitMq.Specs;
 
@@ -93,7 +95,7 @@ public sealed class OptionsSpecs
             ["Mediation:Endpoints:orders:Type"] = "rabbitmq",
             ["Mediation:Endpoints:orders:Uri"] = "amqp://guest:guest@127.0.0.1:1/",
         }).Build();
-        var (endpoints, errors) = new EndpointCatalog().Create(configuration, NullLoggerFactory.Instance);
+        var (endpoints, errors) = Composition.Catalog().Create(configuration, NullLoggerFactory.Instance);
         errors.ShouldBeEmpty();
         endpoints.ShouldHaveSingleItem().ShouldBeOfType<RabbitMqEndpoint>().Name.ShouldBe("orders");
     }

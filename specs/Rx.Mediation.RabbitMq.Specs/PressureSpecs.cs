@@ -1,6 +1,6 @@
 using Rx.Mediation.Nodes;
 using Rx.Mediation.RabbitMq.Specs.Support;
-using Rx.Mediation.Server.Endpoints.RabbitMq;
+using Rx.Mediation.RabbitMq;
 using Rx.Mediation.Testing;
 
 namespace Rx.Mediation.RabbitMq.Specs;
@@ -17,7 +17,7 @@ public sealed class PressureSpecs(RabbitMqFixture rabbit)
     public async Task With_the_broker_down_a_small_outbound_queue_holds_the_route_back_and_nothing_is_dropped()
     {
         var queue = RabbitMqFixture.UniqueName("pressure");
-        await Amqp.DeclareQueueAsync(rabbit.Broker, queue);
+        await Rabbit.DeclareQueueAsync(rabbit.Broker, queue);
         await using var server = await RunningServer.StartAsync(
             [.. rabbit.Endpoint("rabbit", "OutboundCapacity=40", "MaxInFlight=5"),
              $"--Mediation:Routes:toRabbit:Sources=http[{queue}]", "--Mediation:Routes:toRabbit:Targets=rabbit"]);
@@ -41,7 +41,7 @@ public sealed class PressureSpecs(RabbitMqFixture rabbit)
             await HeldBack.ShouldDeliverAllAsync(route, endpoint.Pressure, endpoint.Counters, total, TimeSpan.FromSeconds(45));
 
             // Nothing was published before the broker came back, so each accepted event is in the queue exactly once.
-            var bodies = (await Amqp.DrainAsync(rabbit.Broker, queue)).Select(m => Amqp.Text(m.Body)).ToList();
+            var bodies = (await Rabbit.DrainAsync(rabbit.Broker, queue)).Select(m => Rabbit.Text(m.Body)).ToList();
             bodies.Order().ShouldBe(accepted.Order());
         }
         finally

@@ -2,7 +2,7 @@ using Xunit.Abstractions;
 using System.Collections.Concurrent;
 using System.Net;
 using Rx.Mediation.RabbitMq.Specs.Support;
-using Rx.Mediation.Server.Endpoints.RabbitMq;
+using Rx.Mediation.RabbitMq;
 using Rx.Mediation.Testing;
 
 namespace Rx.Mediation.RabbitMq.Specs;
@@ -18,7 +18,7 @@ public sealed class ReliabilitySpecs(RabbitMqFixture rabbit, ITestOutputHelper o
     {
         const int total = 1000;
         var queue = RabbitMqFixture.UniqueName("crash");
-        await Amqp.DeclareQueueAsync(rabbit.Broker, queue);
+        await Rabbit.DeclareQueueAsync(rabbit.Broker, queue);
         await using var server = await RunningServer.StartAsync(
             [.. rabbit.Endpoint("rabbit"), $"--Mediation:Routes:toRabbit:Sources=http[{queue}]", "--Mediation:Routes:toRabbit:Targets=rabbit"]);
         var endpoint = (RabbitMqEndpoint)server.Engine.Find("rabbit")!;
@@ -57,7 +57,7 @@ public sealed class ReliabilitySpecs(RabbitMqFixture rabbit, ITestOutputHelper o
         endpoint.Counters.Reconnects.ShouldBeGreaterThan(0);
         accepted.Count.ShouldBe(total - refused);
 
-        var bodies = (await Amqp.DrainAsync(rabbit.Broker, queue)).Select(m => Amqp.Text(m.Body)).ToHashSet();
+        var bodies = (await Rabbit.DrainAsync(rabbit.Broker, queue)).Select(m => Rabbit.Text(m.Body)).ToHashSet();
         var missing = accepted.Where(a => !bodies.Contains(a)).ToList();
         output.WriteLine($"{bodies.Count} distinct bodies in the queue");
         missing.ShouldBeEmpty($"{missing.Count} accepted events are missing after the restart ({endpoint.Counters})");
@@ -68,8 +68,8 @@ public sealed class ReliabilitySpecs(RabbitMqFixture rabbit, ITestOutputHelper o
     {
         const int total = 10;
         var queue = RabbitMqFixture.UniqueName("acks");
-        await Amqp.DeclareQueueAsync(rabbit.Broker, queue);
-        for (var i = 1; i <= total; i++) await Amqp.PublishAsync(rabbit.Broker, queue, $"m-{i}", headers: [("n", i.ToString())]);
+        await Rabbit.DeclareQueueAsync(rabbit.Broker, queue);
+        for (var i = 1; i <= total; i++) await Rabbit.PublishAsync(rabbit.Broker, queue, $"m-{i}", headers: [("n", i.ToString())]);
         var recorder = new RecordingNode("recorder", blocked: true);
         await using var server = await RunningServer.StartAsync(
             [.. rabbit.Endpoint("rabbit", $"Queues={queue}"),
@@ -98,8 +98,8 @@ public sealed class ReliabilitySpecs(RabbitMqFixture rabbit, ITestOutputHelper o
     {
         var outbound = RabbitMqFixture.UniqueName("late-out");
         var inbound = RabbitMqFixture.UniqueName("late-in");
-        await Amqp.DeclareQueueAsync(rabbit.Broker, outbound);
-        await Amqp.DeclareQueueAsync(rabbit.Broker, inbound);
+        await Rabbit.DeclareQueueAsync(rabbit.Broker, outbound);
+        await Rabbit.DeclareQueueAsync(rabbit.Broker, inbound);
         var recorder = new RecordingNode("recorder");
         await rabbit.Broker.KillAsync();
         try
@@ -116,9 +116,9 @@ public sealed class ReliabilitySpecs(RabbitMqFixture rabbit, ITestOutputHelper o
             await rabbit.Broker.RestartAsync();
             await Eventually.TrueAsync(() => endpoint.Counters.Acknowledged == 5, $"the held events are confirmed ({endpoint.Counters})", Long);
             await Eventually.TrueAsync(() => endpoint.Health == Rx.Mediation.Nodes.NodeHealth.Healthy, "the endpoint is healthy again");
-            (await Amqp.DrainAsync(rabbit.Broker, outbound)).Select(m => Amqp.Text(m.Body)).ShouldBe(["held-1", "held-2", "held-3", "held-4", "held-5"], ignoreOrder: true);
+            (await Rabbit.DrainAsync(rabbit.Broker, outbound)).Select(m => Rabbit.Text(m.Body)).ShouldBe(["held-1", "held-2", "held-3", "held-4", "held-5"], ignoreOrder: true);
 
-            await Amqp.PublishAsync(rabbit.Broker, inbound, "consumed after the late connect");
+            await Rabbit.PublishAsync(rabbit.Broker, inbound, "consumed after the late connect");
             await Eventually.TrueAsync(() => recorder.Count == 1, "the consumer runs once connected");
             recorder.Received[0].Text.ShouldBe("consumed after the late connect");
         }
@@ -149,7 +149,7 @@ public sealed class ReliabilitySpecs(RabbitMqFixture rabbit, ITestOutputHelper o
         // The topic is the routing key: "orders.created" matches the binding orders.#; half the messages come from amqp-publish.
         for (var i = 1; i <= total; i++)
         {
-            if (i % 2 == 0) await Amqp.PublishAsync(rabbit.Broker, "orders.created", $"o-{i}", exchange: exchange);
+            if (i % 2 == 0) await Rabbit.PublishAsync(rabbit.Broker, "orders.created", $"o-{i}", exchange: exchange);
             else await server.PostAcceptedAsync("orders.created", $"o-{i}");
         }
 
@@ -158,7 +158,7 @@ public sealed class ReliabilitySpecs(RabbitMqFixture rabbit, ITestOutputHelper o
         var deadLettered = new List<string>();
         await Eventually.TrueAsync(() =>
         {
-            deadLettered.AddRange(Amqp.DrainAsync(rabbit.Broker, deadLetters).Result.Select(m => Amqp.Text(m.Body)));
+            deadLettered.AddRange(Rabbit.DrainAsync(rabbit.Broker, deadLetters).Result.Select(m => Rabbit.Text(m.Body)));
             return deadLettered.Count >= endpoint.Counters.Failed;
         }, "every message given up is in the dead-letter queue");
         deadLettered.Count.ShouldBe((int)endpoint.Counters.Failed);
@@ -171,13 +171,13 @@ public sealed class ReliabilitySpecs(RabbitMqFixture rabbit, ITestOutputHelper o
     public async Task The_consumer_is_recovered_after_a_broker_crash()
     {
         var queue = RabbitMqFixture.UniqueName("recover");
-        await Amqp.DeclareQueueAsync(rabbit.Broker, queue);
+        await Rabbit.DeclareQueueAsync(rabbit.Broker, queue);
         var recorder = new RecordingNode("recorder");
         await using var server = await RunningServer.StartAsync(
             [.. rabbit.Endpoint("rabbit", $"Queues={queue}"), "--Mediation:Routes:fromRabbit:Sources=rabbit", "--Mediation:Routes:fromRabbit:Targets=recorder"],
             b => b.Nodes.Add(recorder));
         var endpoint = (RabbitMqEndpoint)server.Engine.Find("rabbit")!;
-        await Amqp.PublishAsync(rabbit.Broker, queue, "before");
+        await Rabbit.PublishAsync(rabbit.Broker, queue, "before");
         await Eventually.TrueAsync(() => recorder.Count == 1, "the first message is consumed");
 
         await rabbit.Broker.KillAsync();
@@ -186,7 +186,7 @@ public sealed class ReliabilitySpecs(RabbitMqFixture rabbit, ITestOutputHelper o
         await rabbit.Broker.RestartAsync();
         await Wait.UntilAsync(() => endpoint.Health == Rx.Mediation.Nodes.NodeHealth.Healthy, "the connection is recovered",
             () => $"{endpoint.Health}: {endpoint.HealthDetail}; {endpoint.Counters}", Long);
-        await Amqp.PublishAsync(rabbit.Broker, queue, "after");
+        await Rabbit.PublishAsync(rabbit.Broker, queue, "after");
 
         await Wait.UntilAsync(() => recorder.Count == 2, "the message published after the restart is consumed",
             () => $"{endpoint.Health}: {endpoint.HealthDetail}; {endpoint.Counters}", Long);
@@ -212,12 +212,12 @@ public sealed class ReliabilitySpecs(RabbitMqFixture rabbit, ITestOutputHelper o
 
         // Once the exchange exists, publishing works again and the endpoint is healthy.
         var queue = RabbitMqFixture.UniqueName("found");
-        await Amqp.DeclareQueueAsync(rabbit.Broker, queue);
-        await Amqp.DeclareExchangeAsync(rabbit.Broker, exchange, "fanout", bindQueue: queue);
+        await Rabbit.DeclareQueueAsync(rabbit.Broker, queue);
+        await Rabbit.DeclareExchangeAsync(rabbit.Broker, exchange, "fanout", bindQueue: queue);
         await server.PostAcceptedAsync("lost", "now there is one");
         await Eventually.TrueAsync(() => endpoint.Counters.Acknowledged == 1, "the next event is confirmed");
         await Eventually.TrueAsync(() => endpoint.Health == Rx.Mediation.Nodes.NodeHealth.Healthy, "the endpoint is healthy again");
-        (await Amqp.GetAsync(rabbit.Broker, queue)).ShouldBe("now there is one");
+        (await Rabbit.GetAsync(rabbit.Broker, queue)).ShouldBe("now there is one");
     }
 
     /// <summary>Ready plus unacknowledged, as the broker counts them.</summary>

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Rx.Mediation.RabbitMq.Specs.Support;
-using Rx.Mediation.Server.Endpoints.RabbitMq;
+using Rx.Mediation.RabbitMq;
 using Rx.Mediation.Testing;
 
 namespace Rx.Mediation.RabbitMq.Specs;
@@ -18,7 +18,7 @@ public sealed class ThroughServerSpecs(RabbitMqFixture rabbit)
     public async Task A_posted_event_reaches_the_queue_with_its_headers_as_amqp_properties()
     {
         var queue = RabbitMqFixture.UniqueName("orders");
-        await Amqp.DeclareQueueAsync(rabbit.Broker, queue);
+        await Rabbit.DeclareQueueAsync(rabbit.Broker, queue);
         await using var server = await RunningServer.StartAsync([.. rabbit.Endpoint("rabbit"), .. Route("toRabbit", $"http[{queue}]", "rabbit")]);
 
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/events?topic={queue}")
@@ -34,7 +34,7 @@ public sealed class ThroughServerSpecs(RabbitMqFixture rabbit)
         var id = JsonDocument.Parse(text).RootElement.GetProperty("id").GetString();
 
         // Over AMQP 1.0: RabbitMQ maps the 0-9-1 properties and headers to their 1.0 equivalents.
-        var received = (await Amqp.ReceiveAmqp10Async(rabbit.Broker, queue, 1)).ShouldHaveSingleItem();
+        var received = (await Rabbit.ReceiveAmqp10Async(rabbit.Broker, queue, 1)).ShouldHaveSingleItem();
         received.Body.ShouldBe("""{"order":1}""");
         received.Id.ShouldBe(id);
         received.CorrelationId.ShouldBe("corr-1");
@@ -45,14 +45,14 @@ public sealed class ThroughServerSpecs(RabbitMqFixture rabbit)
         // amqp-get (librabbitmq, AMQP 0-9-1) reads the next one.
         await server.PostAcceptedAsync(queue, "second");
         await Eventually.TrueAsync(() => ((RabbitMqEndpoint)server.Engine.Find("rabbit")!).Counters.Acknowledged == 2, "both are confirmed");
-        (await Amqp.GetAsync(rabbit.Broker, queue)).ShouldBe("second");
+        (await Rabbit.GetAsync(rabbit.Broker, queue)).ShouldBe("second");
 
         // Application headers: RabbitMQ 3.10 does not hand 0-9-1 headers to AMQP 1.0 clients, so a raw 0-9-1 read checks them.
         using var third = new HttpRequestMessage(HttpMethod.Post, $"/events?topic={queue}") { Content = new StringContent("third") };
         third.Headers.Add("X-Header-Tenant", "acme");
         (await server.Http.SendAsync(third)).StatusCode.ShouldBe(HttpStatusCode.Accepted);
         var raw = await EventuallyGetAsync(queue);
-        Amqp.Text(raw.Body).ShouldBe("third");
+        Rabbit.Text(raw.Body).ShouldBe("third");
         RabbitMqMapping.ToText(raw.BasicProperties.Headers!["tenant"]).ShouldBe("acme");
     }
 
@@ -60,7 +60,7 @@ public sealed class ThroughServerSpecs(RabbitMqFixture rabbit)
     public async Task An_event_sent_over_a_websocket_reaches_the_queue()
     {
         var queue = RabbitMqFixture.UniqueName("ws-in");
-        await Amqp.DeclareQueueAsync(rabbit.Broker, queue);
+        await Rabbit.DeclareQueueAsync(rabbit.Broker, queue);
         await using var server = await RunningServer.StartAsync([.. rabbit.Endpoint("rabbit"), .. Route("toRabbit", $"ws[{queue}]", "rabbit")]);
         await using var ws = await WebSocketClient.ConnectAsync(server.WebSocketUri($"/ws?topic={queue}&envelope=true"));
         await ws.ReceiveJsonAsync(); // welcome
@@ -68,7 +68,7 @@ public sealed class ThroughServerSpecs(RabbitMqFixture rabbit)
         await ws.SendTextAsync(JsonSerializer.Serialize(new { topic = queue, payload = "from a socket", headers = new Dictionary<string, string> { ["type"] = "greeting" } }));
 
         var message = await EventuallyGetAsync(queue);
-        Amqp.Text(message.Body).ShouldBe("from a socket");
+        Rabbit.Text(message.Body).ShouldBe("from a socket");
         message.BasicProperties.Type.ShouldBe("greeting");
         message.BasicProperties.Persistent.ShouldBeTrue();
     }
@@ -77,14 +77,14 @@ public sealed class ThroughServerSpecs(RabbitMqFixture rabbit)
     public async Task A_message_from_amqp_publish_reaches_sse_and_websocket_clients_with_its_properties()
     {
         var queue = RabbitMqFixture.UniqueName("news");
-        await Amqp.DeclareQueueAsync(rabbit.Broker, queue);
+        await Rabbit.DeclareQueueAsync(rabbit.Broker, queue);
         await using var server = await RunningServer.StartAsync([.. rabbit.Endpoint("rabbit", $"Queues={queue}"), .. Route("fromRabbit", "rabbit", "sse,ws")]);
         await using var sse = await SseClient.ConnectAsync(new Uri(server.BaseAddress, $"/sse?topic={queue}"));
         await using var ws = await WebSocketClient.ConnectAsync(server.WebSocketUri($"/ws?topic={queue}&envelope=true"));
         await ws.ReceiveJsonAsync(); // welcome
         await Eventually.TrueAsync(() => server.Engine.Find("rabbit")!.Health == Rx.Mediation.Nodes.NodeHealth.Healthy, "the endpoint is connected");
 
-        await Amqp.PublishAsync(rabbit.Broker, queue, "breaking", contentType: "text/plain", replyTo: "desk", headers: [("tenant", "acme"), ("edition", "7")]);
+        await Rabbit.PublishAsync(rabbit.Broker, queue, "breaking", contentType: "text/plain", replyTo: "desk", headers: [("tenant", "acme"), ("edition", "7")]);
 
         var message = await sse.NextAsync();
         message.Event.ShouldBe(queue);
@@ -105,7 +105,7 @@ public sealed class ThroughServerSpecs(RabbitMqFixture rabbit)
             headers.GetProperty("amqp-routing-key").GetString().ShouldBe(queue);
         }
         await Eventually.TrueAsync(() => ((RabbitMqEndpoint)server.Engine.Find("rabbit")!).Counters.Accepted == 1, "the message is accepted");
-        await Eventually.TrueAsync(() => Amqp.CountAsync(rabbit.Broker, queue).Result == 0, "the message is acknowledged");
+        await Eventually.TrueAsync(() => Rabbit.CountAsync(rabbit.Broker, queue).Result == 0, "the message is acknowledged");
     }
 
     private async Task<RabbitMQ.Client.BasicGetResult> EventuallyGetAsync(string queue)
@@ -113,7 +113,7 @@ public sealed class ThroughServerSpecs(RabbitMqFixture rabbit)
         var deadline = DateTime.UtcNow + Eventually.DefaultTimeout;
         while (true)
         {
-            var messages = await Amqp.DrainAsync(rabbit.Broker, queue);
+            var messages = await Rabbit.DrainAsync(rabbit.Broker, queue);
             if (messages.Count > 0) return messages.ShouldHaveSingleItem();
             if (DateTime.UtcNow > deadline) throw new ShouldAssertException($"nothing arrived in queue {queue}");
             await Task.Delay(100);

@@ -1,6 +1,6 @@
 using Rx.Mediation.Nodes;
 using Rx.Mediation.RabbitMq.Specs.Support;
-using Rx.Mediation.Server.Endpoints.RabbitMq;
+using Rx.Mediation.RabbitMq;
 using Rx.Mediation.Testing;
 
 namespace Rx.Mediation.RabbitMq.Specs;
@@ -13,7 +13,7 @@ public sealed class TlsSpecs(RabbitMqFixture rabbit)
     public async Task An_event_goes_to_a_queue_and_back_over_amqps_with_the_configured_ca_and_client_certificate()
     {
         var queue = RabbitMqFixture.UniqueName("secure");
-        await Amqp.DeclareQueueAsync(rabbit.Broker, queue);
+        await Rabbit.DeclareQueueAsync(rabbit.Broker, queue);
         var sink = new RecordingNode("sink");
         await using var server = await RunningServer.StartAsync(
         [

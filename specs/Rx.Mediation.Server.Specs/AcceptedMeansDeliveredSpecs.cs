@@ -6,7 +6,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Rx.Mediation.Bridging;
 using Rx.Mediation.Routing;
-using Rx.Mediation.Server.Entrypoints;
+using Rx.Mediation.Hosting.Entrypoints;
 using Rx.Mediation.Testing;
 
 namespace Rx.Mediation.Server.Specs;

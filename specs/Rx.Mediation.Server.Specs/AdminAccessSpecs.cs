@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Rx.Mediation.Server.Admin;
+using Rx.Mediation.Hosting.Admin;
 using Rx.Mediation.Testing;
 
 namespace Rx.Mediation.Server.Specs;

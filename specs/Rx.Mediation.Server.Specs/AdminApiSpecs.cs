@@ -149,8 +149,8 @@ public sealed class AdminApiSpecs
         await using var server = await RunningServer.StartAsync();
         await using var sse = await SseClient.ConnectAsync(new Uri(server.BaseAddress, "/sse?topic=orders/%2B"), clientId: "dash-1");
         await using var ws = await WebSocketClient.ConnectAsync(server.WebSocketUri("/ws?topic=events&clientId=ws-7"));
-        await Eventually.TrueAsync(() => server.Entrypoint<Rx.Mediation.Server.Entrypoints.WebSockets.WebSocketEntrypoint>().Clients.Count == 1
-            && server.Entrypoint<Rx.Mediation.Server.Entrypoints.ServerSentEvents.SseEntrypoint>().Clients.Count == 1, "both clients registered");
+        await Eventually.TrueAsync(() => server.Entrypoint<Rx.Mediation.Hosting.Entrypoints.WebSockets.WebSocketEntrypoint>().Clients.Count == 1
+            && server.Entrypoint<Rx.Mediation.Hosting.Entrypoints.ServerSentEvents.SseEntrypoint>().Clients.Count == 1, "both clients registered");
 
         using var json = JsonDocument.Parse(await server.Http.GetStringAsync("/admin/entrypoints"));
         var entrypoints = json.RootElement.EnumerateArray().ToDictionary(e => e.GetProperty("name").GetString()!);

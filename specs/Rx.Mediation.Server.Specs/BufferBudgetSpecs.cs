@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Rx.Mediation.Bridging;
-using Rx.Mediation.Server.Entrypoints.Polling;
-using Rx.Mediation.Server.Entrypoints.ServerSentEvents;
+using Rx.Mediation.Hosting.Entrypoints.Polling;
+using Rx.Mediation.Hosting.Entrypoints.ServerSentEvents;
 using Rx.Mediation.Testing;
 
 namespace Rx.Mediation.Server.Specs;

@@ -1,6 +1,6 @@
 using System.Reactive.Concurrency;
 using Microsoft.Extensions.Logging;
-using Rx.Mediation.Server.Entrypoints;
+using Rx.Mediation.Hosting.Entrypoints;
 using Rx.Mediation.Testing;
 
 namespace Rx.Mediation.Server.Specs;

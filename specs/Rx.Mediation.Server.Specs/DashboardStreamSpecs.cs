@@ -6,8 +6,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Rx.Mediation.Diagnostics;
 using Rx.Mediation.Engine;
 using Rx.Mediation.Events;
-using Rx.Mediation.Server.Admin;
-using Rx.Mediation.Server.Operations.Dashboard;
+using Rx.Mediation.Hosting.Admin;
+using Rx.Mediation.Hosting.Operations.Dashboard;
 using Rx.Mediation.Testing;
 
 namespace Rx.Mediation.Server.Specs;

@@ -3,7 +3,8 @@ using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Rx.Mediation.Endpoints.Memory;
-using Rx.Mediation.Server.Endpoints;
+using Rx.Mediation.Hosting.Endpoints;
+using Rx.Mediation.Server;
 using Rx.Mediation.Server.Specs.Support;
 using Rx.Mediation.Testing;
 
@@ -16,7 +17,7 @@ public sealed class EndpointCatalogSpecs
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)))
             .Build();
-        return new EndpointCatalog().Create(configuration, NullLoggerFactory.Instance);
+        return Composition.Catalog().Create(configuration, NullLoggerFactory.Instance);
     }
 
     [Fact]
@@ -35,7 +36,7 @@ public sealed class EndpointCatalogSpecs
     {
         var (endpoints, errors) = Create(("Mediation:Endpoints:orders:Type", "kafkaa"));
 
-        errors.ShouldHaveSingleItem().ShouldBe("endpoint 'orders': Mediation:Endpoints:orders:Type 'kafkaa' is not a known endpoint type (known: " + string.Join(", ", new EndpointCatalog().KnownTypes) + ")");
+        errors.ShouldHaveSingleItem().ShouldBe("endpoint 'orders': Mediation:Endpoints:orders:Type 'kafkaa' is not a known endpoint type (known: " + string.Join(", ", Composition.Catalog().KnownTypes) + ")");
         endpoints.ShouldHaveSingleItem().ShouldBeOfType<UnavailableEndpoint>().Name.ShouldBe("orders");
     }
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 using System.Text.Json;
 using Rx.Mediation.Bridging;
 using Rx.Mediation.Routing;
-using Rx.Mediation.Server.Entrypoints.Http;
+using Rx.Mediation.Hosting.Entrypoints.Http;
 using Rx.Mediation.Server.Specs.Support;
 using Rx.Mediation.Testing;
 using Rx.Mediation.Topics;
@@ -228,7 +228,7 @@ public sealed class HttpPostSpecs
         (await server.Http.PostAsync("/events", content)).StatusCode.ShouldBe(HttpStatusCode.Accepted);
         var after = await server.PostAcceptedAsync("events", "next");
 
-        var log = server.Entrypoint<Rx.Mediation.Server.Entrypoints.Polling.PollEntrypoint>().Log;
+        var log = server.Entrypoint<Rx.Mediation.Hosting.Entrypoints.Polling.PollEntrypoint>().Log;
         await Eventually.TrueAsync(() => log.LastSequence >= 2, "both events reached the poll entrypoint");
         using var page = StrictJson.Parse(await server.Http.GetByteArrayAsync("/poll?topic=events&timeout=0"));
         var items = page.RootElement.GetProperty("items").EnumerateArray().ToList();

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Rx.Mediation.Bridging;
-using Rx.Mediation.Server.Hosting;
-using Rx.Mediation.Server.Options;
+using Rx.Mediation.Hosting;
+using Rx.Mediation.Hosting.Options;
 
 namespace Rx.Mediation.Server.Specs;
 
@@ -52,10 +52,10 @@ public sealed class OptionsSpecs
         configuration.GetSection(MediationOptions.Section).Bind(options);
 
         options.Validate().ShouldBeEmpty();
-        var sse = new Entrypoints.ServerSentEvents.SseEntrypoint(options.Sse);
-        sse.Log.Limits.ShouldBe(new Rx.Mediation.Buffers.TopicLogLimits { Bytes = 1_048_576, BytesPerTopic = 65_536 });
+        var sse = new Rx.Mediation.Hosting.Entrypoints.ServerSentEvents.SseEntrypoint(options.Sse);
+        sse.Log.Limits.ShouldBe(new Rx.Mediation.Hosting.Buffers.TopicLogLimits { Bytes = 1_048_576, BytesPerTopic = 65_536 });
         options.Sse.SendQueueMaxBytes.ShouldBe(32_768);
-        new Entrypoints.Polling.PollEntrypoint(options.Poll).Log.Limits.ShouldBe(new Rx.Mediation.Buffers.TopicLogLimits { Bytes = 2_097_152, BytesPerTopic = 131_072 });
+        new Rx.Mediation.Hosting.Entrypoints.Polling.PollEntrypoint(options.Poll).Log.Limits.ShouldBe(new Rx.Mediation.Hosting.Buffers.TopicLogLimits { Bytes = 2_097_152, BytesPerTopic = 131_072 });
         options.Poll.MaxPageBytes.ShouldBe(4_096);
         options.WebSocket.SendQueueMaxBytes.ShouldBe(8 * 1024 * 1024, "the default");
     }

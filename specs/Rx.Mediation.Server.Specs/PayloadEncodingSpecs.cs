@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Rx.Mediation.Events;
-using Rx.Mediation.Server.Entrypoints;
+using Rx.Mediation.Hosting.Entrypoints;
 
 namespace Rx.Mediation.Server.Specs;
 

@@ -12,7 +12,7 @@ public sealed class PollSpecs
     {
         await using var server = await RunningServer.StartAsync();
         var poll = server.Http.GetAsync("/poll?topic=events&timeout=30");
-        await Eventually.TrueAsync(() => server.Entrypoint<Entrypoints.Polling.PollEntrypoint>().Sessions.Count == 1, "the poll is waiting");
+        await Eventually.TrueAsync(() => server.Entrypoint<Rx.Mediation.Hosting.Entrypoints.Polling.PollEntrypoint>().Sessions.Count == 1, "the poll is waiting");
 
         var id = await server.PostAcceptedAsync("events", "{\"n\":1}");
         using var response = await poll.WaitAsync(Eventually.DefaultTimeout);
@@ -35,7 +35,7 @@ public sealed class PollSpecs
         await using var server = await RunningServer.StartAsync();
         var ids = new List<string>();
         for (var i = 0; i < 5; i++) ids.Add(await server.PostAcceptedAsync("events", "e" + i));
-        var log = server.Entrypoint<Entrypoints.Polling.PollEntrypoint>().Log;
+        var log = server.Entrypoint<Rx.Mediation.Hosting.Entrypoints.Polling.PollEntrypoint>().Log;
         await Eventually.TrueAsync(() => log.LastSequence >= 5, "the poll entrypoint buffered the events");
 
         using var first = JsonDocument.Parse(await server.Http.GetStringAsync("/poll?topic=events&limit=3&timeout=0"));

@@ -1,4 +1,4 @@
-using Rx.Mediation.Server.Entrypoints.WebSockets;
+using Rx.Mediation.Hosting.Entrypoints.WebSockets;
 
 namespace Rx.Mediation.Server.Specs;
 

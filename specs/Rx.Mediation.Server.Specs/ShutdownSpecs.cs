@@ -106,7 +106,7 @@ public sealed class ShutdownSpecs
             await Eventually.TrueAsync(() => route.Bridge.Count == 2, "m3 waiting");
             route.Counters.Accepted.ShouldBe(2);
 
-            var entrypoint = server.Entrypoint<Rx.Mediation.Server.Entrypoints.WebSockets.WebSocketEntrypoint>();
+            var entrypoint = server.Entrypoint<Rx.Mediation.Hosting.Entrypoints.WebSockets.WebSocketEntrypoint>();
             entrypoint.Refuse();
             var idle = entrypoint.WhenIdleAsync(CancellationToken.None);
             await Task.WhenAny(idle, Task.Delay(200));
@@ -166,7 +166,7 @@ public sealed class ShutdownSpecs
         try
         {
             await Eventually.TrueAsync(() => sink.Count >= 100, "the client got going");
-            var entrypoint = server.Entrypoint<Rx.Mediation.Server.Entrypoints.WebSockets.WebSocketEntrypoint>();
+            var entrypoint = server.Entrypoint<Rx.Mediation.Hosting.Entrypoints.WebSockets.WebSocketEntrypoint>();
             entrypoint.Refuse();
 
             await entrypoint.WhenIdleAsync(CancellationToken.None).WaitAsync(Eventually.DefaultTimeout);

@@ -1,7 +1,7 @@
 using System.Text;
 using Rx.Mediation.Bridging;
-using Rx.Mediation.Clients;
-using Rx.Mediation.Server.Entrypoints.ServerSentEvents;
+using Rx.Mediation.Hosting.Clients;
+using Rx.Mediation.Hosting.Entrypoints.ServerSentEvents;
 using Rx.Mediation.Server.Specs.Support;
 using Rx.Mediation.Testing;
 

@@ -1,8 +1,8 @@
 using System.IO.Pipelines;
 using System.Net.WebSockets;
-using Rx.Mediation.Clients;
-using Rx.Mediation.Server.Entrypoints.WebSockets;
-using Rx.Mediation.Server.Options;
+using Rx.Mediation.Hosting.Clients;
+using Rx.Mediation.Hosting.Entrypoints.WebSockets;
+using Rx.Mediation.Hosting.Options;
 using Rx.Mediation.Testing;
 using Rx.Mediation.Topics;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Rx.Mediation.Nodes;
-using Rx.Mediation.Server.Endpoints.Amqp;
+using Rx.Mediation.Amqp;
 using Rx.Mediation.Testing;
 
 namespace Rx.Mediation.Amqp.Specs.Support;

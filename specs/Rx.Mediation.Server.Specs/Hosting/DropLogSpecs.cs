@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 using Rx.Mediation.Bridging;
 using Rx.Mediation.Engine;
 using Rx.Mediation.Events;
-using Rx.Mediation.Server.Hosting;
+using Rx.Mediation.Hosting;
 using Rx.Mediation.Testing;
 
 namespace Rx.Mediation.Server.Specs.Hosting;

@@ -1,6 +1,6 @@
 using CsCheck;
-using Rx.Mediation.Server.Endpoints.Kafka;
-using Rx.Mediation.Server.Entrypoints.Polling;
+using Rx.Mediation.Kafka;
+using Rx.Mediation.Hosting.Entrypoints.Polling;
 
 namespace Rx.Mediation.Server.Specs.Properties;
 

@@ -1,8 +1,8 @@
 using System.Text;
 using CsCheck;
 using Rx.Mediation.Events;
-using Rx.Mediation.Server.Entrypoints;
-using Rx.Mediation.Server.Entrypoints.WebSockets;
+using Rx.Mediation.Hosting.Entrypoints;
+using Rx.Mediation.Hosting.Entrypoints.WebSockets;
 using Rx.Mediation.Server.Specs.Support;
 using Rx.Mediation.Topics;
 

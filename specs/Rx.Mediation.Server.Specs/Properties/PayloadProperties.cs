@@ -3,8 +3,8 @@ using System.Text;
 using System.Text.Json;
 using CsCheck;
 using Rx.Mediation.Events;
-using Rx.Mediation.Server.Entrypoints;
-using Rx.Mediation.Server.Entrypoints.ServerSentEvents;
+using Rx.Mediation.Hosting.Entrypoints;
+using Rx.Mediation.Hosting.Entrypoints.ServerSentEvents;
 using Rx.Mediation.Server.Specs.Support;
 
 namespace Rx.Mediation.Server.Specs.Properties;

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.WebSockets;
 using System.Text;
 using CsCheck;
-using Rx.Mediation.Server.Entrypoints.Http;
+using Rx.Mediation.Hosting.Entrypoints.Http;
 using Rx.Mediation.Server.Specs.Support;
 using Rx.Mediation.Testing;
 
@@ -55,7 +55,7 @@ public sealed class ServerIngestProperties
         frames.ShouldBe(taken);
         ws.Socket.State.ShouldBe(WebSocketState.Open);
 
-        var log = server.Entrypoint<Rx.Mediation.Server.Entrypoints.Polling.PollEntrypoint>().Log;
+        var log = server.Entrypoint<Rx.Mediation.Hosting.Entrypoints.Polling.PollEntrypoint>().Log;
         await Eventually.TrueAsync(() => log.LastSequence >= taken + 1, "the poll entrypoint has every event");
         using var page = StrictJson.Parse(await server.Http.GetByteArrayAsync("/poll?topic=%23&timeout=0&limit=1000"));
         page.RootElement.GetProperty("items").GetArrayLength().ShouldBe(taken + 1);

@@ -2,8 +2,8 @@ using System.Buffers;
 using System.Text;
 using CsCheck;
 using Rx.Mediation.Events;
-using Rx.Mediation.Server.Entrypoints;
-using Rx.Mediation.Server.Entrypoints.ServerSentEvents;
+using Rx.Mediation.Hosting.Entrypoints;
+using Rx.Mediation.Hosting.Entrypoints.ServerSentEvents;
 using Rx.Mediation.Server.Specs.Support;
 using Rx.Mediation.Topics;
 

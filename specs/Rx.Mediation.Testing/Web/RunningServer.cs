@@ -1,8 +1,9 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Rx.Mediation.Engine;
-using Rx.Mediation.Server.Entrypoints;
-using Rx.Mediation.Server.Hosting;
+using Rx.Mediation.Hosting;
+using Rx.Mediation.Hosting.Entrypoints;
+using Rx.Mediation.Server;
 
 namespace Rx.Mediation.Testing;
 
@@ -51,7 +52,7 @@ public sealed class RunningServer : IAsyncDisposable
     public static async Task<RunningServer> StartAsync(string[] settings, Action<MediationServerBuilder>? configure = null)
     {
         // Specs assert on behaviour, not logs; warnings still show what went wrong.
-        var app = MediationServer.Build(
+        var app = Composition.Build(
             ["--Mediation:Url=http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning", .. settings],
             configure);
         await app.StartAsync();

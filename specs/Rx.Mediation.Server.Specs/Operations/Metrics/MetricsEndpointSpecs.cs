@@ -5,7 +5,7 @@ using Rx.Mediation.Diagnostics;
 using Rx.Mediation.Engine;
 using Rx.Mediation.Operators.Fluent;
 using Rx.Mediation.Routing;
-using Rx.Mediation.Server.Operations.Metrics;
+using Rx.Mediation.Hosting.Operations.Metrics;
 using Rx.Mediation.Testing;
 
 namespace Rx.Mediation.Server.Specs.Operations.Metrics;
@@ -181,7 +181,7 @@ public sealed class MetricsEndpointSpecs
             await Eventually.TrueAsync(() => server.Engine.FindRoute("renamed") is not null, "the reload was applied");
             // A refused one (unknown operator): counted, the running version stays.
             Write(Config("broken", "json.name ==").Replace("where:", "no-such-operator:"));
-            await Eventually.TrueAsync(() => server.App.Services.GetRequiredService<Rx.Mediation.Server.Configuration.ConfigStatus>().Refusals == 1, "the reload was refused");
+            await Eventually.TrueAsync(() => server.App.Services.GetRequiredService<Rx.Mediation.Hosting.Configuration.ConfigStatus>().Refusals == 1, "the reload was refused");
 
             metrics = ExpositionChecker.Check(await server.Http.GetStringAsync("/metrics"));
             metrics.Value("rx_mediation_config_reloads_total", ("result", "applied")).ShouldBe(1);

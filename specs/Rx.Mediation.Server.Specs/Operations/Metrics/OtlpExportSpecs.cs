@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Rx.Mediation.Operators.Configuration;
-using Rx.Mediation.Server.Configuration;
-using Rx.Mediation.Server.Operations.Metrics;
+using Rx.Mediation.Hosting.Configuration;
+using Rx.Mediation.Hosting.Operations.Metrics;
 using Rx.Mediation.Testing;
 
 namespace Rx.Mediation.Server.Specs.Operations.Metrics;

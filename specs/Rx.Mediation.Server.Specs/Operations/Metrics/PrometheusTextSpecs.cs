@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using Rx.Mediation.Server.Operations.Metrics;
+using Rx.Mediation.Hosting.Operations.Metrics;
 using Rx.Mediation.Testing;
 
 namespace Rx.Mediation.Server.Specs.Operations.Metrics;

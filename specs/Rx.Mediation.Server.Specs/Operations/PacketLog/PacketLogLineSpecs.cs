@@ -2,7 +2,7 @@ using System.Reactive.Concurrency;
 using System.Text.Json;
 using Rx.Mediation.Bridging;
 using Rx.Mediation.Events;
-using Rx.Mediation.Server.Operations.PacketLog;
+using Rx.Mediation.Hosting.Operations.PacketLog;
 
 namespace Rx.Mediation.Server.Specs.Operations.PacketLog;
 

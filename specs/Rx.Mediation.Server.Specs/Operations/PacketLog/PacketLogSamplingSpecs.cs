@@ -1,6 +1,6 @@
 using Rx.Mediation.Bridging;
 using Rx.Mediation.Events;
-using Rx.Mediation.Server.Operations.PacketLog;
+using Rx.Mediation.Hosting.Operations.PacketLog;
 
 namespace Rx.Mediation.Server.Specs.Operations.PacketLog;
 

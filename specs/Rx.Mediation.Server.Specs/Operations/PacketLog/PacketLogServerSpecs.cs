@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Rx.Mediation.Server.Operations.PacketLog;
+using Rx.Mediation.Hosting.Operations.PacketLog;
 using Rx.Mediation.Testing;
 
 namespace Rx.Mediation.Server.Specs.Operations.PacketLog;

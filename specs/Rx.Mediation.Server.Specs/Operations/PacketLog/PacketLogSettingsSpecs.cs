@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
-using Rx.Mediation.Server.Configuration;
-using Rx.Mediation.Server.Operations.PacketLog;
-using Rx.Mediation.Server.Options;
+using Rx.Mediation.Hosting.Configuration;
+using Rx.Mediation.Hosting.Operations.PacketLog;
+using Rx.Mediation.Hosting.Options;
 
 namespace Rx.Mediation.Server.Specs.Operations.PacketLog;
 

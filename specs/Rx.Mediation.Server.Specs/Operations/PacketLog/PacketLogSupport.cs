@@ -8,7 +8,7 @@ using Rx.Mediation.Engine;
 using Rx.Mediation.Events;
 using Rx.Mediation.Nodes;
 using Rx.Mediation.Operators.Fluent;
-using Rx.Mediation.Server.Operations.PacketLog;
+using Rx.Mediation.Hosting.Operations.PacketLog;
 
 namespace Rx.Mediation.Server.Specs.Operations.PacketLog;
 

@@ -1,0 +1,191 @@
+using Rx.Mediation.Topics;
+using Rx.Mediation.Hosting.Clients;
+using Microsoft.AspNetCore.Http;
+using System.Reactive;
+using System.Reactive.Linq;
+using System.Reactive.Subjects;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Rx.Mediation.Bridging;
+using Rx.Mediation.Hosting.Buffers;
+using Rx.Mediation.Events;
+using Rx.Mediation.Nodes;
+using Rx.Mediation.Hosting.Options;
+
+namespace Rx.Mediation.Hosting.Entrypoints;
+
+/// <summary>
+/// An entrypoint reached over HTTP: it maps its own path and takes part in the server's shutdown sequence
+/// (<see cref="Refuse"/> new input → <see cref="WhenIdleAsync"/> → <see cref="CloseClientsAsync"/>).
+/// </summary>
+public abstract class WebEntrypoint : MediationNode, IEntrypoint
+{
+    private readonly Subject<DropRecord> _drops = new();
+    private readonly IObserver<DropRecord> _dropSink;
+    private readonly CancellationTokenSource _refused = new();
+    private volatile bool _refusing;
+    private int _inFlight;
+    private TaskCompletionSource? _idle; // made by a waiter while something is in flight; completed by the last to leave
+
+    protected WebEntrypoint(EntrypointOptions options)
+        : base(options.Name)
+    {
+        Path = options.Path;
+        Port = options.Port;
+        DefaultTopic = options.DefaultTopic;
+        TopicRules = new TopicRules(options.MaxTopicBytes);
+        // Client writer loops report drops from many threads; observers see them one at a time.
+        _dropSink = Observer.Synchronize(_drops);
+    }
+
+    public string Path { get; }
+
+    public int? Port { get; }
+
+    public string DefaultTopic { get; }
+
+    /// <summary>What a topic or filter a client gives must be; a refusal names the rule.</summary>
+    public TopicRules TopicRules { get; }
+
+    /// <summary>The URL scheme clients use (http or ws), for the startup log.</summary>
+    public virtual string Scheme => "http";
+
+    /// <summary>True once the server is stopping: new input and new clients are turned away (503).</summary>
+    public bool IsRefusing => _refusing;
+
+    /// <summary>Cancelled when <see cref="Refuse"/> is called: input still arriving then is cut short, so it cannot hold shutdown up.</summary>
+    protected CancellationToken Refused => _refused.Token;
+
+    /// <summary>Where faults of this entrypoint's clients are logged, rate-limited.</summary>
+    public ClientFaultLog ClientFaults { get; } = new(ClientFaultLog.DefaultInterval, System.Reactive.Concurrency.Scheduler.Default);
+
+    /// <summary>Events this entrypoint dropped itself (slow clients), by reason.</summary>
+    public DropCounters Drops { get; } = new();
+
+    /// <summary>Events taken from clients and written to them (metrics: <c>rx_mediation_entrypoint_events_total</c>).</summary>
+    public Operations.Metrics.EntrypointTraffic Traffic { get; } = new();
+
+    /// <summary>Every event dropped here, for the aggregated drop log.</summary>
+    public IObservable<DropRecord> DropRecords => _drops.AsObservable();
+
+    /// <summary>
+    /// What streaming clients are told when the server ends their stream: "server stopping" at shutdown, or why the
+    /// entrypoint went away when a configuration reload removed or replaced it.
+    /// </summary>
+    public string ClosingReason { get; set; } = "server stopping";
+
+    /// <summary>Sessions (streaming clients, long polls) currently open.</summary>
+    public ClientSessions Sessions { get; } = new();
+
+    public abstract IEndpointConventionBuilder Map(IEndpointRouteBuilder routes);
+
+    /// <summary>From now on, refuse new input and new clients; already connected clients keep receiving.</summary>
+    public void Refuse()
+    {
+        _refusing = true;
+        _refused.Cancel();
+        if (Health == NodeHealth.Healthy) SetHealth(NodeHealth.Degraded, "stopping: new input is refused");
+    }
+
+    /// <summary>Completes once no inbound request is between having read its input and getting the routes' answer.</summary>
+    public Task WhenIdleAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _inFlight) == 0) return Task.CompletedTask.WaitAsync(cancellationToken);
+        var fresh = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var idle = Interlocked.CompareExchange(ref _idle, fresh, null) ?? fresh;
+        // The last request may have left before the wait was installed: it found no waiter to complete.
+        if (Volatile.Read(ref _inFlight) == 0)
+        {
+            Interlocked.CompareExchange(ref _idle, null, idle);
+            idle.TrySetResult();
+        }
+        return idle.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Lets every client receive what is queued for it, then ends its stream; cuts off those not done within <paramref name="grace"/>.</summary>
+    public virtual Task CloseClientsAsync(TimeSpan grace, CancellationToken cancellationToken) =>
+        Sessions.CloseAllAsync(grace, cancellationToken);
+
+    public override Task StopAsync(CancellationToken cancellationToken)
+    {
+        Refuse();
+        Sessions.Abort();
+        return base.StopAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Registers a streaming client (SSE, WebSocket) with its own bounded send queue, whose drops are counted as
+    /// slow-client drops. Answers 400 for an unusable client id, 409 when a client with that id is already connected
+    /// here, and returns null then.
+    /// </summary>
+    protected async Task<(ConnectedClient Client, IDisposable Registration)?> RegisterClientAsync(
+        HttpContext context, ClientRegistry clients, IReadOnlyList<TopicPattern> topics, StreamingEntrypointOptions options)
+    {
+        if (!ClientQuery.TryGivenClientId(context.Request, out var given, out var idError))
+        {
+            await JsonErrors.WriteAsync(context, StatusCodes.Status400BadRequest, "bad-client-id", idError);
+            return null;
+        }
+        var clientId = given ?? ClientQuery.NewClientId();
+        var outbox = new ClientOutbox(options.SendQueueCapacity, options.SlowClientPolicy, e => ReportDrop(e, DropReason.SlowClient), options.SendQueueMaxBytes);
+        var client = new ConnectedClient(clientId, topics, outbox) { RemoteAddress = context.Connection.RemoteIpAddress?.ToString() };
+        var registration = clients.Add(client);
+        if (registration is not null) return (client, registration);
+        await JsonErrors.WriteAsync(context, StatusCodes.Status409Conflict, "duplicate-client",
+            $"a client with id '{clientId}' is already connected to entrypoint '{Name}'");
+        return null;
+    }
+
+    /// <summary>
+    /// Marks an inbound request as in flight until disposed, so shutdown waits for its answer. One interlocked add: the
+    /// task <see cref="WhenIdleAsync"/> waits on is made only when someone waits (it used to be made whenever the count
+    /// rose from 0, i.e. for nearly every message of a WebSocket client).
+    /// </summary>
+    protected InFlight TrackInbound()
+    {
+        EnterInbound();
+        return new InFlight(this);
+    }
+
+    private protected void EnterInbound() => Interlocked.Increment(ref _inFlight);
+
+    private protected void LeaveInbound() => Leave();
+
+    /// <summary>An event a buffer let go is a drop when no client had it; each cause is its own reason.</summary>
+    protected void ReportEviction(Eviction eviction)
+    {
+        if (!eviction.Unread) return;
+        ReportDrop(eviction.Item.Event, eviction.Cause switch
+        {
+            EvictionCause.TopicEvents => DropReason.BufferTopicEvents,
+            EvictionCause.TopicBytes => DropReason.BufferTopicBytes,
+            EvictionCause.Bytes => DropReason.BufferBytes,
+            _ => DropReason.BufferTopics,
+        });
+    }
+
+    protected void ReportDrop(Event value, DropReason reason)
+    {
+        Drops.Increment(reason);
+        _dropSink.OnNext(new DropRecord(Name, reason, value, DateTimeOffset.UtcNow));
+    }
+
+    /// <summary>Publishes a lifecycle event; nobody waits on its admission (only routes that asked for lifecycle take it).</summary>
+    protected void Announce(Event lifecycle) => Receive(lifecycle);
+
+    protected ValueTask<Admission> OfferAsync(Event value, CancellationToken cancellationToken)
+    {
+        Traffic.CountReceived();
+        return ReceiveAsync(value, cancellationToken);
+    }
+
+    private void Leave()
+    {
+        if (Interlocked.Decrement(ref _inFlight) == 0 && Volatile.Read(ref _idle) is not null) Interlocked.Exchange(ref _idle, null)?.TrySetResult();
+    }
+
+    protected readonly struct InFlight(WebEntrypoint owner) : IDisposable
+    {
+        public void Dispose() => owner.Leave();
+    }
+}

@@ -1,0 +1,91 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Rx.Mediation.Bridging;
+using Rx.Mediation.Hosting.Clients;
+using Rx.Mediation.Events;
+using Rx.Mediation.Hosting.Options;
+
+namespace Rx.Mediation.Hosting.Entrypoints.WebSockets;
+
+/// <summary>
+/// <c>{path}?topic=a&amp;topic=b/+&amp;clientId=…&amp;envelope=true&amp;publishTopic=…</c> upgraded to a WebSocket: frames
+/// in both directions are events. Inbound messages are published on <c>publishTopic</c> (default: the first topic
+/// without wildcards, else the entrypoint's default topic), or on the envelope's topic in envelope mode.
+/// Outbound: the payload alone (text frame when it is UTF-8, binary otherwise), or a JSON envelope.
+/// See <see cref="WebSocketMessages"/> for the control messages (welcome, rejected, error).
+/// </summary>
+public sealed class WebSocketEntrypoint(WebSocketEntrypointOptions options) : WebEntrypoint(options)
+{
+    /// <summary>Close status for a client closed by the slow-client policy: 1013 Try Again Later.</summary>
+    public const int SlowClientCloseStatus = 1013;
+
+    public WebSocketEntrypointOptions Options { get; } = options;
+
+    public ClientRegistry Clients { get; } = new();
+
+    public override string Scheme => "ws";
+
+    public override IEndpointConventionBuilder Map(IEndpointRouteBuilder routes) =>
+        routes.Map(Path, HandleAsync).WithDisplayName($"entrypoint {Name} (WebSocket {Path})");
+
+    public override void OnNext(Event value)
+    {
+        if (value.Kind == EventKind.Data) Clients.Deliver(value); // lifecycle events are for back ends, not browsers
+    }
+
+    internal void Publish(Event lifecycle) => Announce(lifecycle);
+
+    internal ValueTask<Nodes.Admission> OfferInboundAsync(Event value, CancellationToken cancellationToken) => OfferAsync(value, cancellationToken);
+
+    // Enter/leave rather than a disposable: boxing the tracker cost an allocation per inbound message.
+    internal void EnterInboundMessage() => EnterInbound();
+
+    internal void LeaveInboundMessage() => LeaveInbound();
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var request = context.Request;
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            await JsonErrors.WriteAsync(context, StatusCodes.Status400BadRequest, "not-websocket",
+                $"entrypoint '{Name}' speaks WebSocket: connect with an upgrade request (ws://…{Path})");
+            return;
+        }
+        if (IsRefusing)
+        {
+            await JsonErrors.WriteStoppingAsync(context, Name);
+            return;
+        }
+        if (!ClientQuery.TryTopics(request, DefaultTopic, TopicRules, out var topics, out var refusal))
+        {
+            await JsonErrors.WriteBadTopicAsync(context, refusal);
+            return;
+        }
+        var publishTopic = request.Query["publishTopic"].ToString().Trim();
+        if (publishTopic.Length == 0) publishTopic = topics.FirstOrDefault(t => !t.IsWildcard)?.Text ?? DefaultTopic;
+        if (!TopicRules.IsPublishable(publishTopic, out refusal))
+        {
+            await JsonErrors.WriteBadTopicAsync(context, refusal);
+            return;
+        }
+
+        var registered = await RegisterClientAsync(context, Clients, topics!, Options);
+        if (registered is null) return;
+        var (client, registration) = registered.Value;
+        using var _ = registration;
+        var clientId = client.Id;
+        var outbox = client.Outbox;
+        using var lease = Sessions.Open(outbox);
+        try
+        {
+            using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { KeepAliveInterval = Options.KeepAliveInterval });
+            var session = new WebSocketSession(this, socket, client, publishTopic, ClientQuery.QueryFlag(request, "envelope", Options.Envelope));
+            await session.RunAsync(context.RequestAborted);
+        }
+        finally
+        {
+            outbox.Close();
+        }
+    }
+}

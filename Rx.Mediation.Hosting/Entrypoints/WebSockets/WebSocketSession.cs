@@ -1,0 +1,289 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using Rx.Mediation.Hosting.Clients;
+using Rx.Mediation.Events;
+using Rx.Mediation.Nodes;
+
+namespace Rx.Mediation.Hosting.Entrypoints.WebSockets;
+
+/// <summary>
+/// One WebSocket client: a receive loop (frames → events) and a send loop (its outbox → frames). A WebSocket allows
+/// one send at a time, so every send — events, control messages, the close frame — goes through one lock.
+/// <para>Who ends it: the client (close frame: we stop sending and answer), the server at shutdown (the outbox is
+/// completed, queued events are sent, then 1001), the slow-client policy (1013 with the reason), or a message over
+/// the size limit (1009).</para>
+/// </summary>
+internal sealed class WebSocketSession(WebSocketEntrypoint entrypoint, WebSocket socket, ConnectedClient client, string publishTopic, bool envelope)
+{
+    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);
+
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly TaskCompletionSource _receiveEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile bool _clientClosing;
+    private volatile string? _closedBecause;
+    private CancellationToken _receiveToken;
+    private bool _inFlight; // the receive loop's alone
+
+    public async Task RunAsync(CancellationToken requestAborted)
+    {
+        var outbox = client.Outbox;
+        var sessions = entrypoint.Sessions;
+        using var sending = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, outbox.Closed, sessions.Aborting);
+        using var receiving = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, sessions.Aborting);
+        string reason;
+        Task sendLoop = Task.CompletedTask;
+        try
+        {
+            await SendAsync(WebSocketMessages.Welcome(client.Id, client.Topics, publishTopic, envelope), WebSocketMessageType.Text, sending.Token);
+            entrypoint.Publish(Event.Connect(entrypoint.Name, client.Id, publishTopic)
+                .WithHeader("topics", string.Join(",", client.Topics.Select(t => t.Text))));
+            sendLoop = SendLoopAsync(sending.Token);
+            reason = await ReceiveLoopAsync(receiving.Token);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException)
+        {
+            reason = _closedBecause ?? outbox.CloseReason ?? (sessions.Aborting.IsCancellationRequested ? "server stopping" : "connection lost");
+        }
+        _receiveEnded.TrySetResult();
+
+        // The client is leaving (or gone): stop sending it events, then answer its close frame.
+        _clientClosing = true;
+        outbox.Close();
+        try
+        {
+            await sendLoop;
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException)
+        {
+        }
+        if (socket.State == WebSocketState.CloseReceived) await CloseAsync(WebSocketCloseStatus.NormalClosure, "bye");
+        if (socket.State != WebSocketState.Closed) socket.Abort();
+        entrypoint.Publish(Event.Disconnect(entrypoint.Name, client.Id, publishTopic, reason));
+    }
+
+    private async Task<string> ReceiveLoopAsync(CancellationToken cancellationToken)
+    {
+        _receiveToken = cancellationToken;
+        var max = entrypoint.Options.MaxMessageBytes;
+        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        var message = new ArrayBufferWriter<byte>(4096);
+        // Cancelling a receive aborts the socket; the runtime's WebSocket does that by registering on the token in every
+        // ReceiveAsync (a registration, with its execution context, per message). One registration for the session does
+        // the same, and each receive gets no token.
+        using var abort = cancellationToken.UnsafeRegister(static s => ((WebSocket)s!).Abort(), socket);
+        // In flight for shutdown (WhenIdleAsync) from the first message handled until the loop waits for the network
+        // again: one mark per burst of messages rather than two shared interlocked writes per message, which the
+        // sessions of one entrypoint, on different cores, would pass between them.
+        try
+        {
+            while (true)
+            {
+                var receiving = socket.ReceiveAsync(chunk.AsMemory(), CancellationToken.None);
+                if (!receiving.IsCompleted) LeaveInFlight();
+                var result = await receiving;
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return _closedBecause ?? $"client closed ({(int?)socket.CloseStatus ?? 1005}{(string.IsNullOrEmpty(socket.CloseStatusDescription) ? "" : " " + socket.CloseStatusDescription)})";
+                }
+                if (_closedBecause is not null) continue; // closing: discard until the client's close frame
+                if ((long)message.WrittenCount + result.Count > max)
+                {
+                    _closedBecause = $"message too big: over {max} bytes";
+                    await CloseAsync(WebSocketCloseStatus.MessageTooBig, $"message exceeds {max} bytes");
+                    message.Clear();
+                    continue;
+                }
+                byte[] data;
+                if (message.WrittenCount == 0 && result.EndOfMessage)
+                {
+                    // The usual case, a message in one frame: one copy out of the receive buffer, the event's own.
+                    data = chunk.AsSpan(0, result.Count).ToArray();
+                }
+                else
+                {
+                    message.Write(chunk.AsSpan(0, result.Count));
+                    if (!result.EndOfMessage) continue;
+                    data = message.WrittenSpan.ToArray();
+                    message.ResetWrittenCount();
+                }
+                // Await only when the routes did not answer at once (back-pressure) or a notice has to be sent.
+                var handled = TryHandleInbound(data, result.MessageType);
+                if (!handled.IsCompletedSuccessfully) await handled;
+            }
+        }
+        finally
+        {
+            LeaveInFlight();
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+    }
+
+    private void EnterInFlight()
+    {
+        if (_inFlight) return;
+        entrypoint.EnterInboundMessage();
+        _inFlight = true;
+    }
+
+    private void LeaveInFlight()
+    {
+        if (!_inFlight) return;
+        _inFlight = false;
+        entrypoint.LeaveInboundMessage();
+    }
+
+    private static readonly EventHeaders TextHeaders = EventHeaders.Empty.With("content-type", "text/plain; charset=utf-8");
+    private static readonly EventHeaders BinaryHeaders = EventHeaders.Empty.With("content-type", "application/octet-stream");
+
+    /// <summary>
+    /// Offers one inbound message to the routes. Completes synchronously (no state machine, no task) when the routes
+    /// take it at once, the common case; the asynchronous rest is <see cref="HandleInboundAsync"/>.
+    /// </summary>
+    private ValueTask TryHandleInbound(byte[] data, WebSocketMessageType type)
+    {
+        // A stopping entrypoint answers with a refusal and counts nothing in flight, so a client that keeps sending
+        // cannot hold shutdown up.
+        if (entrypoint.IsRefusing)
+        {
+            LeaveInFlight();
+            return HandleInboundAsync(data, type, _receiveToken);
+        }
+        EnterInFlight();
+        if (envelope && type == WebSocketMessageType.Text) return HandleInboundAsync(data, type, _receiveToken);
+        // Immutable headers shared by every message of a type: only the event itself is allocated.
+        var value = Event.Create(entrypoint.Name, publishTopic, data, type == WebSocketMessageType.Text ? TextHeaders : BinaryHeaders, client.Id);
+        var pending = entrypoint.OfferInboundAsync(value, _receiveToken);
+        if (!pending.IsCompletedSuccessfully) return AnswerWhenAdmittedAsync(pending, value);
+        var admission = pending.Result;
+        return admission.Status is AdmissionStatus.Rejected or AdmissionStatus.NoRoute ? new ValueTask(AnswerAsync(admission, value, _receiveToken)) : default;
+    }
+
+    private async ValueTask AnswerWhenAdmittedAsync(ValueTask<Admission> pending, Event value) =>
+        await AnswerAsync(await pending, value, _receiveToken);
+
+    private async ValueTask HandleInboundAsync(byte[] data, WebSocketMessageType type, CancellationToken cancellationToken)
+    {
+        var topic = publishTopic;
+        ReadOnlyMemory<byte> payload = data;
+        var headers = type == WebSocketMessageType.Text ? TextHeaders : BinaryHeaders;
+        if (envelope && type == WebSocketMessageType.Text)
+        {
+            if (!InboundEnvelope.TryParse(data, out var parsed, out var error))
+            {
+                await SendAsync(WebSocketMessages.Error(error), WebSocketMessageType.Text, cancellationToken);
+                return;
+            }
+            if (parsed.Topic is not null && !entrypoint.TopicRules.IsPublishable(parsed.Topic, out var refusal))
+            {
+                await SendAsync(WebSocketMessages.Error(refusal.Message, refusal.RuleName), WebSocketMessageType.Text, cancellationToken);
+                return;
+            }
+            topic = parsed.Topic ?? publishTopic;
+            payload = parsed.Payload;
+            headers = parsed.Headers;
+        }
+
+        var value = Event.Create(entrypoint.Name, topic, payload, headers, client.Id);
+        if (entrypoint.IsRefusing)
+        {
+            await SendAsync(WebSocketMessages.Rejected(value, "rejected", "the server is stopping", TimeSpan.FromSeconds(5)), WebSocketMessageType.Text, cancellationToken);
+            return;
+        }
+        await AnswerAsync(await entrypoint.OfferInboundAsync(value, cancellationToken), value, cancellationToken);
+    }
+
+    /// <summary>Tells the client when the routes refused its message or no route takes it.</summary>
+    private Task AnswerAsync(Admission admission, Event value, CancellationToken cancellationToken)
+    {
+        var notice = admission.Status switch
+        {
+            AdmissionStatus.Rejected => WebSocketMessages.Rejected(value, "rejected", admission.Reason ?? "the routes refused the message", admission.RetryAfter),
+            AdmissionStatus.NoRoute => WebSocketMessages.Rejected(value, "no-route", $"no route takes topic '{value.Topic}' from entrypoint '{entrypoint.Name}'", null),
+            _ => null,
+        };
+        return notice is null ? Task.CompletedTask : SendAsync(notice, WebSocketMessageType.Text, cancellationToken);
+    }
+
+    private async Task SendLoopAsync(CancellationToken cancellationToken)
+    {
+        var outbox = client.Outbox;
+        try
+        {
+            while (await outbox.WaitToReadAsync(cancellationToken))
+            {
+                while (!_clientClosing && outbox.TryRead(out var value))
+                {
+                    await SendEventAsync(value, cancellationToken);
+                    Operations.Metrics.ClientDelivery.Written(entrypoint, value);
+                }
+                if (_clientClosing) return;
+            }
+            // The outbox was completed with its queue sent: the server is stopping, or the entrypoint is going away.
+            if (!_clientClosing)
+            {
+                _closedBecause ??= entrypoint.ClosingReason;
+                await CloseAsync(WebSocketCloseStatus.EndpointUnavailable, entrypoint.ClosingReason);
+                // A peer that never answers the close frame must not hold shutdown for the whole client grace period.
+                if (await Task.WhenAny(_receiveEnded.Task, Task.Delay(CloseTimeout, CancellationToken.None)) != _receiveEnded.Task) socket.Abort();
+            }
+        }
+        catch (OperationCanceledException) when (outbox.Closed.IsCancellationRequested && outbox.CloseReason is not null)
+        {
+            _closedBecause ??= "slow client: " + outbox.CloseReason;
+            await CloseAsync((WebSocketCloseStatus)WebSocketEntrypoint.SlowClientCloseStatus, outbox.CloseReason);
+        }
+    }
+
+    private Task SendEventAsync(Event value, CancellationToken cancellationToken)
+    {
+        if (envelope) return SendAsync(WebSocketMessages.Envelope(value), WebSocketMessageType.Text, cancellationToken);
+        var type = PayloadJson.IsUtf8(value.Payload.Span) ? WebSocketMessageType.Text : WebSocketMessageType.Binary;
+        return SendAsync(value.Payload, type, cancellationToken);
+    }
+
+    private async Task SendAsync(ReadOnlyMemory<byte> data, WebSocketMessageType type, CancellationToken cancellationToken)
+    {
+        await _sendLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+                await socket.SendAsync(data, type, endOfMessage: true, cancellationToken);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    /// <summary>Sends a close frame unless one was sent already; a peer that does not take it within a moment is cut off.</summary>
+    private async Task CloseAsync(WebSocketCloseStatus status, string description)
+    {
+        using var timeout = new CancellationTokenSource(CloseTimeout);
+        try
+        {
+            await _sendLock.WaitAsync(timeout.Token);
+            try
+            {
+                if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+                    await socket.CloseOutputAsync(status, Truncate(description), timeout.Token);
+            }
+            finally
+            {
+                _sendLock.Release();
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException)
+        {
+            socket.Abort();
+        }
+    }
+
+    // A close reason must fit in 123 bytes of UTF-8.
+    private static string Truncate(string text)
+    {
+        if (System.Text.Encoding.UTF8.GetByteCount(text) <= 123) return text;
+        var cut = text[..Math.Min(text.Length, 120)];
+        while (System.Text.Encoding.UTF8.GetByteCount(cut) > 120) cut = cut[..^1];
+        return cut + "...";
+    }
+}

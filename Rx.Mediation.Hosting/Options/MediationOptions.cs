@@ -1,0 +1,70 @@
+namespace Rx.Mediation.Hosting.Options;
+
+/// <summary>
+/// The server's configuration, section <c>Mediation</c> (appsettings.json, then environment variables such as
+/// <c>Mediation__Sse__HeartbeatInterval</c>, then the command line such as <c>--Mediation:Url=http://0.0.0.0:9000</c>).
+/// Defaults are the embedded configuration: memory broker, ingress [http, ws] → memory, egress memory → [sse, ws, poll].
+/// </summary>
+public sealed class MediationOptions
+{
+    public const string Section = "Mediation";
+
+    /// <summary>The shared listener. Port 0 picks a free port (tests). https:// needs a certificate (<see cref="Hosting.HttpsCertificate"/>).</summary>
+    public string Url { get; set; } = "http://127.0.0.1:8080";
+
+    /// <summary>How long stopping waits for accepted events to leave the routes' bridges.</summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long streaming clients get, at shutdown, to receive what is queued for them before they are cut off.</summary>
+    public TimeSpan ClientCloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often drops and failures are summarised in the log.</summary>
+    public TimeSpan DropLogInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    public HttpEntrypointOptions Http { get; set; } = new();
+
+    public WebSocketEntrypointOptions WebSocket { get; set; } = new();
+
+    public SseEntrypointOptions Sse { get; set; } = new();
+
+    public PollEntrypointOptions Poll { get; set; } = new();
+
+    public MemoryEndpointOptions Memory { get; set; } = new();
+
+    /// <summary>The packet log: one JSON line per event and stage on stdout (docs/operations/packet-log.md).</summary>
+    public Operations.PacketLog.PacketLogOptions PacketLog { get; set; } = new();
+
+    /// <summary>The admin API (/admin) and the dashboard (/ui): on, loopback clients only, unless a key lets remote ones in.</summary>
+    public Admin.AdminOptions Admin { get; set; } = new();
+
+    /// <summary>GET /metrics (Prometheus text format) and the optional OTLP export (docs/operations/metrics.md).</summary>
+    public Operations.Metrics.MetricsOptions Metrics { get; set; } = new();
+
+    /// <summary>Routes by name. Configuration adds routes or changes these; <c>Enabled=false</c> removes one.</summary>
+    public Dictionary<string, RouteOptions> Routes { get; set; } = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["ingress"] = new RouteOptions { Sources = "http, ws", Targets = "memory" },
+        ["egress"] = new RouteOptions { Sources = "memory", Targets = "sse, ws, poll" },
+    };
+
+    /// <summary>Every problem in the configuration, each naming its key.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (Hosting.ListenAddress.Problem(Url) is { } problem) errors.Add($"{Section}:Url {problem}");
+        if (DrainTimeout < TimeSpan.Zero) errors.Add($"{Section}:DrainTimeout must not be negative, got {DrainTimeout}");
+        if (ClientCloseTimeout < TimeSpan.Zero) errors.Add($"{Section}:ClientCloseTimeout must not be negative, got {ClientCloseTimeout}");
+        if (DropLogInterval <= TimeSpan.Zero) errors.Add($"{Section}:DropLogInterval must be positive, got {DropLogInterval}");
+        errors.AddRange(Http.Validate($"{Section}:Http"));
+        errors.AddRange(WebSocket.Validate($"{Section}:WebSocket"));
+        errors.AddRange(Sse.Validate($"{Section}:Sse"));
+        errors.AddRange(Poll.Validate($"{Section}:Poll"));
+        errors.AddRange(PacketLog.Validate($"{Section}:PacketLog"));
+        errors.AddRange(Admin.Validate($"{Section}:Admin"));
+        errors.AddRange(Metrics.Validate($"{Section}:Metrics"));
+        var paths = new[] { (EntrypointOptions)Http, WebSocket, Sse, Poll }.Where(e => e.Enabled)
+            .GroupBy(e => (e.Path, e.Port)).Where(g => g.Count() > 1);
+        foreach (var clash in paths) errors.Add($"{Section}: entrypoints {string.Join(", ", clash.Select(e => e.Name))} share the path '{clash.Key.Path}'");
+        return errors;
+    }
+}

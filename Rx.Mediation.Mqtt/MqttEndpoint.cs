@@ -1,0 +1,499 @@
+using MQTTnet;
+using MQTTnet.Exceptions;
+using MQTTnet.Protocol;
+using Microsoft.Extensions.Logging;
+using Rx.Mediation.Bridging;
+using Rx.Mediation.Connectors;
+using Rx.Mediation.Endpoints;
+using Rx.Mediation.Events;
+using Rx.Mediation.Nodes;
+
+namespace Rx.Mediation.Mqtt;
+
+/// <summary>
+/// An MQTT 5 broker connection through MQTTnet. Sending: routes write into a bounded queue whose fill level is the
+/// endpoint's <see cref="Pressure"/>, so routes hold back at half of it (full all the same → counted drop); one sender
+/// publishes with the endpoint's QoS, at most <see cref="MqttEndpointOptions.MaxInFlight"/> unacknowledged (fewer if
+/// the broker's Receive Maximum says so), and counts the broker's PUBACK/PUBCOMP. A publish the connection lost before
+/// its acknowledgement is sent again once reconnected, so an accepted event is published at least once while the
+/// process lives. Receiving: messages are acknowledged by hand (MQTTnet's AutoAcknowledge off), only once the routes
+/// accepted them (or took no interest in them).
+/// </summary>
+public sealed class MqttEndpoint : MediationNode, IBrokerEndpoint
+{
+    private static readonly TimeSpan MaxRetryBackoff = TimeSpan.FromSeconds(5);
+
+    private readonly MqttEndpointOptions _options;
+    private readonly ILogger _logger;
+    private readonly OutboundQueue _outbound;
+    private readonly PublishWindow _window;
+    private readonly object _gate = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly CancellationTokenSource _abandonSend = new();
+    private readonly string _where;
+    private TaskCompletionSource _connected = NewSignal();
+    // Completed when the current connection ends (the connect loop then reconnects).
+    private TaskCompletionSource _lost = NewSignal();
+    private IMqttClient? _client;
+    private MqttClientOptions? _clientOptions;
+    private Task _connecting = Task.CompletedTask;
+    private Task _sending = Task.CompletedTask;
+    private bool _everConnected;
+    private volatile bool _stopped;
+    // The endpoint is cutting the current connection to leave unacknowledged messages with the broker.
+    private volatile bool _cutting;
+    private int _unacknowledged;
+    // The send loop was stopped holding an event it had taken from the queue but not handed to MQTTnet.
+    private int _abandonedInHand;
+
+    /// <summary>
+    /// An endpoint built in code, e.g. in a console app with fluent routes: <paramref name="settings"/> are checked as
+    /// configuration is (an <see cref="EndpointConfigurationException"/> names the setting); nothing connects until the
+    /// engine starts the endpoint.
+    /// </summary>
+    public static MqttEndpoint Create(string name, MqttSettings settings, ILoggerFactory? loggerFactory = null) =>
+        MqttEndpointProvider.Create(EndpointContext.InCode(name, "mqtt5", loggerFactory), settings);
+
+    public MqttEndpoint(string name, MqttEndpointOptions options, ILogger<MqttEndpoint> logger) : base(name)
+    {
+        _options = options;
+        _logger = logger;
+        _where = options.Description ?? $"MQTT broker {options.Address}";
+        // One pressure for the endpoint's whole life: routes capture it when they are built.
+        _outbound = new OutboundQueue(options.OutboundCapacity, OutboundPressure.ForQueue(options.OutboundCapacity, options.OutboundMaxBytes), options.OutboundMaxBytes);
+        _window = new PublishWindow(options.MaxInFlight);
+    }
+
+    public EndpointCounters Counters { get; } = new();
+
+    /// <summary>
+    /// QoS 1/2 publishes are confirmed by the broker (PUBACK/PUBCOMP). Received messages are acknowledged only after
+    /// acceptance when the session is persistent and QoS ≥ 1; with a clean session a refused message cannot come back.
+    /// </summary>
+    public override DeliveryCapabilities Capabilities =>
+        (_options.Qos > 0 ? DeliveryCapabilities.ConfirmsSends : DeliveryCapabilities.None)
+        | (_options.Qos > 0 && _options.PersistentSession ? DeliveryCapabilities.AcknowledgesAfterAcceptance : DeliveryCapabilities.None);
+
+    public MqttEndpointOptions Options => _options;
+
+    /// <summary>
+    /// The outbound queue's fill level: routes sending here hold back at half of <see cref="MqttEndpointOptions.OutboundCapacity"/>
+    /// or of <see cref="MqttEndpointOptions.OutboundMaxBytes"/>.
+    /// Counts what waits in the queue, not what the send loop handed to MQTTnet (bounded by MaxInFlight).
+    /// </summary>
+    public override OutboundPressure Pressure => _outbound.Pressure;
+
+    /// <summary>Queues an event for the broker; never blocks. A full queue or a stopped endpoint is a counted, logged drop.</summary>
+    public override void OnNext(Event value)
+    {
+        if (_outbound.TryWrite(value)) return;
+        Counters.CountDropped();
+        _logger.LogWarning("MQTT endpoint {Endpoint}: dropped event {Id} for topic {Topic}: {Reason}", Name, value.Id, value.Topic,
+            _stopped ? "the endpoint is stopped" : $"the outbound queue is full ({_options.OutboundCapacity} events or {_options.OutboundMaxBytes} bytes)");
+    }
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        SetHealth(NodeHealth.Starting, $"connecting to {_where}");
+        _clientOptions = _options.ToClientOptions(_options.ClientId ?? $"rx-{Name}-{Guid.NewGuid():N}");
+        _client = new MqttClientFactory().CreateMqttClient();
+        _client.DisconnectedAsync += OnDisconnectedAsync;
+        _client.ApplicationMessageReceivedAsync += OnMessageAsync;
+        _connecting = Task.Run(ConnectLoopAsync);
+        _sending = Task.Run(SendLoopAsync);
+        return Task.CompletedTask;
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _stopped = true;
+        _outbound.Complete();
+        using (var flush = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            flush.CancelAfter(_options.StopTimeout);
+            try
+            {
+                await _sending.WaitAsync(flush.Token);
+                while (Volatile.Read(ref _unacknowledged) > 0) await Task.Delay(20, flush.Token);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+        _abandonSend.Cancel();
+        _stopping.Cancel();
+        // The loop ends at once when cancelled; waiting for it means it no longer reads while the rest is counted.
+        await Task.WhenAny(_sending, Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None));
+        // Whatever else is pending is accounted for (failed below); no route may keep waiting for room here.
+        var left = Volatile.Read(ref _abandonedInHand) + _outbound.TakeAll();
+        var unacknowledged = Volatile.Read(ref _unacknowledged);
+        if (left + unacknowledged > 0)
+        {
+            for (var i = 0; i < left; i++) Counters.CountFailed();
+            _logger.LogWarning("MQTT endpoint {Endpoint}: stopped with {Queued} events not sent and {InFlight} not acknowledged by {Where}", Name, left, unacknowledged, _where);
+        }
+        await ShutdownClientAsync();
+        SetHealth(NodeHealth.Stopped);
+    }
+
+    private async Task ShutdownClientAsync()
+    {
+        var client = _client;
+        if (client is null) return;
+        try
+        {
+            await _connecting.WaitAsync(TimeSpan.FromSeconds(10));
+            if (client.IsConnected)
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await client.DisconnectAsync(new MqttClientDisconnectOptions { Reason = MqttClientDisconnectOptionsReason.NormalDisconnection }, timeout.Token);
+            }
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException or MqttCommunicationException)
+        {
+            _logger.LogWarning("MQTT endpoint {Endpoint}: the connection to {Where} did not close cleanly: {Problem}", Name, _where, MqttErrors.Describe(ex));
+        }
+        client.Dispose();
+    }
+
+    /// <summary>Connects, waits for the connection to end, and connects again, with the back-off between failed attempts.</summary>
+    private async Task ConnectLoopAsync()
+    {
+        var delay = _options.ReconnectDelay;
+        string? lastProblem = null;
+        while (!_stopping.IsCancellationRequested)
+        {
+            string problem;
+            lock (_gate) _lost = NewSignal();
+            var lost = _lost.Task;
+            try
+            {
+                var result = await _client!.ConnectAsync(_clientOptions!, _stopping.Token);
+                if (result.ResultCode == MqttClientConnectResultCode.Success)
+                {
+                    await OnConnectedAsync(result);
+                    delay = _options.ReconnectDelay;
+                    lastProblem = null;
+                    await lost.WaitAsync(_stopping.Token);
+                    problem = "";
+                }
+                else
+                {
+                    problem = Refused(result.ResultCode, result.ReasonString);
+                }
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is MqttCommunicationException or InvalidOperationException or IOException or System.Net.Sockets.SocketException or OperationCanceledException)
+            {
+                problem = _options.Tls?.Describe(ex) is { } tls ? $"{tls} ({_where})" : $"{MqttErrors.Describe(ex)} to {_where}";
+            }
+            if (problem.Length > 0)
+            {
+                SetHealth(NodeHealth.Unhealthy, problem);
+                if (problem != lastProblem) _logger.LogWarning("MQTT endpoint {Endpoint}: {Problem}; retrying every {Delay} at most", Name, problem, _options.MaxReconnectDelay);
+                lastProblem = problem;
+            }
+            try
+            {
+                await Task.Delay(delay, _stopping.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            if (problem.Length > 0) delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxReconnectDelay.Ticks));
+        }
+    }
+
+    private string Refused(MqttClientConnectResultCode code, string? reason) =>
+        $"{_where} refused the connection: {MqttErrors.Reason(code)}{(string.IsNullOrEmpty(reason) ? "" : ": " + reason)}";
+
+    private async Task OnConnectedAsync(MqttClientConnectResult result)
+    {
+        _window.Limit(result.ReceiveMaximum is { } maximum and > 0 ? maximum : ushort.MaxValue);
+        if (_everConnected)
+        {
+            Counters.CountReconnect();
+            _logger.LogInformation("MQTT endpoint {Endpoint}: reconnected to {Where}", Name, _where);
+        }
+        _everConnected = true;
+        _cutting = false;
+        // Subscribing again on every connect: a clean session has none, and a resumed one ignores the repeat.
+        foreach (var filter in _options.Subscriptions)
+        {
+            var subscription = new MqttClientSubscribeOptionsBuilder().WithTopicFilter(filter, (MqttQualityOfServiceLevel)_options.Qos).Build();
+            try
+            {
+                var granted = await _client!.SubscribeAsync(subscription, _stopping.Token);
+                foreach (var item in granted.Items.Where(i => (int)i.ResultCode >= 0x80))
+                    _logger.LogError("MQTT endpoint {Endpoint}: could not subscribe to {Filter}: {Error}", Name, filter, MqttErrors.Reason(item.ResultCode));
+            }
+            catch (MqttCommunicationException ex)
+            {
+                // The connection went away while subscribing: the next connect subscribes again.
+                _logger.LogWarning("MQTT endpoint {Endpoint}: could not subscribe to {Filter}: {Error}", Name, filter, MqttErrors.Describe(ex));
+            }
+        }
+        lock (_gate)
+        {
+            if (_lost.Task.IsCompleted || !_client!.IsConnected) return;
+            SetHealth(NodeHealth.Healthy);
+            _connected.TrySetResult();
+        }
+    }
+
+    private Task OnDisconnectedAsync(MqttClientDisconnectedEventArgs e)
+    {
+        lock (_gate)
+        {
+            if (_connected.Task.IsCompleted) _connected = NewSignal();
+            _lost.TrySetResult();
+        }
+        // A refused or failed connect is reported by the connect loop.
+        if (_stopping.IsCancellationRequested || !e.ClientWasConnected) return Task.CompletedTask;
+        var reason = _cutting
+            ? "cut by the endpoint to leave unacknowledged messages with the broker"
+            : e.Exception is { } ex ? MqttErrors.Describe(ex) : MqttErrors.Reason(e.Reason) + (string.IsNullOrEmpty(e.ReasonString) ? "" : ": " + e.ReasonString);
+        var detail = $"connection to {_where} lost ({reason}); reconnecting";
+        SetHealth(NodeHealth.Degraded, detail);
+        _logger.LogWarning("MQTT endpoint {Endpoint}: {Detail}", Name, detail);
+        return Task.CompletedTask;
+    }
+
+    private async Task SendLoopAsync()
+    {
+        var token = _abandonSend.Token;
+        try
+        {
+            await foreach (var value in _outbound.ReadAllAsync(token))
+            {
+                try
+                {
+                    await PublishAsync(value, token);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Cancelled before MQTTnet took it (waiting for the connection or the window): StopAsync counts it.
+                    Volatile.Write(ref _abandonedInHand, 1);
+                    throw;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task PublishAsync(Event value, CancellationToken token)
+    {
+        var problem = MqttTopics.CheckPublishTopic(value.Topic) ?? _options.PublishTopicCheck?.Invoke(value.Topic);
+        MqttProperties properties;
+        try
+        {
+            properties = MqttHeaders.ToProperties(value.Headers);
+        }
+        catch (FormatException ex)
+        {
+            properties = new MqttProperties();
+            problem ??= ex.Message;
+        }
+        if (problem is not null)
+        {
+            Fail(value, problem);
+            return;
+        }
+        var message = MqttMessages.Create(value.Topic, value.Payload.ToArray(), _options.Qos, _options.Retain, properties);
+        await _connected.Task.WaitAsync(token);
+        await _window.WaitAsync(token);
+        Counters.CountPublished();
+        Interlocked.Increment(ref _unacknowledged);
+        _ = DeliverAsync(message, value);
+    }
+
+    /// <summary>
+    /// One publish until the broker answers it, holding its place in the window: a connection lost before the answer
+    /// means the publish is sent again once reconnected (the broker may then see it twice: at least once).
+    /// </summary>
+    private async Task DeliverAsync(MqttApplicationMessage message, Event value)
+    {
+        var token = _abandonSend.Token;
+        var backoff = TimeSpan.FromMilliseconds(100);
+        while (true)
+        {
+            MqttClientPublishResult result;
+            try
+            {
+                await _connected.Task.WaitAsync(token);
+                result = await _client!.PublishAsync(message, token);
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                return; // stopping: StopAsync reports it as not acknowledged
+            }
+            catch (Exception ex) when (ex is MqttCommunicationException or ObjectDisposedException or OperationCanceledException)
+            {
+                Counters.CountRetried();
+                _logger.LogDebug("MQTT endpoint {Endpoint}: publishing event {Id} again after {Problem}", Name, value.Id, MqttErrors.Describe(ex));
+                try
+                {
+                    await Task.Delay(backoff, token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxRetryBackoff.Ticks));
+                continue;
+            }
+            catch (Exception ex)
+            {
+                Settle();
+                Fail(value, ex.Message);
+                return;
+            }
+            Complete(value, result);
+            return;
+        }
+    }
+
+    private void Settle()
+    {
+        Interlocked.Decrement(ref _unacknowledged);
+        _window.Release();
+    }
+
+    private void Complete(Event value, MqttClientPublishResult result)
+    {
+        Settle();
+        if ((int)result.ReasonCode < 0x80)
+        {
+            Counters.CountAcknowledged();
+            Rx.Mediation.Diagnostics.MediationMeter.Acknowledged(Name, value); // PUBACK/PUBCOMP (QoS 0: written to the socket)
+            return;
+        }
+        Counters.CountFailed();
+        _logger.LogWarning("MQTT endpoint {Endpoint}: {Where} refused event {Id} on topic {Topic}: {Reason}", Name, _where, value.Id, value.Topic,
+            MqttErrors.Reason(result.ReasonCode) + (string.IsNullOrEmpty(result.ReasonString) ? "" : ": " + result.ReasonString));
+    }
+
+    private void Fail(Event value, string problem)
+    {
+        Counters.CountFailed();
+        _logger.LogError("MQTT endpoint {Endpoint}: cannot publish event {Id} on topic {Topic}: {Problem}", Name, value.Id, value.Topic, problem);
+    }
+
+    /// <summary>
+    /// MQTTnet hands messages over one at a time and sends the PUBACK (QoS 1) or PUBREC (QoS 2) only when asked, so a
+    /// message is acknowledged once the routes have an answer. Refusals are offered again after the route's RetryAfter;
+    /// when they last too long, or the endpoint stops, the connection is cut instead of acknowledging, so a persistent
+    /// session gets the message again from the broker.
+    /// </summary>
+    private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
+    {
+        e.AutoAcknowledge = false;
+        // Messages behind one left unacknowledged come again with it after the cut.
+        if (_cutting) return;
+        var message = ReceivedMessage.From(e.ApplicationMessage, e.PacketIdentifier);
+        Counters.CountReceived();
+        var value = Event.Create(Name, message.Topic, message.Payload, MqttHeaders.FromMessage(message));
+        for (var attempt = 0; ; attempt++)
+        {
+            Admission admission;
+            try
+            {
+                admission = await ReceiveAsync(value, _stopping.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                await AbandonAsync(e, message, "the endpoint is stopping");
+                return;
+            }
+            switch (admission.Status)
+            {
+                case AdmissionStatus.Accepted:
+                    Counters.CountAccepted();
+                    await AcknowledgeAsync(e, message);
+                    return;
+                case AdmissionStatus.NoRoute:
+                    Counters.CountUnrouted();
+                    _logger.LogDebug("MQTT endpoint {Endpoint}: no route takes topic {Topic}", Name, message.Topic);
+                    await AcknowledgeAsync(e, message);
+                    return;
+            }
+            Counters.CountRedelivered();
+            if (attempt >= _options.MaxAdmissionRetries)
+            {
+                await AbandonAsync(e, message, $"the routes refused it {attempt + 1} times ({admission.Reason})");
+                return;
+            }
+            var wait = admission.RetryAfter <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(100) : admission.RetryAfter;
+            try
+            {
+                await Task.Delay(wait, _stopping.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                await AbandonAsync(e, message, "the endpoint is stopping");
+                return;
+            }
+            if (!_client!.IsConnected)
+            {
+                await AbandonAsync(e, message, "the connection was lost");
+                return;
+            }
+        }
+    }
+
+    private async Task AcknowledgeAsync(MqttApplicationMessageReceivedEventArgs e, ReceivedMessage message)
+    {
+        try
+        {
+            await e.AcknowledgeAsync(CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is MqttCommunicationException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The broker did not get the acknowledgement: a persistent session delivers the message again.
+            _logger.LogDebug("MQTT endpoint {Endpoint}: could not acknowledge the message on {Topic}: {Problem}", Name, message.Topic, MqttErrors.Describe(ex));
+        }
+    }
+
+    private async Task AbandonAsync(MqttApplicationMessageReceivedEventArgs e, ReceivedMessage message, string why)
+    {
+        if (message.Qos > 0 && _options.PersistentSession)
+        {
+            _logger.LogWarning("MQTT endpoint {Endpoint}: not acknowledging the message on {Topic} because {Why}; cutting the connection so {Where} delivers it again", Name, message.Topic, why, _where);
+            CutConnection();
+            return;
+        }
+        Counters.CountDropped();
+        _logger.LogWarning("MQTT endpoint {Endpoint}: dropped the message on {Topic} because {Why} (without a persistent session the broker would not deliver it again)", Name, message.Topic, why);
+        await AcknowledgeAsync(e, message);
+    }
+
+    /// <summary>
+    /// Closes the connection without acknowledging; the broker keeps the message for the persistent session. Not
+    /// awaited: MQTTnet's disconnect waits for the message handler that calls this to return.
+    /// </summary>
+    private void CutConnection()
+    {
+        if (_cutting || _stopping.IsCancellationRequested) return;
+        _cutting = true;
+        var client = _client!;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await client.DisconnectAsync(new MqttClientDisconnectOptions { Reason = MqttClientDisconnectOptionsReason.ImplementationSpecificError, ReasonString = "messages left unacknowledged" });
+            }
+            catch (Exception ex) when (ex is MqttCommunicationException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
+            {
+                _logger.LogDebug("MQTT endpoint {Endpoint}: the connection ended while being cut: {Problem}", Name, MqttErrors.Describe(ex));
+            }
+        });
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}

@@ -1,0 +1,129 @@
+using Rx.Mediation.Connectors;
+
+namespace Rx.Mediation.RabbitMq;
+
+/// <summary>A <c>rabbitmq</c> endpoint's validated settings, with their defaults.</summary>
+public sealed record RabbitMqOptions
+{
+    public required Uri Address { get; init; }
+
+    /// <summary>TLS to the broker; null for plain TCP.</summary>
+    public Connectors.Tls.BrokerTls? Tls { get; init; }
+
+    /// <summary>Password kept apart from <see cref="Address"/> so that the address can always be shown.</summary>
+    public required string Password { get; init; }
+
+    public string Exchange { get; init; } = "";
+    public string ExchangeType { get; init; } = "topic";
+    public string? RoutingKey { get; init; }
+    public bool Mandatory { get; init; }
+    public bool Persistent { get; init; } = true;
+    public int MaxInFlight { get; init; } = 256;
+    /// <summary>
+    /// Events queued in front of the publisher. Routes sending here hold back once half of it is queued (resumed at a
+    /// quarter), so it overflows only when events are handed over other than through a route; then they are dropped and counted.
+    /// </summary>
+    public int OutboundCapacity { get; init; } = 10_000;
+    /// <summary>Payload bytes queued in front of the publisher, at most: the queue is full at this or at <see cref="OutboundCapacity"/>.</summary>
+    public long OutboundMaxBytes { get; init; } = Rx.Mediation.Bridging.OutboundQueue.DefaultMaxBytes;
+
+    public IReadOnlyList<string> Queues { get; init; } = [];
+    public ushort Prefetch { get; init; } = 100;
+
+    /// <summary>0 = no limit: a refusal means the routes are full, not that the message is bad.</summary>
+    public int MaxRedeliveries { get; init; }
+
+    public string? DeadLetterExchange { get; init; }
+    public bool Declare { get; init; }
+    public IReadOnlyList<string> BindingKeys { get; init; } = ["#"];
+
+    public bool AutomaticRecoveryEnabled { get; init; } = true;
+    public bool TopologyRecoveryEnabled { get; init; } = true;
+    public TimeSpan NetworkRecoveryInterval { get; init; } = TimeSpan.FromSeconds(2);
+    public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The broker address with any password replaced by ***, for logs and health details.</summary>
+    public string DisplayAddress => RabbitMqAddress.Mask(Address);
+
+    private static readonly string[] ExchangeTypes = ["direct", "fanout", "topic", "headers"];
+
+    /// <param name="environment">Reads <c>PasswordEnv</c>; injectable for specs.</param>
+    public static RabbitMqOptions From(EndpointContext context, RabbitMqSettings s, Func<string, string?>? environment = null)
+    {
+        environment ??= Environment.GetEnvironmentVariable;
+        string Key(string setting) => $"{context.Key}:{setting}";
+        EndpointConfigurationException Bad(string setting, string problem) => new(context.Name, Key(setting), problem);
+
+        Uri address;
+        string? password = null;
+        if (!string.IsNullOrWhiteSpace(s.Uri))
+        {
+            if (!System.Uri.TryCreate(s.Uri.Trim(), UriKind.Absolute, out var parsed) || (parsed.Scheme != "amqp" && parsed.Scheme != "amqps"))
+                throw Bad("Uri", $"'{RabbitMqAddress.MaskText(s.Uri)}' is not an amqp:// or amqps:// URI");
+            if (s.Host is not null) throw Bad("Host", "cannot be set together with Uri");
+            (address, password) = RabbitMqAddress.SplitPassword(parsed);
+        }
+        else
+        {
+            var host = context.Required("Host (or Uri)", s.Host);
+            var secure = s.Tls.IsOn;
+            var port = s.Port ?? (secure ? 5671 : 5672);
+            if (port is < 1 or > 65535) throw Bad("Port", $"must be 1-65535, not {port}");
+            var vhost = string.IsNullOrEmpty(s.VirtualHost) ? "/" : s.VirtualHost;
+            var user = string.IsNullOrEmpty(s.User) ? "guest" : s.User;
+            address = new Uri($"{(secure ? "amqps" : "amqp")}://{System.Uri.EscapeDataString(user)}@{host}:{port}/{System.Uri.EscapeDataString(vhost)}");
+        }
+        var tls = s.Tls.ToOptions(context, impliedByAddress: address.Scheme == "amqps");
+        if (tls is not null && address.Scheme == "amqp") address = new UriBuilder(address) { Scheme = "amqps" }.Uri;
+        if (s.Password is not null) password = s.Password;
+        if (!string.IsNullOrWhiteSpace(s.PasswordEnv))
+        {
+            password = environment(s.PasswordEnv.Trim()) ?? throw Bad("PasswordEnv", $"names environment variable '{s.PasswordEnv.Trim()}', which is not set");
+        }
+        var exchangeType = (s.ExchangeType ?? "topic").Trim().ToLowerInvariant();
+        if (!ExchangeTypes.Contains(exchangeType)) throw Bad("ExchangeType", $"must be one of {string.Join(", ", ExchangeTypes)}, not '{s.ExchangeType}'");
+        var maxInFlight = s.MaxInFlight ?? 256;
+        if (maxInFlight is < 1 or > 10_000) throw Bad("MaxInFlight", $"must be 1-10000, not {maxInFlight}");
+        var capacity = s.OutboundCapacity ?? 10_000;
+        if (capacity < 1) throw Bad("OutboundCapacity", $"must be at least 1, not {capacity}");
+        var maxBytes = s.OutboundMaxBytes ?? Rx.Mediation.Bridging.OutboundQueue.DefaultMaxBytes;
+        if (maxBytes < 1) throw Bad("OutboundMaxBytes", $"must be at least 1, not {maxBytes}");
+        var prefetch = s.Prefetch ?? 100;
+        if (prefetch is < 1 or > ushort.MaxValue) throw Bad("Prefetch", $"must be 1-65535, not {prefetch}");
+        var redeliveries = s.MaxRedeliveries ?? 0;
+        if (redeliveries < 0) throw Bad("MaxRedeliveries", $"must be 0 (no limit) or more, not {redeliveries}");
+        var interval = s.NetworkRecoveryInterval ?? TimeSpan.FromSeconds(2);
+        if (interval <= TimeSpan.Zero) throw Bad("NetworkRecoveryInterval", "must be positive");
+        var stop = s.StopTimeout ?? TimeSpan.FromSeconds(10);
+        if (stop < TimeSpan.Zero) throw Bad("StopTimeout", "must not be negative");
+        var queues = Split(s.Queues);
+        var exchange = s.Exchange?.Trim() ?? "";
+        return new RabbitMqOptions
+        {
+            Address = address,
+            Password = password ?? "guest",
+            Tls = tls,
+            Exchange = exchange,
+            ExchangeType = exchangeType,
+            RoutingKey = string.IsNullOrWhiteSpace(s.RoutingKey) ? null : s.RoutingKey.Trim(),
+            Mandatory = s.Mandatory ?? false,
+            Persistent = s.Persistent ?? true,
+            MaxInFlight = maxInFlight,
+            OutboundCapacity = capacity,
+            OutboundMaxBytes = maxBytes,
+            Queues = queues,
+            Prefetch = (ushort)prefetch,
+            MaxRedeliveries = redeliveries,
+            DeadLetterExchange = string.IsNullOrWhiteSpace(s.DeadLetterExchange) ? null : s.DeadLetterExchange.Trim(),
+            Declare = s.Declare ?? false,
+            BindingKeys = s.BindingKeys is null ? ["#"] : Split(s.BindingKeys),
+            AutomaticRecoveryEnabled = s.AutomaticRecoveryEnabled ?? true,
+            TopologyRecoveryEnabled = s.TopologyRecoveryEnabled ?? true,
+            NetworkRecoveryInterval = interval,
+            StopTimeout = stop,
+        };
+    }
+
+    private static List<string> Split(string? list) =>
+        (list ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+}

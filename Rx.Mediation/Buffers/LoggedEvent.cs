@@ -1,6 +1,0 @@
-using Rx.Mediation.Events;
-
-namespace Rx.Mediation.Buffers;
-
-/// <summary>An event kept in a <see cref="TopicLog"/>, with its position.</summary>
-public readonly record struct LoggedEvent(long Sequence, Event Event);
