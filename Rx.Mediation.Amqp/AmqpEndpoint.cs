@@ -4,6 +4,7 @@ using Amqp;
 using Microsoft.Extensions.Logging;
 using Rx.Mediation.Bridging;
 using Rx.Mediation.Connectors;
+using Rx.Mediation.Connectors.Sending;
 using Rx.Mediation.Endpoints;
 using Rx.Mediation.Events;
 using Rx.Mediation.Nodes;
@@ -13,7 +14,7 @@ namespace Rx.Mediation.Amqp;
 /// <summary>
 /// An AMQP 1.0 endpoint (JMS-style queues and topics) on AMQPNetLite. What routes send it goes to a bounded outbound
 /// queue (its fill level is the endpoint's <see cref="Pressure"/>: routes hold back at half of it) and from there to
-/// the broker through <see cref="AmqpSender"/>, each message kept until the broker accepts it; the addresses in
+/// the broker through the shared <see cref="SendPipeline{TMessage}"/> and <see cref="AmqpPublisher"/>, each message kept until the broker accepts it; the addresses in
 /// <c>Receive</c> are consumed with link credit, and each message is settled only after the routes answered: accepted
 /// (or unrouted) → ACCEPTED, refused → RELEASED after the routes' Retry-After so the broker delivers it again,
 /// malformed → REJECTED. A lost connection is opened again with backoff, its links re-attached.
@@ -24,21 +25,17 @@ public sealed class AmqpEndpoint : MediationNode, IBrokerEndpoint
     private static readonly TimeSpan OutageBeforeUnhealthy = TimeSpan.FromSeconds(30);
 
     private readonly ILogger _log;
-    private readonly OutboundQueue _outbound;
+    private readonly SendPipeline<AmqpOutgoing> _sender;
     private readonly IAmqpAddressing? _addressing;
     private readonly AmqpCurrentConnection _connection = new();
     private readonly Channel<AmqpIncoming> _incoming = Channel.CreateUnbounded<AmqpIncoming>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
-    private AmqpSender? _sender;
     private AmqpLinks? _links;
     private Task? _connecting;
-    private Task _sending = Task.CompletedTask;
     private Task _consuming = Task.CompletedTask;
     private string _target;
     private bool _everConnected;
     private volatile string? _linkError;
-    // Open from construction: events routed before StartAsync wait in the queue for the connection.
-    private volatile bool _accepting = true;
 
     /// <param name="addressing">Topic ↔ address conventions; default: the <c>Address</c> template of <paramref name="settings"/>.</param>
     /// <summary>
@@ -55,8 +52,8 @@ public sealed class AmqpEndpoint : MediationNode, IBrokerEndpoint
         _addressing = addressing;
         _log = loggerFactory.CreateLogger<AmqpEndpoint>();
         _target = $"{settings.Host}:{settings.EffectivePort}";
-        // One pressure for the endpoint's whole life: routes capture it when they are built.
-        _outbound = new OutboundQueue(settings.OutboundCapacity, OutboundPressure.ForQueue(settings.OutboundCapacity, settings.OutboundMaxBytes), settings.OutboundMaxBytes);
+        // Open from construction: events routed before StartAsync wait in the queue for the connection.
+        _sender = new SendPipeline<AmqpOutgoing>(name, settings.SendPipeline, new AmqpPublisher(settings, Addressing, _connection, LinkFailed, Recovered), Counters, _log);
     }
 
     public AmqpSettings Settings { get; }
@@ -71,23 +68,15 @@ public sealed class AmqpEndpoint : MediationNode, IBrokerEndpoint
     /// or of <see cref="AmqpSettings.OutboundMaxBytes"/>.
     /// Counts what waits in the queue, not what the sender took (bounded by MaxInFlight).
     /// </summary>
-    public override OutboundPressure Pressure => _outbound.Pressure;
+    public override OutboundPressure Pressure => _sender.Pressure;
 
     /// <summary>Sends count once the peer settles ACCEPTED; received deliveries are accepted only after a route accepted them.</summary>
     public override DeliveryCapabilities Capabilities => DeliveryCapabilities.Both;
 
     /// <summary>Events waiting in the outbound queue plus those taken by the sender and not yet settled.</summary>
-    public int Pending => _outbound.Count + (_sender?.Held ?? 0);
+    public int Pending => _sender.Queued + _sender.InFlight;
 
-    public override void OnNext(Event value)
-    {
-        if (_accepting && _outbound.TryWrite(value)) return;
-        Counters.CountDropped();
-        var dropped = Counters.Dropped;
-        if (dropped == 1 || dropped % 1000 == 0)
-            _log.LogWarning("AMQP endpoint {Endpoint}: dropped event {Id} ({Reason}); {Dropped} dropped so far",
-                Name, value.Id, _accepting ? $"outbound queue full at {Settings.OutboundCapacity} events or {Settings.OutboundMaxBytes} bytes" : "endpoint not running", dropped);
-    }
+    public override void OnNext(Event value) => _sender.Enqueue(value);
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
@@ -108,52 +97,27 @@ public sealed class AmqpEndpoint : MediationNode, IBrokerEndpoint
         _target = connector.Target;
         SetHealth(NodeHealth.Degraded, $"connecting to {_target}");
         var addressing = Addressing;
-        _sender = new AmqpSender(Name, Settings, addressing, _outbound, Counters, _connection, LinkFailed, Recovered, _log);
         var stopping = _stopping.Token;
         _connecting = Task.Run(() => ConnectLoopAsync(connector, addressing, stopping));
-        _sending = Task.Run(() => _sender.RunAsync(stopping));
+        _sender.Start();
         if (Settings.ReceiveAddresses.Count > 0) _consuming = Task.Run(() => ConsumeAsync(stopping));
         return Task.CompletedTask;
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        _accepting = false;
-        // No write can slip in after the last read below and leave the pressure counting an event nobody holds.
-        _outbound.Complete();
         if (_connecting is null)
         {
-            // Never started (unusable TLS files): what the routes queued meanwhile is dropped, counted and said.
-            var unsent = _outbound.TakeAll();
-            for (var i = 0; i < unsent; i++) Counters.CountDropped();
-            if (unsent > 0) _log.LogWarning("AMQP endpoint {Endpoint}: stopping without a connection; {Left} queued events counted as dropped", Name, unsent);
+            // Never started (unusable TLS files): what the routes queued meanwhile is counted as failed and said.
+            await _sender.StopAsync(TimeSpan.Zero);
             SetHealth(NodeHealth.Stopped);
             return;
         }
-        // Flush first: what the routes handed over should reach the broker, within a bound.
-        using (var drain = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-        {
-            drain.CancelAfter(Settings.DrainTimeout);
-            try
-            {
-                while (Pending > 0) await Task.Delay(20, drain.Token);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        }
-        var left = Pending;
-        if (left > 0)
-        {
-            // Never silent: queued events and unacknowledged sends (which may or may not have arrived) count as dropped.
-            for (var i = 0; i < left; i++) Counters.CountDropped();
-            _log.LogWarning("AMQP endpoint {Endpoint}: stopping with {Left} events not acknowledged by {Target}; counted as dropped", Name, left, _target);
-        }
-        // Everything queued is sent or counted: no route may keep waiting for room here.
-        _outbound.TakeAll();
+        // Flush first: what the routes handed over should reach the broker, within a bound; the rest counts as failed.
+        await _sender.StopAsync(Settings.DrainTimeout);
         _stopping.Cancel();
         _incoming.Writer.TryComplete();
-        await Task.WhenAll(_connecting, _sending, _consuming);
+        await Task.WhenAll(_connecting, _consuming);
         // Unsettled received messages go back to the broker with the connection.
         if (_links is { } links) await links.CloseAsync(TimeSpan.FromSeconds(5));
         _log.LogInformation("AMQP endpoint {Endpoint} stopped: {Counters}", Name, Counters);
@@ -177,7 +141,7 @@ public sealed class AmqpEndpoint : MediationNode, IBrokerEndpoint
                 var reason = await links.Lost.WaitAsync(cancellationToken);
                 lostAt = DateTime.UtcNow;
                 _log.LogWarning("AMQP endpoint {Endpoint}: connection to {Target} lost ({Reason}); reconnecting with {Held} sends to repeat",
-                    Name, _target, reason, _sender!.Held);
+                    Name, _target, reason, _sender.InFlight);
                 SetHealth(NodeHealth.Degraded, $"reconnecting to {_target}: {reason}");
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -203,7 +167,7 @@ public sealed class AmqpEndpoint : MediationNode, IBrokerEndpoint
             }
             try
             {
-                await Task.Delay(AmqpSender.Backoff(Settings.ReconnectBackoff, Settings.MaxReconnectBackoff, failures), cancellationToken);
+                await Task.Delay(Backoff(Settings.ReconnectBackoff, Settings.MaxReconnectBackoff, failures), cancellationToken);
             }
             catch (OperationCanceledException)
             {
@@ -356,5 +320,13 @@ public sealed class AmqpEndpoint : MediationNode, IBrokerEndpoint
         if (_linkError is null) return;
         _linkError = null;
         SetHealth(NodeHealth.Healthy);
+    }
+
+    /// <summary><paramref name="initial"/> doubled per attempt after the first, at most <paramref name="max"/>, at least 1 ms.</summary>
+    private static TimeSpan Backoff(TimeSpan initial, TimeSpan max, int attempt)
+    {
+        var factor = Math.Pow(2, Math.Min(Math.Max(attempt - 1, 0), 16));
+        var delay = TimeSpan.FromMilliseconds(Math.Min(initial.TotalMilliseconds * factor, max.TotalMilliseconds));
+        return delay < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : delay;
     }
 }

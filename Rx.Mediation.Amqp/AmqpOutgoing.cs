@@ -11,8 +11,6 @@ internal sealed class AmqpOutgoing(Event value, string address, AmqpMessage mess
 
     public AmqpMessage Message { get; } = message;
 
-    /// <summary>Refusals (REJECTED, RELEASED, MODIFIED, link closed) so far; sending again after a lost connection is free.</summary>
-    public int Attempts { get; set; }
-
-    public bool Sent { get; set; }
+    /// <summary>The connection that was lost under the last attempt: the next one waits for another.</summary>
+    public AmqpLinks? LostOn { get; set; }
 }

@@ -63,6 +63,21 @@ public sealed class AmqpSettings
     /// <summary>The former name of <see cref="OutboundMaxBytes"/>: refused, naming the new one.</summary>
     public string? QueueMaxBytes { get; set; }
 
+    /// <summary>
+    /// The shared sending pipeline's settings: a refusal (REJECTED, RELEASED, MODIFIED, a closed link) is sent again
+    /// <see cref="MaxRetries"/> times, <see cref="RetryBackoff"/> doubling to 10 s between attempts.
+    /// </summary>
+    internal Connectors.Sending.SendPipelineOptions SendPipeline => new()
+    {
+        Kind = "AMQP 1.0",
+        OutboundCapacity = OutboundCapacity,
+        OutboundMaxBytes = OutboundMaxBytes,
+        MaxInFlight = MaxInFlight,
+        RefusalRetries = MaxRetries,
+        RetryDelay = RetryBackoff,
+        MaxRetryDelay = TimeSpan.FromSeconds(10),
+    };
+
     /// <summary>Resends of a message the broker REJECTED, RELEASED or MODIFIED before it counts as failed.</summary>
     public int MaxRetries { get; set; } = 5;
 

@@ -4,6 +4,7 @@ using MQTTnet.Protocol;
 using Microsoft.Extensions.Logging;
 using Rx.Mediation.Bridging;
 using Rx.Mediation.Connectors;
+using Rx.Mediation.Connectors.Sending;
 using Rx.Mediation.Endpoints;
 using Rx.Mediation.Events;
 using Rx.Mediation.Nodes;
@@ -11,25 +12,19 @@ using Rx.Mediation.Nodes;
 namespace Rx.Mediation.Mqtt;
 
 /// <summary>
-/// An MQTT 5 broker connection through MQTTnet. Sending: routes write into a bounded queue whose fill level is the
-/// endpoint's <see cref="Pressure"/>, so routes hold back at half of it (full all the same → counted drop); one sender
-/// publishes with the endpoint's QoS, at most <see cref="MqttEndpointOptions.MaxInFlight"/> unacknowledged (fewer if
-/// the broker's Receive Maximum says so), and counts the broker's PUBACK/PUBCOMP. A publish the connection lost before
-/// its acknowledgement is sent again once reconnected, so an accepted event is published at least once while the
-/// process lives. Receiving: messages are acknowledged by hand (MQTTnet's AutoAcknowledge off), only once the routes
+/// An MQTT 5 broker connection through MQTTnet. Sending: the shared <see cref="SendPipeline{TMessage}"/> with
+/// <see cref="MqttPublisher"/>: at most <see cref="MqttEndpointOptions.MaxInFlight"/> unacknowledged (fewer if the
+/// broker's Receive Maximum says so), and a publish the connection lost before its acknowledgement is sent again once
+/// reconnected, so an accepted event is published at least once while the process lives. Receiving: messages are acknowledged by hand (MQTTnet's AutoAcknowledge off), only once the routes
 /// accepted them (or took no interest in them).
 /// </summary>
 public sealed class MqttEndpoint : MediationNode, IBrokerEndpoint
 {
-    private static readonly TimeSpan MaxRetryBackoff = TimeSpan.FromSeconds(5);
-
     private readonly MqttEndpointOptions _options;
     private readonly ILogger _logger;
-    private readonly OutboundQueue _outbound;
-    private readonly PublishWindow _window;
+    private readonly SendPipeline<MqttApplicationMessage> _sender;
     private readonly object _gate = new();
     private readonly CancellationTokenSource _stopping = new();
-    private readonly CancellationTokenSource _abandonSend = new();
     private readonly string _where;
     private TaskCompletionSource _connected = NewSignal();
     // Completed when the current connection ends (the connect loop then reconnects).
@@ -37,14 +32,9 @@ public sealed class MqttEndpoint : MediationNode, IBrokerEndpoint
     private IMqttClient? _client;
     private MqttClientOptions? _clientOptions;
     private Task _connecting = Task.CompletedTask;
-    private Task _sending = Task.CompletedTask;
     private bool _everConnected;
-    private volatile bool _stopped;
     // The endpoint is cutting the current connection to leave unacknowledged messages with the broker.
     private volatile bool _cutting;
-    private int _unacknowledged;
-    // The send loop was stopped holding an event it had taken from the queue but not handed to MQTTnet.
-    private int _abandonedInHand;
 
     /// <summary>
     /// An endpoint built in code, e.g. in a console app with fluent routes: <paramref name="settings"/> are checked as
@@ -59,9 +49,7 @@ public sealed class MqttEndpoint : MediationNode, IBrokerEndpoint
         _options = options;
         _logger = logger;
         _where = options.Description ?? $"MQTT broker {options.Address}";
-        // One pressure for the endpoint's whole life: routes capture it when they are built.
-        _outbound = new OutboundQueue(options.OutboundCapacity, OutboundPressure.ForQueue(options.OutboundCapacity, options.OutboundMaxBytes), options.OutboundMaxBytes);
-        _window = new PublishWindow(options.MaxInFlight);
+        _sender = new SendPipeline<MqttApplicationMessage>(name, options.SendPipeline, new MqttPublisher(options, () => _client!, () => _connected.Task), Counters, logger);
     }
 
     public EndpointCounters Counters { get; } = new();
@@ -79,18 +67,12 @@ public sealed class MqttEndpoint : MediationNode, IBrokerEndpoint
     /// <summary>
     /// The outbound queue's fill level: routes sending here hold back at half of <see cref="MqttEndpointOptions.OutboundCapacity"/>
     /// or of <see cref="MqttEndpointOptions.OutboundMaxBytes"/>.
-    /// Counts what waits in the queue, not what the send loop handed to MQTTnet (bounded by MaxInFlight).
+    /// Counts what waits in the queue, not what was handed to MQTTnet (bounded by MaxInFlight).
     /// </summary>
-    public override OutboundPressure Pressure => _outbound.Pressure;
+    public override OutboundPressure Pressure => _sender.Pressure;
 
     /// <summary>Queues an event for the broker; never blocks. A full queue or a stopped endpoint is a counted, logged drop.</summary>
-    public override void OnNext(Event value)
-    {
-        if (_outbound.TryWrite(value)) return;
-        Counters.CountDropped();
-        _logger.LogWarning("MQTT endpoint {Endpoint}: dropped event {Id} for topic {Topic}: {Reason}", Name, value.Id, value.Topic,
-            _stopped ? "the endpoint is stopped" : $"the outbound queue is full ({_options.OutboundCapacity} events or {_options.OutboundMaxBytes} bytes)");
-    }
+    public override void OnNext(Event value) => _sender.Enqueue(value);
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
@@ -100,38 +82,14 @@ public sealed class MqttEndpoint : MediationNode, IBrokerEndpoint
         _client.DisconnectedAsync += OnDisconnectedAsync;
         _client.ApplicationMessageReceivedAsync += OnMessageAsync;
         _connecting = Task.Run(ConnectLoopAsync);
-        _sending = Task.Run(SendLoopAsync);
+        _sender.Start();
         return Task.CompletedTask;
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        _stopped = true;
-        _outbound.Complete();
-        using (var flush = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-        {
-            flush.CancelAfter(_options.StopTimeout);
-            try
-            {
-                await _sending.WaitAsync(flush.Token);
-                while (Volatile.Read(ref _unacknowledged) > 0) await Task.Delay(20, flush.Token);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        }
-        _abandonSend.Cancel();
+        await _sender.StopAsync(_options.StopTimeout);
         _stopping.Cancel();
-        // The loop ends at once when cancelled; waiting for it means it no longer reads while the rest is counted.
-        await Task.WhenAny(_sending, Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None));
-        // Whatever else is pending is accounted for (failed below); no route may keep waiting for room here.
-        var left = Volatile.Read(ref _abandonedInHand) + _outbound.TakeAll();
-        var unacknowledged = Volatile.Read(ref _unacknowledged);
-        if (left + unacknowledged > 0)
-        {
-            for (var i = 0; i < left; i++) Counters.CountFailed();
-            _logger.LogWarning("MQTT endpoint {Endpoint}: stopped with {Queued} events not sent and {InFlight} not acknowledged by {Where}", Name, left, unacknowledged, _where);
-        }
         await ShutdownClientAsync();
         SetHealth(NodeHealth.Stopped);
     }
@@ -213,7 +171,7 @@ public sealed class MqttEndpoint : MediationNode, IBrokerEndpoint
 
     private async Task OnConnectedAsync(MqttClientConnectResult result)
     {
-        _window.Limit(result.ReceiveMaximum is { } maximum and > 0 ? maximum : ushort.MaxValue);
+        _sender.LimitInFlight(result.ReceiveMaximum is { } maximum and > 0 ? maximum : ushort.MaxValue);
         if (_everConnected)
         {
             Counters.CountReconnect();
@@ -261,128 +219,6 @@ public sealed class MqttEndpoint : MediationNode, IBrokerEndpoint
         SetHealth(NodeHealth.Degraded, detail);
         _logger.LogWarning("MQTT endpoint {Endpoint}: {Detail}", Name, detail);
         return Task.CompletedTask;
-    }
-
-    private async Task SendLoopAsync()
-    {
-        var token = _abandonSend.Token;
-        try
-        {
-            await foreach (var value in _outbound.ReadAllAsync(token))
-            {
-                try
-                {
-                    await PublishAsync(value, token);
-                }
-                catch (OperationCanceledException)
-                {
-                    // Cancelled before MQTTnet took it (waiting for the connection or the window): StopAsync counts it.
-                    Volatile.Write(ref _abandonedInHand, 1);
-                    throw;
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
-
-    private async Task PublishAsync(Event value, CancellationToken token)
-    {
-        var problem = MqttTopics.CheckPublishTopic(value.Topic) ?? _options.PublishTopicCheck?.Invoke(value.Topic);
-        MqttProperties properties;
-        try
-        {
-            properties = MqttHeaders.ToProperties(value.Headers);
-        }
-        catch (FormatException ex)
-        {
-            properties = new MqttProperties();
-            problem ??= ex.Message;
-        }
-        if (problem is not null)
-        {
-            Fail(value, problem);
-            return;
-        }
-        var message = MqttMessages.Create(value.Topic, value.Payload.ToArray(), _options.Qos, _options.Retain, properties);
-        await _connected.Task.WaitAsync(token);
-        await _window.WaitAsync(token);
-        Counters.CountPublished();
-        Interlocked.Increment(ref _unacknowledged);
-        _ = DeliverAsync(message, value);
-    }
-
-    /// <summary>
-    /// One publish until the broker answers it, holding its place in the window: a connection lost before the answer
-    /// means the publish is sent again once reconnected (the broker may then see it twice: at least once).
-    /// </summary>
-    private async Task DeliverAsync(MqttApplicationMessage message, Event value)
-    {
-        var token = _abandonSend.Token;
-        var backoff = TimeSpan.FromMilliseconds(100);
-        while (true)
-        {
-            MqttClientPublishResult result;
-            try
-            {
-                await _connected.Task.WaitAsync(token);
-                result = await _client!.PublishAsync(message, token);
-            }
-            catch (OperationCanceledException) when (token.IsCancellationRequested)
-            {
-                return; // stopping: StopAsync reports it as not acknowledged
-            }
-            catch (Exception ex) when (ex is MqttCommunicationException or ObjectDisposedException or OperationCanceledException)
-            {
-                Counters.CountRetried();
-                _logger.LogDebug("MQTT endpoint {Endpoint}: publishing event {Id} again after {Problem}", Name, value.Id, MqttErrors.Describe(ex));
-                try
-                {
-                    await Task.Delay(backoff, token);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxRetryBackoff.Ticks));
-                continue;
-            }
-            catch (Exception ex)
-            {
-                Settle();
-                Fail(value, ex.Message);
-                return;
-            }
-            Complete(value, result);
-            return;
-        }
-    }
-
-    private void Settle()
-    {
-        Interlocked.Decrement(ref _unacknowledged);
-        _window.Release();
-    }
-
-    private void Complete(Event value, MqttClientPublishResult result)
-    {
-        Settle();
-        if ((int)result.ReasonCode < 0x80)
-        {
-            Counters.CountAcknowledged();
-            Rx.Mediation.Diagnostics.MediationMeter.Acknowledged(Name, value); // PUBACK/PUBCOMP (QoS 0: written to the socket)
-            return;
-        }
-        Counters.CountFailed();
-        _logger.LogWarning("MQTT endpoint {Endpoint}: {Where} refused event {Id} on topic {Topic}: {Reason}", Name, _where, value.Id, value.Topic,
-            MqttErrors.Reason(result.ReasonCode) + (string.IsNullOrEmpty(result.ReasonString) ? "" : ": " + result.ReasonString));
-    }
-
-    private void Fail(Event value, string problem)
-    {
-        Counters.CountFailed();
-        _logger.LogError("MQTT endpoint {Endpoint}: cannot publish event {Id} on topic {Topic}: {Problem}", Name, value.Id, value.Topic, problem);
     }
 
     /// <summary>

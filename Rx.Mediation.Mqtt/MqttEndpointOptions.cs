@@ -59,6 +59,19 @@ public sealed record MqttEndpointOptions
     /// <summary>How long stopping waits for queued and in-flight messages to be acknowledged.</summary>
     public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// The shared sending pipeline's settings: a publish the connection lost before its acknowledgement is sent again
+    /// once reconnected (100 ms doubling to 5 s between attempts); an error reason code from the broker fails it at once.
+    /// </summary>
+    public Connectors.Sending.SendPipelineOptions SendPipeline => new()
+    {
+        Kind = "MQTT",
+        OutboundCapacity = OutboundCapacity,
+        OutboundMaxBytes = OutboundMaxBytes,
+        MaxInFlight = MaxInFlight,
+        RefusalRetries = 0,
+    };
+
     /// <summary>Extra check of a topic before publishing (Solace rules); returns why it cannot be published, or null.</summary>
     public Func<string, string?>? PublishTopicCheck { get; init; }
 

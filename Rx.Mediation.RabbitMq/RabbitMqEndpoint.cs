@@ -3,6 +3,7 @@ using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 using Rx.Mediation.Bridging;
 using Rx.Mediation.Connectors;
+using Rx.Mediation.Connectors.Sending;
 using Rx.Mediation.Endpoints;
 using Rx.Mediation.Events;
 using Rx.Mediation.Nodes;
@@ -25,7 +26,7 @@ public sealed class RabbitMqEndpoint : MediationNode, IBrokerEndpoint
 
     private readonly RabbitMqOptions _options;
     private readonly ILogger _logger;
-    private readonly RabbitMqSender _sender;
+    private readonly SendPipeline<RabbitMqPublisher.Outgoing> _sender;
     private readonly RabbitMqConsumer? _consumer;
     private readonly SemaphoreSlim _channelGate = new(1, 1);
     private readonly object _healthGate = new();
@@ -53,9 +54,8 @@ public sealed class RabbitMqEndpoint : MediationNode, IBrokerEndpoint
     {
         _options = options;
         _logger = loggerFactory.CreateLogger<RabbitMqEndpoint>();
-        // One for the endpoint's whole life: routes capture it when they are built.
-        Pressure = OutboundPressure.ForQueue(options.OutboundCapacity, options.OutboundMaxBytes);
-        _sender = new RabbitMqSender(name, options, Counters, Pressure, _logger, PublishChannelAsync, ReportPublishProblem);
+        _sender = new SendPipeline<RabbitMqPublisher.Outgoing>(name, options.SendPipeline, new RabbitMqPublisher(options, PublishChannelAsync), Counters, _logger,
+            ReportPublishProblem);
         if (options.Queues.Count > 0) _consumer = new RabbitMqConsumer(name, options, Counters, _logger, ReceiveAsync);
     }
 
@@ -68,7 +68,7 @@ public sealed class RabbitMqEndpoint : MediationNode, IBrokerEndpoint
     /// or of <see cref="RabbitMqOptions.OutboundMaxBytes"/>.
     /// Counts what waits in the queue, not the up to MaxInFlight events being published.
     /// </summary>
-    public override OutboundPressure Pressure { get; }
+    public override OutboundPressure Pressure => _sender.Pressure;
 
     /// <summary>Publisher confirms for sends; consumed messages are acked only after a route accepted them.</summary>
     public override DeliveryCapabilities Capabilities => DeliveryCapabilities.Both;

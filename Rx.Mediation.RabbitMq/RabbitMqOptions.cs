@@ -27,6 +27,20 @@ public sealed record RabbitMqOptions
     /// <summary>Payload bytes queued in front of the publisher, at most: the queue is full at this or at <see cref="OutboundCapacity"/>.</summary>
     public long OutboundMaxBytes { get; init; } = Rx.Mediation.Bridging.OutboundQueue.DefaultMaxBytes;
 
+    /// <summary>
+    /// The shared sending pipeline's settings: a nack or a channel closed by the broker is sent again 4 times (the fifth
+    /// fails it), a publish with no confirm within 30 s is sent again, the wait between attempts doubles from 100 ms to 5 s.
+    /// </summary>
+    public Connectors.Sending.SendPipelineOptions SendPipeline => new()
+    {
+        Kind = "RabbitMQ",
+        OutboundCapacity = OutboundCapacity,
+        OutboundMaxBytes = OutboundMaxBytes,
+        MaxInFlight = MaxInFlight,
+        RefusalRetries = 4,
+        AttemptTimeout = TimeSpan.FromSeconds(30),
+    };
+
     public IReadOnlyList<string> Queues { get; init; } = [];
     public ushort Prefetch { get; init; } = 100;
 
