@@ -4,6 +4,7 @@ using Amqp;
 using Microsoft.Extensions.Logging;
 using Rx.Mediation.Bridging;
 using Rx.Mediation.Connectors;
+using Rx.Mediation.Connectors.Connecting;
 using Rx.Mediation.Connectors.Sending;
 using Rx.Mediation.Endpoints;
 using Rx.Mediation.Events;
@@ -21,9 +22,6 @@ namespace Rx.Mediation.Amqp;
 /// </summary>
 public sealed class AmqpEndpoint : MediationNode, IBrokerEndpoint
 {
-    /// <summary>How long a lost connection may stay down and the endpoint still count as Degraded rather than Unhealthy.</summary>
-    private static readonly TimeSpan OutageBeforeUnhealthy = TimeSpan.FromSeconds(30);
-
     private readonly ILogger _log;
     private readonly SendPipeline<AmqpOutgoing> _sender;
     private readonly IAmqpAddressing? _addressing;
@@ -34,7 +32,6 @@ public sealed class AmqpEndpoint : MediationNode, IBrokerEndpoint
     private Task? _connecting;
     private Task _consuming = Task.CompletedTask;
     private string _target;
-    private bool _everConnected;
     private volatile string? _linkError;
 
     /// <param name="addressing">Topic ↔ address conventions; default: the <c>Address</c> template of <paramref name="settings"/>.</param>
@@ -98,7 +95,11 @@ public sealed class AmqpEndpoint : MediationNode, IBrokerEndpoint
         SetHealth(NodeHealth.Degraded, $"connecting to {_target}");
         var addressing = Addressing;
         var stopping = _stopping.Token;
-        _connecting = Task.Run(() => ConnectLoopAsync(connector, addressing, stopping));
+        var supervisor = new ConnectionSupervisor(Name, new ConnectionSupervisorOptions
+        {
+            Kind = "AMQP 1.0", Target = _target, InitialDelay = Settings.ReconnectBackoff, MaxDelay = Settings.MaxReconnectBackoff,
+        }, Counters, SetHealth, _log);
+        _connecting = Task.Run(() => supervisor.RunAsync(token => ConnectOnceAsync(connector, addressing, token), connector.Describe, stopping));
         _sender.Start();
         if (Settings.ReceiveAddresses.Count > 0) _consuming = Task.Run(() => ConsumeAsync(stopping));
         return Task.CompletedTask;
@@ -124,71 +125,19 @@ public sealed class AmqpEndpoint : MediationNode, IBrokerEndpoint
         SetHealth(NodeHealth.Stopped);
     }
 
-    /// <summary>Connects, waits for the connection to end, and connects again, with the backoff between failed attempts.</summary>
-    private async Task ConnectLoopAsync(AmqpConnector connector, IAmqpAddressing addressing, CancellationToken cancellationToken)
+    /// <summary>One connection with its receivers attached; the task it returns completes when that connection is lost.</summary>
+    private async Task<Task<string>> ConnectOnceAsync(AmqpConnector connector, IAmqpAddressing addressing, CancellationToken cancellationToken)
     {
-        var failures = 0;
-        var lostAt = DateTime.MinValue;
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            try
-            {
-                var connection = await connector.ConnectAsync(cancellationToken);
-                var links = new AmqpLinks(connection, Name, Settings.Durable);
-                connection.AddClosedCallback((_, error) => _connection.Lost(links, AmqpErrors.Describe(error) ?? "the broker closed the connection"));
-                Opened(links, addressing);
-                failures = 0;
-                var reason = await links.Lost.WaitAsync(cancellationToken);
-                lostAt = DateTime.UtcNow;
-                _log.LogWarning("AMQP endpoint {Endpoint}: connection to {Target} lost ({Reason}); reconnecting with {Held} sends to repeat",
-                    Name, _target, reason, _sender.InFlight);
-                SetHealth(NodeHealth.Degraded, $"reconnecting to {_target}: {reason}");
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                // Whatever a connection attempt throws is a reason to report and try again, never the end of the endpoint.
-                failures++;
-                var problem = connector.Describe(ex);
-                if (_everConnected && DateTime.UtcNow - lostAt < OutageBeforeUnhealthy)
-                {
-                    // A broker restart takes seconds: reconnecting is degraded service, not yet a broken endpoint.
-                    SetHealth(NodeHealth.Degraded, $"reconnecting to {_target} (attempt {failures}): {problem}");
-                }
-                else
-                {
-                    if (failures == 1 || failures % 20 == 0)
-                        _log.LogError("AMQP endpoint {Endpoint}: cannot connect to {Target} ({Problem}); attempt {Attempt}", Name, _target, problem, failures);
-                    SetHealth(NodeHealth.Unhealthy, $"cannot connect to {_target}: {problem}");
-                }
-            }
-            try
-            {
-                await Task.Delay(Backoff(Settings.ReconnectBackoff, Settings.MaxReconnectBackoff, failures), cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
+        var connection = await connector.ConnectAsync(cancellationToken);
+        var links = new AmqpLinks(connection, Name, Settings.Durable);
+        connection.AddClosedCallback((_, error) => _connection.Lost(links, AmqpErrors.Describe(error) ?? "the broker closed the connection"));
+        Opened(links, addressing);
+        return links.Lost;
     }
 
     private void Opened(AmqpLinks links, IAmqpAddressing addressing)
     {
         _links = links;
-        if (_everConnected)
-        {
-            Counters.CountReconnect();
-            _log.LogInformation("AMQP endpoint {Endpoint}: reconnected to {Target}", Name, _target);
-        }
-        else
-        {
-            _log.LogInformation("AMQP endpoint {Endpoint}: connected to {Target}", Name, _target);
-        }
-        _everConnected = true;
         _linkError = null;
         SetHealth(NodeHealth.Healthy);
         foreach (var address in Settings.ReceiveAddresses) Attach(links, address, addressing);
@@ -320,13 +269,5 @@ public sealed class AmqpEndpoint : MediationNode, IBrokerEndpoint
         if (_linkError is null) return;
         _linkError = null;
         SetHealth(NodeHealth.Healthy);
-    }
-
-    /// <summary><paramref name="initial"/> doubled per attempt after the first, at most <paramref name="max"/>, at least 1 ms.</summary>
-    private static TimeSpan Backoff(TimeSpan initial, TimeSpan max, int attempt)
-    {
-        var factor = Math.Pow(2, Math.Min(Math.Max(attempt - 1, 0), 16));
-        var delay = TimeSpan.FromMilliseconds(Math.Min(initial.TotalMilliseconds * factor, max.TotalMilliseconds));
-        return delay < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : delay;
     }
 }

@@ -4,6 +4,7 @@ using MQTTnet.Protocol;
 using Microsoft.Extensions.Logging;
 using Rx.Mediation.Bridging;
 using Rx.Mediation.Connectors;
+using Rx.Mediation.Connectors.Connecting;
 using Rx.Mediation.Connectors.Sending;
 using Rx.Mediation.Endpoints;
 using Rx.Mediation.Events;
@@ -27,12 +28,12 @@ public sealed class MqttEndpoint : MediationNode, IBrokerEndpoint
     private readonly CancellationTokenSource _stopping = new();
     private readonly string _where;
     private TaskCompletionSource _connected = NewSignal();
-    // Completed when the current connection ends (the connect loop then reconnects).
-    private TaskCompletionSource _lost = NewSignal();
+    // Completed, with the reason, when the current connection ends (the supervisor then reconnects).
+    private TaskCompletionSource<string> _lost = NewReason();
     private IMqttClient? _client;
     private MqttClientOptions? _clientOptions;
     private Task _connecting = Task.CompletedTask;
-    private bool _everConnected;
+    private readonly ConnectionSupervisor _supervisor;
     // The endpoint is cutting the current connection to leave unacknowledged messages with the broker.
     private volatile bool _cutting;
 
@@ -49,6 +50,10 @@ public sealed class MqttEndpoint : MediationNode, IBrokerEndpoint
         _options = options;
         _logger = logger;
         _where = options.Description ?? $"MQTT broker {options.Address}";
+        _supervisor = new ConnectionSupervisor(name, new ConnectionSupervisorOptions
+        {
+            Kind = "MQTT", Target = _where, InitialDelay = options.ReconnectDelay, MaxDelay = options.MaxReconnectDelay,
+        }, Counters, SetHealth, logger);
         _sender = new SendPipeline<MqttApplicationMessage>(name, options.SendPipeline, new MqttPublisher(options, () => _client!, () => _connected.Task), Counters, logger);
     }
 
@@ -81,7 +86,7 @@ public sealed class MqttEndpoint : MediationNode, IBrokerEndpoint
         _client = new MqttClientFactory().CreateMqttClient();
         _client.DisconnectedAsync += OnDisconnectedAsync;
         _client.ApplicationMessageReceivedAsync += OnMessageAsync;
-        _connecting = Task.Run(ConnectLoopAsync);
+        _connecting = Task.Run(() => _supervisor.RunAsync(ConnectOnceAsync, Describe, _stopping.Token));
         _sender.Start();
         return Task.CompletedTask;
     }
@@ -114,70 +119,25 @@ public sealed class MqttEndpoint : MediationNode, IBrokerEndpoint
         client.Dispose();
     }
 
-    /// <summary>Connects, waits for the connection to end, and connects again, with the back-off between failed attempts.</summary>
-    private async Task ConnectLoopAsync()
+    /// <summary>One connection, subscribed; the task it returns completes when that connection ends.</summary>
+    private async Task<Task<string>> ConnectOnceAsync(CancellationToken stop)
     {
-        var delay = _options.ReconnectDelay;
-        string? lastProblem = null;
-        while (!_stopping.IsCancellationRequested)
-        {
-            string problem;
-            lock (_gate) _lost = NewSignal();
-            var lost = _lost.Task;
-            try
-            {
-                var result = await _client!.ConnectAsync(_clientOptions!, _stopping.Token);
-                if (result.ResultCode == MqttClientConnectResultCode.Success)
-                {
-                    await OnConnectedAsync(result);
-                    delay = _options.ReconnectDelay;
-                    lastProblem = null;
-                    await lost.WaitAsync(_stopping.Token);
-                    problem = "";
-                }
-                else
-                {
-                    problem = Refused(result.ResultCode, result.ReasonString);
-                }
-            }
-            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex) when (ex is MqttCommunicationException or InvalidOperationException or IOException or System.Net.Sockets.SocketException or OperationCanceledException)
-            {
-                problem = _options.Tls?.Describe(ex) is { } tls ? $"{tls} ({_where})" : $"{MqttErrors.Describe(ex)} to {_where}";
-            }
-            if (problem.Length > 0)
-            {
-                SetHealth(NodeHealth.Unhealthy, problem);
-                if (problem != lastProblem) _logger.LogWarning("MQTT endpoint {Endpoint}: {Problem}; retrying every {Delay} at most", Name, problem, _options.MaxReconnectDelay);
-                lastProblem = problem;
-            }
-            try
-            {
-                await Task.Delay(delay, _stopping.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            if (problem.Length > 0) delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxReconnectDelay.Ticks));
-        }
+        TaskCompletionSource<string> lost;
+        lock (_gate) _lost = lost = NewReason();
+        var result = await _client!.ConnectAsync(_clientOptions!, stop);
+        if (result.ResultCode != MqttClientConnectResultCode.Success) throw new ConnectionRefusedException(Refused(result.ResultCode, result.ReasonString));
+        await OnConnectedAsync(result);
+        return lost.Task;
     }
 
-    private string Refused(MqttClientConnectResultCode code, string? reason) =>
-        $"{_where} refused the connection: {MqttErrors.Reason(code)}{(string.IsNullOrEmpty(reason) ? "" : ": " + reason)}";
+    private string Describe(Exception ex) => _options.Tls?.Describe(ex) ?? MqttErrors.Describe(ex);
+
+    private static string Refused(MqttClientConnectResultCode code, string? reason) =>
+        $"the broker refused the connection: {MqttErrors.Reason(code)}{(string.IsNullOrEmpty(reason) ? "" : ": " + reason)}";
 
     private async Task OnConnectedAsync(MqttClientConnectResult result)
     {
         _sender.LimitInFlight(result.ReceiveMaximum is { } maximum and > 0 ? maximum : ushort.MaxValue);
-        if (_everConnected)
-        {
-            Counters.CountReconnect();
-            _logger.LogInformation("MQTT endpoint {Endpoint}: reconnected to {Where}", Name, _where);
-        }
-        _everConnected = true;
         _cutting = false;
         // Subscribing again on every connect: a clean session has none, and a resumed one ignores the repeat.
         foreach (var filter in _options.Subscriptions)
@@ -205,19 +165,15 @@ public sealed class MqttEndpoint : MediationNode, IBrokerEndpoint
 
     private Task OnDisconnectedAsync(MqttClientDisconnectedEventArgs e)
     {
-        lock (_gate)
-        {
-            if (_connected.Task.IsCompleted) _connected = NewSignal();
-            _lost.TrySetResult();
-        }
-        // A refused or failed connect is reported by the connect loop.
-        if (_stopping.IsCancellationRequested || !e.ClientWasConnected) return Task.CompletedTask;
+        // A refused or failed connect is reported by the supervisor from the connect call itself.
         var reason = _cutting
             ? "cut by the endpoint to leave unacknowledged messages with the broker"
             : e.Exception is { } ex ? MqttErrors.Describe(ex) : MqttErrors.Reason(e.Reason) + (string.IsNullOrEmpty(e.ReasonString) ? "" : ": " + e.ReasonString);
-        var detail = $"connection to {_where} lost ({reason}); reconnecting";
-        SetHealth(NodeHealth.Degraded, detail);
-        _logger.LogWarning("MQTT endpoint {Endpoint}: {Detail}", Name, detail);
+        lock (_gate)
+        {
+            if (_connected.Task.IsCompleted) _connected = NewSignal();
+            _lost.TrySetResult(reason);
+        }
         return Task.CompletedTask;
     }
 
@@ -332,4 +288,6 @@ public sealed class MqttEndpoint : MediationNode, IBrokerEndpoint
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private static TaskCompletionSource<string> NewReason() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

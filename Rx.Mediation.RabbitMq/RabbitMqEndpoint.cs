@@ -3,6 +3,7 @@ using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 using Rx.Mediation.Bridging;
 using Rx.Mediation.Connectors;
+using Rx.Mediation.Connectors.Connecting;
 using Rx.Mediation.Connectors.Sending;
 using Rx.Mediation.Endpoints;
 using Rx.Mediation.Events;
@@ -22,8 +23,6 @@ namespace Rx.Mediation.RabbitMq;
 /// </summary>
 public sealed class RabbitMqEndpoint : MediationNode, IBrokerEndpoint
 {
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
-
     private readonly RabbitMqOptions _options;
     private readonly ILogger _logger;
     private readonly SendPipeline<RabbitMqPublisher.Outgoing> _sender;
@@ -32,8 +31,9 @@ public sealed class RabbitMqEndpoint : MediationNode, IBrokerEndpoint
     private readonly object _healthGate = new();
     private CancellationTokenSource _stop = new();
     private Task _connectLoop = Task.CompletedTask;
-    private TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private TaskCompletionSource _lost = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ConnectionSupervisor _supervisor;
+    // Completed, with the reason, when the current connection is over (the supervisor then connects afresh).
+    private TaskCompletionSource<string> _lost = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile IConnection? _connection;
     private volatile IChannel? _publishChannel;
     private volatile IChannel? _consumeChannel;
@@ -56,6 +56,10 @@ public sealed class RabbitMqEndpoint : MediationNode, IBrokerEndpoint
         _logger = loggerFactory.CreateLogger<RabbitMqEndpoint>();
         _sender = new SendPipeline<RabbitMqPublisher.Outgoing>(name, options.SendPipeline, new RabbitMqPublisher(options, PublishChannelAsync), Counters, _logger,
             ReportPublishProblem);
+        _supervisor = new ConnectionSupervisor(name, new ConnectionSupervisorOptions
+        {
+            Kind = "RabbitMQ", Target = options.DisplayAddress, InitialDelay = options.NetworkRecoveryInterval, MaxDelay = TimeSpan.FromSeconds(30),
+        }, Counters, SetHealth, _logger);
         if (options.Queues.Count > 0) _consumer = new RabbitMqConsumer(name, options, Counters, _logger, ReceiveAsync);
     }
 
@@ -80,9 +84,10 @@ public sealed class RabbitMqEndpoint : MediationNode, IBrokerEndpoint
         SetHealth(NodeHealth.Starting, $"connecting to {_options.DisplayAddress}");
         _stop = new CancellationTokenSource();
         _sender.Start();
-        _connectLoop = Task.Run(() => ConnectLoopAsync(_stop.Token));
+        var stop = _stop.Token;
+        _connectLoop = Task.Run(() => _supervisor.RunAsync(ConnectOnceAsync, ex => _options.Tls?.Describe(ex) ?? RabbitMqErrors.Describe(ex), stop));
         // A short wait so a reachable broker is ready when the server reports ready; an unreachable one never blocks startup.
-        await Task.WhenAny(_connected.Task, _connectLoop, Task.Delay(TimeSpan.FromSeconds(10), cancellationToken));
+        await Task.WhenAny(_supervisor.FirstAttempt, _connectLoop, Task.Delay(TimeSpan.FromSeconds(10), cancellationToken));
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
@@ -115,49 +120,17 @@ public sealed class RabbitMqEndpoint : MediationNode, IBrokerEndpoint
         _logger.LogInformation("RabbitMQ endpoint '{Endpoint}' stopped: {Counters}", Name, Counters);
     }
 
-    private async Task ConnectLoopAsync(CancellationToken stop)
+    /// <summary>
+    /// One connection with its topology and channels (a half-open one from a failed attempt is closed first); the task
+    /// it returns completes when the connection ends for good: recovery off, or recovery that did not succeed in time.
+    /// </summary>
+    private async Task<Task<string>> ConnectOnceAsync(CancellationToken stop)
     {
-        var backoff = _options.NetworkRecoveryInterval;
-        var everConnected = false;
-        string? lastError = null;
-        while (!stop.IsCancellationRequested)
-        {
-            try
-            {
-                _lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                await ConnectAsync(stop);
-                if (everConnected) Counters.CountReconnect();
-                everConnected = true;
-                lastError = null;
-                backoff = _options.NetworkRecoveryInterval;
-                UpdateHealth();
-                _logger.LogInformation("RabbitMQ endpoint '{Endpoint}' connected to {Address}", Name, _options.DisplayAddress);
-                _connected.TrySetResult();
-                await _lost.Task.WaitAsync(stop);
-            }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                var detail = $"cannot connect to {_options.DisplayAddress}: {_options.Tls?.Describe(ex) ?? RabbitMqErrors.Describe(ex)}";
-                SetHealth(everConnected ? NodeHealth.Degraded : NodeHealth.Unhealthy, detail);
-                if (detail != lastError) _logger.LogError("RabbitMQ endpoint '{Endpoint}': {Detail}; retrying every {Backoff} at most", Name, detail, MaxBackoff);
-                lastError = detail;
-                _connected.TrySetResult();
-            }
-            await CloseAsync();
-            try
-            {
-                await Task.Delay(backoff, stop);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
-        }
+        await CloseAsync();
+        var lost = _lost = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await ConnectAsync(stop);
+        UpdateHealth();
+        return lost.Task;
     }
 
     private async Task ConnectAsync(CancellationToken stop)
@@ -243,20 +216,18 @@ public sealed class RabbitMqEndpoint : MediationNode, IBrokerEndpoint
     private Task OnShutdownAsync(object sender, ShutdownEventArgs reason)
     {
         if (_stop.IsCancellationRequested || reason.Initiator == ShutdownInitiator.Application) return Task.CompletedTask;
-        var detail = $"connection to {_options.DisplayAddress} lost ({RabbitMqAddress.MaskText(reason.ReplyText)})";
-        _logger.LogWarning("RabbitMQ endpoint '{Endpoint}': {Detail}; {Action}", Name, detail,
-            _options.AutomaticRecoveryEnabled ? "recovering" : "reconnecting");
-        if (_options.AutomaticRecoveryEnabled)
+        var why = RabbitMqAddress.MaskText(reason.ReplyText);
+        if (!_options.AutomaticRecoveryEnabled)
         {
-            _recovering = true;
-            SetHealth(NodeHealth.Degraded, detail + ", recovering");
-            _ = WatchRecoveryAsync(_connection, Interlocked.Increment(ref _recoveryEpoch));
+            _lost.TrySetResult(why);
+            return Task.CompletedTask;
         }
-        else
-        {
-            SetHealth(NodeHealth.Degraded, detail + ", reconnecting");
-            _lost.TrySetResult();
-        }
+        // The client library recovers the connection itself; the supervisor steps in only if that does not succeed in time.
+        var detail = $"connection to {_options.DisplayAddress} lost ({why}), recovering";
+        _logger.LogWarning("RabbitMQ endpoint '{Endpoint}': {Detail}", Name, detail);
+        _recovering = true;
+        SetHealth(NodeHealth.Degraded, detail);
+        _ = WatchRecoveryAsync(_connection, Interlocked.Increment(ref _recoveryEpoch));
         return Task.CompletedTask;
     }
 
@@ -277,8 +248,7 @@ public sealed class RabbitMqEndpoint : MediationNode, IBrokerEndpoint
             return;
         }
         if (!_recovering || Interlocked.Read(ref _recoveryEpoch) != epoch || !ReferenceEquals(connection, _connection)) return;
-        _logger.LogWarning("RabbitMQ endpoint '{Endpoint}': automatic recovery did not succeed within {Bound}; reconnecting afresh", Name, bound);
-        _lost.TrySetResult();
+        _lost.TrySetResult($"automatic recovery did not succeed within {bound.TotalSeconds:0} s");
     }
 
     private Task OnRecoveredAsync(object sender, AsyncEventArgs args)

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
-using Polly.Timeout;
 using Rx.Mediation.Bridging;
 using Rx.Mediation.Diagnostics;
 using Rx.Mediation.Endpoints;
@@ -149,7 +148,7 @@ public sealed class SendPipeline<TMessage>
                 }
                 _counters.CountPublished();
                 // Runs synchronously up to the client's send, so sends leave in queue order.
-                _ = DeliverAsync(new Delivery(this, value, message), stop);
+                _ = DeliverAsync(value, message, stop);
             }
             await _window.WhenIdleAsync(stop).ConfigureAwait(false);
         }
@@ -158,12 +157,24 @@ public sealed class SendPipeline<TMessage>
         }
     }
 
-    private async Task DeliverAsync(Delivery delivery, CancellationToken stop)
+    /// <summary>
+    /// One event until the broker's final answer. The first attempt is made directly (the path nearly every event
+    /// takes); only an event that needs another attempt enters the retry strategy, which is handed that first outcome
+    /// and waits before the next.
+    /// </summary>
+    private async Task DeliverAsync(Event value, TMessage message, CancellationToken stop)
     {
         SendResult result;
+        var refusals = 0;
         try
         {
-            result = await _resends.ExecuteAsync(static (d, token) => d.Pipeline.AttemptAsync(d, token), delivery, stop).ConfigureAwait(false);
+            result = Judge(await AttemptAsync(message, stop).ConfigureAwait(false), ref refusals, value);
+            if (result.Outcome is SendOutcome.Interrupted or SendOutcome.Refused)
+            {
+                var delivery = new Delivery(this, value, message) { First = result, Refusals = refusals };
+                result = await _resends.ExecuteAsync(static (d, token) => d.Pipeline.RetryAsync(d, token), delivery, stop).ConfigureAwait(false);
+                refusals = delivery.Refusals;
+            }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
@@ -180,7 +191,7 @@ public sealed class SendPipeline<TMessage>
         {
             _window.Exit();
             _counters.CountAcknowledged();
-            MediationMeter.Acknowledged(_endpoint, delivery.Event);
+            MediationMeter.Acknowledged(_endpoint, value);
             if (_problemReported)
             {
                 _problemReported = false;
@@ -188,24 +199,52 @@ public sealed class SendPipeline<TMessage>
             }
             return;
         }
-        if (delivery.Refusals > _options.RefusalRetries) Report($"publishing failed: {result.Problem}");
-        Fail(delivery.Event, result.Problem!, LogLevel.Warning);
+        if (refusals > _options.RefusalRetries) Report($"publishing failed: {result.Problem}");
+        Fail(value, result.Problem!, LogLevel.Warning);
     }
 
-    /// <summary>One attempt; a refusal past the allowed number becomes a rejection, so the retry strategy stops.</summary>
-    private async ValueTask<SendResult> AttemptAsync(Delivery delivery, CancellationToken token)
+    private async ValueTask<SendResult> RetryAsync(Delivery delivery, CancellationToken token)
     {
-        var result = await _sender.SendAsync(delivery.Message, token).ConfigureAwait(false);
-        switch (result.Outcome)
+        if (delivery.First is { } first)
         {
-            case SendOutcome.Refused when ++delivery.Refusals > _options.RefusalRetries:
-                return SendResult.Rejected($"{result.Problem} (refused {delivery.Refusals} times)");
-            case SendOutcome.Refused:
-                Report($"publishing refused, retrying: {result.Problem}");
-                break;
+            delivery.First = null;
+            return first;
         }
-        if (result.Outcome != SendOutcome.Acknowledged && _logger.IsEnabled(LogLevel.Debug))
-            _logger.LogDebug("{Kind} endpoint '{Endpoint}': sending event {Id} again: {Problem}", _options.Kind, _endpoint, delivery.Event.Id, result.Problem);
+        var refusals = delivery.Refusals;
+        var result = Judge(await AttemptAsync(delivery.Message, token).ConfigureAwait(false), ref refusals, delivery.Event);
+        delivery.Refusals = refusals;
+        return result;
+    }
+
+    /// <summary>One send, given up on (as a failed connection) when <see cref="SendPipelineOptions.AttemptTimeout"/> passes without an answer.</summary>
+    private ValueTask<SendResult> AttemptAsync(TMessage message, CancellationToken stop) =>
+        _options.AttemptTimeout is { } timeout ? AttemptWithinAsync(message, timeout, stop) : _sender.SendAsync(message, stop);
+
+    private async ValueTask<SendResult> AttemptWithinAsync(TMessage message, TimeSpan timeout, CancellationToken stop)
+    {
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        bounded.CancelAfter(timeout);
+        try
+        {
+            return await _sender.SendAsync(message, bounded.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (bounded.IsCancellationRequested && !stop.IsCancellationRequested)
+        {
+            return SendResult.Interrupted($"no answer within {timeout.TotalSeconds:0.###} s");
+        }
+    }
+
+    /// <summary>A refusal past the allowed number becomes a rejection, so the retry strategy stops; one within it is reported.</summary>
+    private SendResult Judge(SendResult result, ref int refusals, Event value)
+    {
+        if (result.Outcome == SendOutcome.Acknowledged) return result;
+        if (result.Outcome == SendOutcome.Refused)
+        {
+            if (++refusals > _options.RefusalRetries) return SendResult.Rejected($"{result.Problem} (refused {refusals} times)");
+            Report($"publishing refused, retrying: {result.Problem}");
+        }
+        if (result.Outcome != SendOutcome.Rejected && _logger.IsEnabled(LogLevel.Debug))
+            _logger.LogDebug("{Kind} endpoint '{Endpoint}': sending event {Id} again: {Problem}", _options.Kind, _endpoint, value.Id, result.Problem);
         return result;
     }
 
@@ -225,28 +264,28 @@ public sealed class SendPipeline<TMessage>
 
     private ResiliencePipeline<SendResult> BuildResends(SendPipelineOptions options)
     {
-        var builder = new ResiliencePipelineBuilder<SendResult>().AddRetry(new RetryStrategyOptions<SendResult>
+        return new ResiliencePipelineBuilder<SendResult>().AddRetry(new RetryStrategyOptions<SendResult>
         {
             MaxRetryAttempts = int.MaxValue,
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = true,
             Delay = options.RetryDelay,
             MaxDelay = options.MaxRetryDelay,
-            ShouldHandle = static args => ValueTask.FromResult(args.Outcome.Exception is TimeoutRejectedException
-                                                               || args.Outcome.Result?.Outcome is SendOutcome.Interrupted or SendOutcome.Refused),
+            ShouldHandle = static args => ValueTask.FromResult(args.Outcome.Result?.Outcome is SendOutcome.Interrupted or SendOutcome.Refused),
             OnRetry = args =>
             {
                 _counters.CountRetried();
                 return default;
             },
-        });
-        if (options.AttemptTimeout is { } timeout) builder.AddTimeout(timeout);
-        return builder.Build();
+        }).Build();
     }
 
-    /// <summary>One event on its way: mapped once, sent again as is.</summary>
+    /// <summary>One event being sent again: mapped once, sent as is.</summary>
     private sealed class Delivery(SendPipeline<TMessage> pipeline, Event value, TMessage message)
     {
+        /// <summary>The outcome of the direct first attempt, handed to the retry strategy as its own first.</summary>
+        public SendResult? First { get; set; }
+
         public SendPipeline<TMessage> Pipeline { get; } = pipeline;
 
         public Event Event { get; } = value;

@@ -41,8 +41,14 @@ public sealed class SendWindow
 
     public void Exit()
     {
-        lock (_gate) _inUse--;
-        Signal();
+        TaskCompletionSource? freed;
+        lock (_gate)
+        {
+            _inUse--;
+            freed = _freed;
+            _freed = null;
+        }
+        freed?.TrySetResult();
     }
 
     /// <summary>At most <paramref name="limit"/> from now on (never above the configured size, never below 1).</summary>

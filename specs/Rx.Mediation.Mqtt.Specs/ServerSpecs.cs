@@ -83,7 +83,7 @@ public sealed class ServerSpecs(MosquittoFixture fixture)
         ready.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
         var node = await NodeAsync(ready, "gone");
         node.GetProperty("health").GetString().ShouldBe("Unhealthy");
-        node.GetProperty("detail").GetString()!.ShouldContain($"connection refused to MQTT broker 127.0.0.1:{port}");
+        node.GetProperty("detail").GetString()!.ShouldContain($"cannot connect to MQTT broker 127.0.0.1:{port}: connection refused");
         (await server.Http.GetAsync("/healthz")).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await server.PostAsync("events", "still up")).StatusCode.ShouldBe(HttpStatusCode.Accepted);
     }
@@ -100,7 +100,7 @@ public sealed class ServerSpecs(MosquittoFixture fixture)
         using var ready = await server.Http.GetAsync("/readyz");
         ready.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
         var detail = (await NodeAsync(ready, "locked")).GetProperty("detail").GetString()!;
-        detail.ShouldContain($"MQTT broker {secured.Host}:{secured.Port} refused the connection");
+        detail.ShouldContain($"cannot connect to MQTT broker {secured.Host}:{secured.Port}: the broker refused the connection");
         detail.ShouldMatch("(?i)not authori[sz]ed|bad user name or password");
         detail.ShouldNotContain("wrong");
     }
