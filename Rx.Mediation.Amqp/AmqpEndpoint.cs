@@ -97,7 +97,7 @@ public sealed class AmqpEndpoint : MediationNode, IBrokerEndpoint
         var stopping = _stopping.Token;
         var supervisor = new ConnectionSupervisor(Name, new ConnectionSupervisorOptions
         {
-            Kind = "AMQP 1.0", Target = _target, InitialDelay = Settings.ReconnectBackoff, MaxDelay = Settings.MaxReconnectBackoff,
+            Kind = "AMQP 1.0", Target = _target, InitialDelay = Settings.ReconnectDelay, MaxDelay = Settings.MaxReconnectDelay,
         }, Counters, SetHealth, _log);
         _connecting = Task.Run(() => supervisor.RunAsync(token => ConnectOnceAsync(connector, addressing, token), connector.Describe, stopping));
         _sender.Start();
@@ -115,7 +115,7 @@ public sealed class AmqpEndpoint : MediationNode, IBrokerEndpoint
             return;
         }
         // Flush first: what the routes handed over should reach the broker, within a bound; the rest counts as failed.
-        await _sender.StopAsync(Settings.DrainTimeout);
+        await _sender.StopAsync(Settings.StopTimeout);
         _stopping.Cancel();
         _incoming.Writer.TryComplete();
         await Task.WhenAll(_connecting, _consuming);
@@ -163,7 +163,7 @@ public sealed class AmqpEndpoint : MediationNode, IBrokerEndpoint
         if (links.IsLost || _stopping.IsCancellationRequested) return;
         LinkFailed($"cannot receive from '{address}': {AmqpErrors.Describe(error) ?? "the broker closed the link"}");
         // Attach again later: the queue may be created meanwhile.
-        _ = Task.Delay(Settings.MaxReconnectBackoff, _stopping.Token).ContinueWith(_ =>
+        _ = Task.Delay(Settings.MaxReconnectDelay, _stopping.Token).ContinueWith(_ =>
         {
             if (!links.IsLost && !_stopping.IsCancellationRequested) Attach(links, address, addressing);
         }, CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);

@@ -65,7 +65,7 @@ public sealed class AmqpSettings
 
     /// <summary>
     /// The shared sending pipeline's settings: a refusal (REJECTED, RELEASED, MODIFIED, a closed link) is sent again
-    /// <see cref="MaxRetries"/> times, <see cref="RetryBackoff"/> doubling to 10 s between attempts.
+    /// <see cref="MaxRetries"/> times, <see cref="RetryDelay"/> doubling to 10 s between attempts.
     /// </summary>
     internal Connectors.Sending.SendPipelineOptions SendPipeline => new()
     {
@@ -74,21 +74,40 @@ public sealed class AmqpSettings
         OutboundMaxBytes = OutboundMaxBytes,
         MaxInFlight = MaxInFlight,
         RefusalRetries = MaxRetries,
-        RetryDelay = RetryBackoff,
+        RetryDelay = RetryDelay,
         MaxRetryDelay = TimeSpan.FromSeconds(10),
     };
 
     /// <summary>Resends of a message the broker REJECTED, RELEASED or MODIFIED before it counts as failed.</summary>
     public int MaxRetries { get; set; } = 5;
 
-    public TimeSpan RetryBackoff { get; set; } = TimeSpan.FromMilliseconds(200);
+    /// <summary>The first wait before sending a refused message again, doubled per retry up to 10 s.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
-    public TimeSpan ReconnectBackoff { get; set; } = TimeSpan.FromMilliseconds(500);
+    /// <summary>The first wait before connecting again, doubled per failed attempt up to <see cref="MaxReconnectDelay"/>.</summary>
+    public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
-    public TimeSpan MaxReconnectBackoff { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How long StopAsync waits for queued and in-flight events to be acknowledged.</summary>
-    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Former names (<see cref="RenamedSettings"/>): refused, naming the new one.</summary>
+    public string? RetryBackoff { get; set; }
+
+    public string? ReconnectBackoff { get; set; }
+
+    public string? MaxReconnectBackoff { get; set; }
+
+    public string? DrainTimeout { get; set; }
+
+    /// <summary>Settings renamed so that one concept has one name on every connector (README, Changes): old → new.</summary>
+    internal static readonly IReadOnlyList<(string Old, string New)> RenamedSettings =
+    [
+        (nameof(QueueCapacity), nameof(OutboundCapacity)), (nameof(QueueMaxBytes), nameof(OutboundMaxBytes)),
+        (nameof(RetryBackoff), nameof(RetryDelay)), (nameof(ReconnectBackoff), nameof(ReconnectDelay)),
+        (nameof(MaxReconnectBackoff), nameof(MaxReconnectDelay)), (nameof(DrainTimeout), nameof(StopTimeout)),
+    ];
 
     /// <summary>Delay before releasing a message the routes refused when they name no Retry-After.</summary>
     public TimeSpan RedeliveryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
@@ -109,15 +128,17 @@ public sealed class AmqpSettings
         else if (Address.Split(AmqpAddressTemplate.Placeholder).Length > 2) yield return (nameof(Address), $"may hold {AmqpAddressTemplate.Placeholder} once, got '{Address}'");
         if (Credit is < 1 or > 100_000) yield return (nameof(Credit), $"must be 1–100000, got {Credit}");
         if (MaxInFlight < 1) yield return (nameof(MaxInFlight), $"must be at least 1, got {MaxInFlight}");
-        if (QueueCapacity is not null) yield return (nameof(QueueCapacity), "was renamed OutboundCapacity, as on every connector (README, Changes)");
-        if (QueueMaxBytes is not null) yield return (nameof(QueueMaxBytes), "was renamed OutboundMaxBytes, as on every connector (README, Changes)");
+        foreach (var (old, renamed) in RenamedSettings)
+        {
+            if (Former(old) is not null) yield return (old, $"was renamed {renamed}, as on every connector (README, Changes)");
+        }
         if (OutboundCapacity < 1) yield return (nameof(OutboundCapacity), $"must be at least 1, got {OutboundCapacity}");
         if (OutboundMaxBytes < 1) yield return (nameof(OutboundMaxBytes), $"must be at least 1, got {OutboundMaxBytes}");
         if (MaxRetries < 0) yield return (nameof(MaxRetries), $"must not be negative, got {MaxRetries}");
-        if (RetryBackoff < TimeSpan.Zero) yield return (nameof(RetryBackoff), "must not be negative");
-        if (ReconnectBackoff <= TimeSpan.Zero) yield return (nameof(ReconnectBackoff), "must be positive");
-        if (MaxReconnectBackoff < ReconnectBackoff) yield return (nameof(MaxReconnectBackoff), "must be at least ReconnectBackoff");
-        if (DrainTimeout < TimeSpan.Zero) yield return (nameof(DrainTimeout), "must not be negative");
+        if (RetryDelay < TimeSpan.Zero) yield return (nameof(RetryDelay), "must not be negative");
+        if (ReconnectDelay <= TimeSpan.Zero) yield return (nameof(ReconnectDelay), "must be positive");
+        if (MaxReconnectDelay < ReconnectDelay) yield return (nameof(MaxReconnectDelay), "must be at least ReconnectDelay");
+        if (StopTimeout < TimeSpan.Zero) yield return (nameof(StopTimeout), "must not be negative");
         if (!string.IsNullOrWhiteSpace(PasswordEnv) && Environment.GetEnvironmentVariable(PasswordEnv) is null)
             yield return (nameof(PasswordEnv), $"names environment variable '{PasswordEnv}', which is not set");
         if (!string.IsNullOrWhiteSpace(Password) && string.IsNullOrWhiteSpace(User))
@@ -131,6 +152,17 @@ public sealed class AmqpSettings
                 yield return (nameof(Receive), $"names addresses to consume, not templates: '{address}'");
         }
     }
+
+    private string? Former(string name) => name switch
+    {
+        nameof(QueueCapacity) => QueueCapacity,
+        nameof(QueueMaxBytes) => QueueMaxBytes,
+        nameof(RetryBackoff) => RetryBackoff,
+        nameof(ReconnectBackoff) => ReconnectBackoff,
+        nameof(MaxReconnectBackoff) => MaxReconnectBackoff,
+        nameof(DrainTimeout) => DrainTimeout,
+        _ => null,
+    };
 
     /// <summary>The TLS settings' first problem, with its key relative to the endpoint (<c>Tls:CaFile</c>).</summary>
     private (string Setting, string Problem)? TlsProblem()

@@ -17,7 +17,7 @@ public sealed class FailureSpecs(AmqpBrokerFixture broker)
             "--Mediation:Endpoints:nobroker:Type=jms",
             "--Mediation:Endpoints:nobroker:Host=127.0.0.1",
             $"--Mediation:Endpoints:nobroker:Port={port}",
-            "--Mediation:Endpoints:nobroker:DrainTimeout=00:00:01",
+            "--Mediation:Endpoints:nobroker:StopTimeout=00:00:01",
             "--Mediation:Routes:toNowhere:Sources=http[lost]", "--Mediation:Routes:toNowhere:Targets=nobroker"]);
         var endpoint = server.Amqp("nobroker");
         try
@@ -83,7 +83,7 @@ public sealed class FailureSpecs(AmqpBrokerFixture broker)
     public async Task Sending_to_an_exchange_that_does_not_exist_fails_visibly_after_bounded_retries()
     {
         await using var server = await RunningServer.StartAsync([
-            .. broker.Endpoint("badtarget", "Address=/exchange/no-such-exchange/{topic}", "MaxRetries=2", "RetryBackoff=00:00:00.050"),
+            .. broker.Endpoint("badtarget", "Address=/exchange/no-such-exchange/{topic}", "MaxRetries=2", "RetryDelay=00:00:00.050"),
             "--Mediation:Routes:toMissing:Sources=http[missing]", "--Mediation:Routes:toMissing:Targets=badtarget"]);
         await server.HealthyAsync("badtarget");
 

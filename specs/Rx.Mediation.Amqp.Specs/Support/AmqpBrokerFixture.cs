@@ -40,8 +40,8 @@ public sealed class AmqpBrokerFixture : IAsyncLifetime
         $"--Mediation:Endpoints:{name}:Type=amqp10",
         $"--Mediation:Endpoints:{name}:Host=127.0.0.1",
         $"--Mediation:Endpoints:{name}:Port={Broker.AmqpPort}",
-        $"--Mediation:Endpoints:{name}:ReconnectBackoff=00:00:00.200",
-        $"--Mediation:Endpoints:{name}:MaxReconnectBackoff=00:00:01",
+        $"--Mediation:Endpoints:{name}:ReconnectDelay=00:00:00.200",
+        $"--Mediation:Endpoints:{name}:MaxReconnectDelay=00:00:01",
         .. settings.Select(s => $"--Mediation:Endpoints:{name}:{s}"),
     ];
 
