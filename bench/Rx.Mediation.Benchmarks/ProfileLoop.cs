@@ -27,6 +27,29 @@ public static class ProfileLoop
         System.Console.WriteLine($"engine route{(inline ? " (inline)" : "")}: {sent:N0} events in {clock.Elapsed.TotalSeconds:0.0} s, {nsPerEvent:0.0} ns/event");
     }
 
+    /// <summary>
+    /// <see cref="EgressTopics"/>' buffers case in a plain loop: every event on one topic, or each on a topic of its own
+    /// (<c>--profile-egress one|new [seconds]</c>), for a profiler to compare the two.
+    /// </summary>
+    public static void RunEgress(TimeSpan duration, bool newTopics)
+    {
+        var payload = new byte[64];
+        var batches = Enumerable.Range(0, 4).Select(batch => Enumerable.Range(0, Workload.EventsPerInvoke)
+            .Select(i => Rx.Mediation.Events.Event.Create(Workload.SourceName, newTopics ? $"{Workload.InTopic}/{batch}/{i}" : Workload.InTopic, payload)).ToArray()).ToArray();
+        var egress = EgressFixture.Create();
+        var clock = Stopwatch.StartNew();
+        long sent = 0;
+        for (var round = 0; clock.Elapsed < duration; round++)
+        {
+            var events = batches[round % batches.Length];
+            egress.Inline(events);
+            sent += events.Length;
+        }
+        var nsPerEvent = clock.Elapsed.TotalNanoseconds / sent;
+        egress.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        System.Console.WriteLine($"egress buffers, {(newTopics ? "a new topic per event" : "one topic")}: {sent:N0} events in {clock.Elapsed.TotalSeconds:0.0} s, {nsPerEvent:0.0} ns/event");
+    }
+
     private sealed class FixtureScope(EngineRouteFixture fixture) : IDisposable
     {
         public EngineRouteFixture Fixture { get; } = fixture;

@@ -13,6 +13,12 @@ public static class Program
             ProfileLoop.Run(TimeSpan.FromSeconds(seconds), inline: args[0] == "--profile-inline");
             return;
         }
+        if (args is ["--profile-egress", var which, ..])
+        {
+            var seconds = args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 10;
+            ProfileLoop.RunEgress(TimeSpan.FromSeconds(seconds), newTopics: which == "new");
+            return;
+        }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }
 }
