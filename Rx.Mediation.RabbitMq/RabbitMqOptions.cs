@@ -72,7 +72,10 @@ public sealed record RabbitMqOptions
         string? password = null;
         if (!string.IsNullOrWhiteSpace(s.Uri))
         {
-            if (!System.Uri.TryCreate(s.Uri.Trim(), UriKind.Absolute, out var parsed) || (parsed.Scheme != "amqp" && parsed.Scheme != "amqps"))
+            // A value that does not parse is not echoed: where its password ends cannot be told.
+            if (!System.Uri.TryCreate(s.Uri.Trim(), UriKind.Absolute, out var parsed))
+                throw Bad("Uri", "is not a URI (the value is not shown: it may hold a password); percent-encode '/', '@', ':' and '%' in the user name and password, or give the password as Password");
+            if (parsed.Scheme != "amqp" && parsed.Scheme != "amqps")
                 throw Bad("Uri", $"'{RabbitMqAddress.MaskText(s.Uri)}' is not an amqp:// or amqps:// URI");
             if (s.Host is not null) throw Bad("Host", "cannot be set together with Uri");
             (address, password) = RabbitMqAddress.SplitPassword(parsed);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Net;
 using System.Text.Json;
 using Rx.Mediation.Nodes;
@@ -60,6 +61,51 @@ public sealed class FailureSpecs(RabbitMqFixture rabbit)
         var detail = await UnreadyDetailAsync(server, "rabbit");
         detail.ShouldContain("endpoint 'rabbit': Mediation:Endpoints:rabbit:Uri");
         detail.ShouldNotContain("zzz-secret");
+    }
+
+    [Theory]
+    [InlineData("pa/ss-word")]
+    [InlineData("p@ss-word")]
+    [InlineData("p%zzss-word")]
+    [InlineData("p:ss-word")]
+    public async Task A_password_in_a_malformed_uri_reaches_no_log_no_health_detail_and_no_admin_or_dashboard_answer(string password)
+    {
+        var port = FreePort.Next();
+        var log = new CapturedLog();
+        await using var server = await RunningServer.StartAsync(
+            ["--Mediation:Endpoints:rabbit:Type=rabbitmq", $"--Mediation:Endpoints:rabbit:Uri=amqp://guest:{password}@127.0.0.1:{port}/",
+             "--Mediation:Endpoints:rabbit:StopTimeout=00:00:01", "--Logging:LogLevel:Default=Debug",
+             "--Mediation:Routes:toRabbit:Sources=http[orders]", "--Mediation:Routes:toRabbit:Targets=rabbit"],
+            b => b.Web.Logging.AddProvider(log));
+
+        var surfaces = new List<string> { await UnreadyDetailAsync(server, "rabbit") };
+        foreach (var path in new[] { "/readyz", "/admin", "/admin/endpoints", "/admin/routes", "/admin/entrypoints" })
+        {
+            // /readyz answers 503 while the broker is away: its body is what an operator reads then.
+            using var answer = await server.Http.GetAsync(path);
+            surfaces.Add(await answer.Content.ReadAsStringAsync());
+        }
+        surfaces.Add(await FirstStreamEventAsync(server, "/ui/stream"));
+        surfaces.AddRange(log.Lines(LogLevel.Debug));
+
+        surfaces.Count.ShouldBeGreaterThan(7, "something was logged");
+        foreach (var surface in surfaces) surface.ShouldNotContain("ss-word", customMessage: "the password's tail leaked");
+    }
+
+    /// <summary>The first event of a server-sent stream (the dashboard's snapshot).</summary>
+    private static async Task<string> FirstStreamEventAsync(RunningServer server, string path)
+    {
+        using var timeout = new CancellationTokenSource(Eventually.DefaultTimeout);
+        using var response = await server.Http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        response.EnsureSuccessStatusCode();
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(timeout.Token));
+        var text = new System.Text.StringBuilder();
+        while (await reader.ReadLineAsync(timeout.Token) is { } line)
+        {
+            if (line.Length == 0 && text.Length > 0) return text.ToString();
+            text.AppendLine(line);
+        }
+        return text.ToString();
     }
 
     private static async Task<string> UnreadyDetailAsync(RunningServer server, string node)

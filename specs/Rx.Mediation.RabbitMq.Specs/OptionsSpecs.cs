@@ -87,6 +87,47 @@ public sealed class OptionsSpecs
         RabbitMqAddress.MaskText("amqp://h:5672/").ShouldBe("amqp://h:5672/");
     }
 
+    [Theory]
+    [InlineData("pa/ss-word")]
+    [InlineData("p@ss-word")]
+    [InlineData("p%40ss-word")]
+    [InlineData("p%zzss-word")]
+    [InlineData("p:ss-word")]
+    [InlineData("p@s/s:w%ord")]
+    public void A_password_with_uri_delimiters_is_masked_whole(string password)
+    {
+        var text = $"cannot connect to amqp://guest:{password}@127.0.0.1:5672/vhost, then to amqps://other:{password}@h/";
+
+        var masked = RabbitMqAddress.MaskText(text);
+
+        masked.ShouldNotContain(password);
+        masked.ShouldNotContain("ss-word");
+        masked.ShouldNotContain("ord");
+        masked.ShouldStartWith("cannot connect to amqp://guest:***@");
+        masked.ShouldContain(", then to amqps://other:***@");
+    }
+
+    [Theory]
+    [InlineData("amqp://guest:pa/ss-word@127.0.0.1:5672/")]
+    [InlineData("amqp://guest:p@ss-word@127.0.0.1:5672/")]
+    [InlineData("amqp://guest:p%zzss-word@127.0.0.1:5672/")]
+    [InlineData("amqp://guest:p:ss-word@127.0.0.1:5672/")]
+    [InlineData("amqp://guest:pass-word/")]
+    public void A_malformed_uri_is_refused_without_its_password_or_it_is_read_and_shown_masked(string uri)
+    {
+        try
+        {
+            var options = Options(("Uri", uri), ("Queues", "q"));
+            options.DisplayAddress.ShouldNotContain("ss-word");
+            options.Address.ToString().ShouldNotContain("ss-word");
+        }
+        catch (EndpointConfigurationException ex)
+        {
+            ex.Message.ShouldContain("Uri");
+            ex.Message.ShouldNotContain("ss-word");
+        }
+    }
+
     [Fact]
     public void The_catalog_makes_a_rabbitmq_endpoint_without_connecting()
     {
