@@ -14,6 +14,7 @@ using Rx.Mediation.Hosting.Endpoints;
 using Rx.Mediation.Hosting.Entrypoints;
 using Rx.Mediation.Hosting.Entrypoints.WebSockets;
 using Rx.Mediation.Hosting.Options;
+using Rx.Mediation.Hosting.Security;
 using Rx.Mediation.Nodes;
 using Rx.Mediation.Operators.Configuration;
 
@@ -76,6 +77,7 @@ public static class MediationServer
         options.Admin.AllowRemote = server.AdminAllowRemote;
         if (server.AdminKey is { } adminKey) options.Admin.Key = adminKey;
         server.Metrics?.ApplyTo(options.Metrics);
+        if (server.Security is { } security) options.Security = security;
         ThrowIfInvalid(bindingErrors, options);
 
         var entrypoints = config.Entrypoints.Select(e => e.Create()).ToList();
@@ -132,6 +134,7 @@ public static class MediationServer
     {
         var app = web.Build();
         loggers.Connect(app.Services.GetRequiredService<ILoggerFactory>());
+        app.UseBrowserSafety();
         app.UseWebSocketReadAhead();
         app.UseWebSockets();
         app.MapHealth();
@@ -175,6 +178,7 @@ public static class MediationServer
         IReadOnlyList<IMediationNode> nodes, IReadOnlyList<Routing.RouteDefinition> routes)
     {
         services.AddSingleton(options);
+        services.AddBrowserSafety(options.Security, options.Url);
         // Kestrel listens, for good, on the shared URL and on the own ports of the entrypoints known at start.
         services.AddSingleton(new EntrypointRegistry(entrypoints, entrypoints.Select(e => e.Port).OfType<int>()));
         services.AddSingleton<IReadOnlyList<WebEntrypoint>>(sp => sp.GetRequiredService<EntrypointRegistry>());

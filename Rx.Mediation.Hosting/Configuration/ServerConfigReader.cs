@@ -12,7 +12,8 @@ namespace Rx.Mediation.Hosting.Configuration;
 /// </summary>
 public static class ServerConfigReader
 {
-    private static readonly string[] ServerKeys = ["url", "drain-timeout", "client-close-timeout", "drop-log-interval", "admin", "reload-debounce", Operations.PacketLog.PacketLogConfigReader.Key, Operations.Metrics.MetricsConfigReader.Key];
+    private static readonly string[] ServerKeys = ["url", "drain-timeout", "client-close-timeout", "drop-log-interval", "admin", "reload-debounce", Operations.PacketLog.PacketLogConfigReader.Key, Operations.Metrics.MetricsConfigReader.Key, "security"];
+    private static readonly string[] SecurityKeys = ["allowed-hosts", "allowed-origins"];
     private static readonly string[] AdminKeys = ["enabled", "allow-remote", "key"];
 
     /// <summary>Paths the server answers itself; an entrypoint there would make routing ambiguous.</summary>
@@ -77,9 +78,25 @@ public static class ServerConfigReader
             ReloadDebounce = map.Duration("reload-debounce") ?? new ServerSettings().ReloadDebounce,
             PacketLog = Operations.PacketLog.PacketLogConfigReader.Read(map),
             Metrics = Operations.Metrics.MetricsConfigReader.Read(map),
+            Security = ReadSecurity(map.Map("security", SecurityKeys), diagnostics),
         };
         // packet-log follows reloads, so a change to it alone is not a change of the (restart-only) section.
         return (settings, YamlCanonical.Write(Operations.PacketLog.PacketLogConfigReader.WithoutSection(map.Node)));
+    }
+
+    /// <summary><c>server: security:</c>, each problem at its line.</summary>
+    private static Security.BrowserSafetyOptions? ReadSecurity(YamlMap? security, ConfigDiagnostics diagnostics)
+    {
+        if (security is null) return null;
+        var options = new Security.BrowserSafetyOptions
+        {
+            AllowedHosts = [.. security.List("allowed-hosts").Select(n => n.Value ?? "")],
+            AllowedOrigins = [.. security.List("allowed-origins").Select(n => n.Value ?? "")],
+        };
+        foreach (var problem in options.Validate("server: security:"))
+            diagnostics.Error(security.Node, problem.Replace("server: security::AllowedHosts", "server: security: allowed-hosts", StringComparison.Ordinal)
+                .Replace("server: security::AllowedOrigins", "server: security: allowed-origins", StringComparison.Ordinal));
+        return options;
     }
 
     /// <summary>The admin key, if set: at least <see cref="Admin.AdminOptions.MinKeyLength"/> characters, reported at its line otherwise.</summary>

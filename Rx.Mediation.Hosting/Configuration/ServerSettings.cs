@@ -26,6 +26,9 @@ public sealed record ServerSettings
     /// <summary><c>packet-log:</c>, or null when the file has none; unlike the rest of the section it follows reloads.</summary>
     public Operations.PacketLog.PacketLogOptions? PacketLog { get; init; }
 
+    /// <summary><c>security:</c> (allowed-hosts, allowed-origins), or null when the file has none; read at start.</summary>
+    public Security.BrowserSafetyOptions? Security { get; init; }
+
     /// <summary><c>metrics:</c> (/metrics and OTLP), or null when the file has none; read at start.</summary>
     public Operations.Metrics.MetricsSettings? Metrics { get; init; }
 }

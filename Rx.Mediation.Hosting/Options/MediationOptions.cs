@@ -40,6 +40,9 @@ public sealed class MediationOptions
     /// <summary>GET /metrics (Prometheus text format) and the optional OTLP export (docs/operations/metrics.md).</summary>
     public Operations.Metrics.MetricsOptions Metrics { get; set; } = new();
 
+    /// <summary>Allowed Host names and browser origins (docs/security.md).</summary>
+    public Security.BrowserSafetyOptions Security { get; set; } = new();
+
     /// <summary>Routes by name. Configuration adds routes or changes these; <c>Enabled=false</c> removes one.</summary>
     public Dictionary<string, RouteOptions> Routes { get; set; } = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -62,6 +65,7 @@ public sealed class MediationOptions
         errors.AddRange(PacketLog.Validate($"{Section}:PacketLog"));
         errors.AddRange(Admin.Validate($"{Section}:Admin"));
         errors.AddRange(Metrics.Validate($"{Section}:Metrics"));
+        errors.AddRange(Security.Validate($"{Section}:Security"));
         var paths = new[] { (EntrypointOptions)Http, WebSocket, Sse, Poll }.Where(e => e.Enabled)
             .GroupBy(e => (e.Path, e.Port)).Where(g => g.Count() > 1);
         foreach (var clash in paths) errors.Add($"{Section}: entrypoints {string.Join(", ", clash.Select(e => e.Name))} share the path '{clash.Key.Path}'");

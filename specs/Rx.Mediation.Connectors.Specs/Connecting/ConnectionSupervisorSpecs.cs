@@ -71,7 +71,7 @@ public sealed class ConnectionSupervisorSpecs
         Fails("connection refused");
         Connects();
         first.SetResult("broker restarting");
-        await Until(() => _counters.Reconnects == 1, "the reconnect is counted");
+        await Until.TrueAsync(() => _counters.Reconnects == 1, "the reconnect is counted");
         _health.ShouldContain((NodeHealth.Degraded, "reconnecting to broker.example:5672: the connection was lost (broker restarting)"));
         _health.ShouldContain((NodeHealth.Degraded, "reconnecting to broker.example:5672 (attempt 1): connection refused"),
             "a failed attempt soon after a loss is a broker restart, not yet a broken endpoint");
@@ -91,7 +91,7 @@ public sealed class ConnectionSupervisorSpecs
 
         Fails("connection refused");
         first.SetResult("broker gone");
-        await Until(() => _health.Any(h => h.Health == NodeHealth.Unhealthy), "the endpoint turns unhealthy");
+        await Until.TrueAsync(() => _health.Any(h => h.Health == NodeHealth.Unhealthy), "the endpoint turns unhealthy");
         _health.Last().ShouldBe((NodeHealth.Unhealthy, "cannot connect to broker.example:5672: connection refused"));
         await stop.CancelAsync();
         await running;
@@ -120,7 +120,7 @@ public sealed class ConnectionSupervisorSpecs
         Connects();
         var running = supervisor.RunAsync(ConnectAsync, ex => ex.Message, stop.Token);
 
-        await Until(() => supervisor.EverConnected, "the sixth attempt connects");
+        await Until.TrueAsync(() => supervisor.EverConnected, "the sixth attempt connects");
         Volatile.Read(ref _attempts).ShouldBe(6);
         await stop.CancelAsync();
         await running.WaitAsync(TimeSpan.FromSeconds(10));
@@ -136,15 +136,5 @@ public sealed class ConnectionSupervisorSpecs
 
         Enumerable.Range(0, 7).Select(supervisor.Backoff).ShouldBe(
             [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10)]);
-    }
-
-    private static async Task Until(Func<bool> condition, string because)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new ShouldAssertException($"timed out waiting until {because}");
-            await Task.Delay(5);
-        }
     }
 }

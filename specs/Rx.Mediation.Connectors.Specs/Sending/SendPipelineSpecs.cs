@@ -34,7 +34,7 @@ public sealed class SendPipelineSpecs
         pipeline.Start();
         for (var i = 0; i < 50; i++) pipeline.Enqueue(Message($"m{i}")).ShouldBeTrue();
 
-        await Until(() => _counters.Acknowledged == 50, "all 50 are acknowledged");
+        await Until.TrueAsync(() => _counters.Acknowledged == 50, "all 50 are acknowledged");
         broker.Attempts.ShouldBe(Enumerable.Range(0, 50).Select(i => $"m{i}"));
         _counters.Published.ShouldBe(50);
         _counters.Failed.ShouldBe(0);
@@ -50,7 +50,7 @@ public sealed class SendPipelineSpecs
         pipeline.Start();
         pipeline.Enqueue(Message("m"));
 
-        await Until(() => _counters.Acknowledged == 1, "the event is acknowledged on the 13th attempt");
+        await Until.TrueAsync(() => _counters.Acknowledged == 1, "the event is acknowledged on the 13th attempt");
         broker.AttemptsPerMessage["m"].ShouldBe(13, "a lost connection is not a refusal: no limit applies");
         _counters.Retried.ShouldBe(12);
         _counters.Failed.ShouldBe(0);
@@ -66,7 +66,7 @@ public sealed class SendPipelineSpecs
         pipeline.Start();
         pipeline.Enqueue(Message("m"));
 
-        await Until(() => _counters.Failed == 1, "the event fails");
+        await Until.TrueAsync(() => _counters.Failed == 1, "the event fails");
         broker.AttemptsPerMessage["m"].ShouldBe(3, "RefusalRetries = 2: the first attempt and two more");
         _counters.Retried.ShouldBe(2);
         _counters.Acknowledged.ShouldBe(0);
@@ -84,7 +84,7 @@ public sealed class SendPipelineSpecs
         pipeline.Start();
         pipeline.Enqueue(Message("m"));
 
-        await Until(() => _counters.Acknowledged == 1, "the second attempt is acknowledged");
+        await Until.TrueAsync(() => _counters.Acknowledged == 1, "the second attempt is acknowledged");
         _problems.ShouldBe(["publishing refused, retrying: nacked", null]);
         await pipeline.StopAsync(TimeSpan.FromSeconds(5));
     }
@@ -98,7 +98,7 @@ public sealed class SendPipelineSpecs
         pipeline.Enqueue(Message("unroutable"));
         pipeline.Enqueue(Message("fine"));
 
-        await Until(() => _counters.Failed == 1 && _counters.Acknowledged == 1, "one fails, the other is acknowledged");
+        await Until.TrueAsync(() => _counters.Failed == 1 && _counters.Acknowledged == 1, "one fails, the other is acknowledged");
         broker.AttemptsPerMessage["unroutable"].ShouldBe(1);
         _counters.Retried.ShouldBe(0);
         await pipeline.StopAsync(TimeSpan.FromSeconds(5));
@@ -113,7 +113,7 @@ public sealed class SendPipelineSpecs
         pipeline.Enqueue(Message("x", topic: "bad/topic"));
         pipeline.Enqueue(Message("y"));
 
-        await Until(() => _counters.Failed == 1 && _counters.Acknowledged == 1, "the unmappable one fails, the next is sent");
+        await Until.TrueAsync(() => _counters.Failed == 1 && _counters.Acknowledged == 1, "the unmappable one fails, the next is sent");
         broker.Attempts.ShouldBe(["y"]);
         _counters.Published.ShouldBe(1, "published counts what was handed to the broker");
         await pipeline.StopAsync(TimeSpan.FromSeconds(5));
@@ -128,7 +128,7 @@ public sealed class SendPipelineSpecs
         pipeline.Start();
         pipeline.Enqueue(Message("m"));
 
-        await Until(() => _counters.Acknowledged == 1, "the second attempt is acknowledged");
+        await Until.TrueAsync(() => _counters.Acknowledged == 1, "the second attempt is acknowledged");
         broker.AttemptsPerMessage["m"].ShouldBe(2);
         _counters.Retried.ShouldBe(1);
         await pipeline.StopAsync(TimeSpan.FromSeconds(5));
@@ -144,19 +144,19 @@ public sealed class SendPipelineSpecs
         pipeline.Start();
         for (var i = 0; i < 20; i++) pipeline.Enqueue(Message($"m{i}"));
 
-        await Until(() => broker.Attempts.Count == 4, "four are sent");
+        await Until.TrueAsync(() => broker.Attempts.Count == 4, "four are sent");
         pipeline.InFlight.ShouldBe(4);
         pipeline.Queued.ShouldBe(16, "the rest wait in the queue, where the routes feel them");
         pipeline.Pressure.Pending.ShouldBe(16);
 
         answers["m0"].SetResult(SendResult.Acknowledged);
-        await Until(() => broker.Attempts.Count == 5, "one answer lets one more go");
+        await Until.TrueAsync(() => broker.Attempts.Count == 5, "one answer lets one more go");
         pipeline.LimitInFlight(int.MaxValue);
-        await Until(() => broker.Attempts.Count == 11, "raising the limit goes up to MaxInFlight (10), no further");
+        await Until.TrueAsync(() => broker.Attempts.Count == 11, "raising the limit goes up to MaxInFlight (10), no further");
         pipeline.InFlight.ShouldBe(10);
 
         foreach (var i in Enumerable.Range(1, 19)) answers.GetOrAdd($"m{i}", _ => new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult(SendResult.Acknowledged);
-        await Until(() => _counters.Acknowledged == 20, "all are acknowledged");
+        await Until.TrueAsync(() => _counters.Acknowledged == 20, "all are acknowledged");
         await pipeline.StopAsync(TimeSpan.FromSeconds(5));
     }
 
@@ -167,12 +167,12 @@ public sealed class SendPipelineSpecs
         var pipeline = Pipeline(broker);
         pipeline.Start();
         for (var i = 0; i < 5; i++) pipeline.Enqueue(Message($"m{i}"));
-        await Until(() => pipeline.Queued == 5, "all five are queued");
+        await Until.TrueAsync(() => pipeline.Queued == 5, "all five are queued");
         broker.Attempts.ShouldBeEmpty();
         pipeline.InFlight.ShouldBe(0, "nothing is taken from the queue without a connection");
 
         broker.Connected();
-        await Until(() => _counters.Acknowledged == 5, "all five are acknowledged once connected");
+        await Until.TrueAsync(() => _counters.Acknowledged == 5, "all five are acknowledged once connected");
         await pipeline.StopAsync(TimeSpan.FromSeconds(5));
     }
 
@@ -219,7 +219,7 @@ public sealed class SendPipelineSpecs
         var pipeline = Pipeline(broker);
         pipeline.Start();
         pipeline.Enqueue(Message("slow"));
-        await Until(() => pipeline.InFlight == 1, "the slow one is in flight");
+        await Until.TrueAsync(() => pipeline.InFlight == 1, "the slow one is in flight");
 
         var stopping = pipeline.StopAsync(TimeSpan.FromSeconds(30));
         stopping.IsCompleted.ShouldBeFalse("stopping waits for the answer");
@@ -235,7 +235,7 @@ public sealed class SendPipelineSpecs
         var pipeline = new SendPipeline<string>("broker", Options(), new Hanging(new ScriptedBroker().Connected(), attempts: int.MaxValue), _counters, NullLogger.Instance);
         pipeline.Start();
         pipeline.Enqueue(Message("never"));
-        await Until(() => pipeline.InFlight == 1, "it is in flight");
+        await Until.TrueAsync(() => pipeline.InFlight == 1, "it is in flight");
 
         await pipeline.StopAsync(TimeSpan.FromMilliseconds(50));
         _counters.Failed.ShouldBe(1);
@@ -264,16 +264,6 @@ public sealed class SendPipelineSpecs
                 await Task.Delay(Timeout.Infinite, cancellationToken);
             }
             return await inner.SendAsync(message, cancellationToken);
-        }
-    }
-
-    private static async Task Until(Func<bool> condition, string because)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new ShouldAssertException($"timed out waiting until {because}");
-            await Task.Delay(5);
         }
     }
 }

@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.HostFiltering;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Rx.Mediation.Hosting.Security;
+
+/// <summary>
+/// What keeps a browser from being turned against the server. <c>Host</c> names outside <see cref="BrowserSafetyOptions.AllowedHosts"/>
+/// get 400 (ASP.NET Core's host filtering), so a DNS-rebound page cannot reach the loopback-only admin API. A request
+/// with an <c>Origin</c> that is neither the server's own nor allowed gets 403 before any entrypoint sees it: a page
+/// elsewhere can neither open a WebSocket with the user's cookies nor publish with a simple POST (which a browser sends
+/// without asking first). Allowed cross-origin pages get CORS headers, and their preflights are answered.
+/// </summary>
+public static class BrowserSafety
+{
+    /// <summary>The host names the server answers, from the options and the listener's URL.</summary>
+    public static IReadOnlyList<string> AllowedHosts(BrowserSafetyOptions options, string url)
+    {
+        if (options.AllowedHosts.Count > 0) return options.AllowedHosts;
+        var host = Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.Host : "";
+        if (host is "0.0.0.0" or "[::]" or "::" or "*" or "+" || url.Contains("://*", StringComparison.Ordinal) || url.Contains("://+", StringComparison.Ordinal)) return ["*"];
+        return ["localhost", "127.0.0.1", "[::1]", .. host.Length > 0 ? new[] { host } : []];
+    }
+
+    public static void AddBrowserSafety(this IServiceCollection services, BrowserSafetyOptions options, string url)
+    {
+        var hosts = AllowedHosts(options, url);
+        // Configured before the host's own post-configuration, which only fills AllowedHosts when it is empty.
+        services.Configure<HostFilteringOptions>(filtering =>
+        {
+            filtering.AllowedHosts = [.. hosts];
+            filtering.AllowEmptyHosts = false;
+            filtering.IncludeFailureMessage = true;
+        });
+        services.AddSingleton(new OriginPolicy(options.AllowedOrigins));
+    }
+
+    /// <summary>Host filtering, then the origin check; before the WebSocket middleware and every endpoint.</summary>
+    public static void UseBrowserSafety(this IApplicationBuilder app)
+    {
+        app.UseHostFiltering();
+        var policy = app.ApplicationServices.GetRequiredService<OriginPolicy>();
+        var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(BrowserSafety).FullName!);
+        app.Use((context, next) => policy.Check(context, next, logger));
+    }
+}

@@ -1,0 +1,73 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Net.Http.Headers;
+
+namespace Rx.Mediation.Hosting.Security;
+
+/// <summary>
+/// Which browser origins may reach the server (see <see cref="BrowserSafety"/>): the server's own always, those in
+/// <see cref="BrowserSafetyOptions.AllowedOrigins"/> (with CORS headers), and loopback origins for WebSocket upgrades
+/// only. Requests without an <c>Origin</c> (curl, brokers' clients, same-origin navigation) are not browsers' cross-site
+/// requests and pass.
+/// </summary>
+internal sealed class OriginPolicy
+{
+    private static readonly TimeSpan RefusalLogInterval = TimeSpan.FromSeconds(10);
+
+    private readonly HashSet<string> _allowed;
+    private long _lastRefusalLog = long.MinValue;
+
+    public OriginPolicy(IEnumerable<string> allowed) =>
+        _allowed = allowed.Select(o => o == "null" ? o : Origins.Normalize(o)).OfType<string>().ToHashSet(StringComparer.Ordinal);
+
+    public Task Check(HttpContext context, RequestDelegate next, ILogger logger)
+    {
+        var request = context.Request;
+        var origin = request.Headers.Origin.ToString();
+        if (origin.Length == 0) return next(context);
+        var normalized = origin == "null" ? "null" : Origins.Normalize(origin);
+        if (normalized is not null && normalized == Origins.Normalize($"{request.Scheme}://{request.Host}")) return next(context);
+        var configured = normalized is not null && _allowed.Contains(normalized);
+        // Before the WebSocket middleware, which is what would say so: an upgrade asks for "websocket" (HTTP/1.1) or
+        // CONNECTs with the websocket protocol (HTTP/2).
+        var webSocket = string.Equals(request.Headers.Upgrade, "websocket", StringComparison.OrdinalIgnoreCase)
+                        || string.Equals(context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpExtendedConnectFeature>()?.Protocol, "websocket", StringComparison.OrdinalIgnoreCase);
+        if (configured || (webSocket && normalized is not null && Origins.IsLoopback(normalized)))
+        {
+            if (!webSocket) AddCorsHeaders(context, origin);
+            // A CORS preflight is answered here; the entrypoints only take the real request.
+            if (HttpMethods.IsOptions(request.Method) && request.Headers.ContainsKey(HeaderNames.AccessControlRequestMethod))
+            {
+                context.Response.StatusCode = StatusCodes.Status204NoContent;
+                return Task.CompletedTask;
+            }
+            return next(context);
+        }
+        LogRefusal(logger, origin, request.Path);
+        context.Response.StatusCode = StatusCodes.Status403Forbidden;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        return context.Response.WriteAsync($"origin '{origin}' is not allowed: add it to Mediation:Security:AllowedOrigins (server: security: allowed-origins) to let its pages in\n");
+    }
+
+    private static void AddCorsHeaders(HttpContext context, string origin)
+    {
+        var headers = context.Response.Headers;
+        headers.AccessControlAllowOrigin = origin;
+        headers.Append(HeaderNames.Vary, HeaderNames.Origin);
+        headers.AccessControlExposeHeaders = "Retry-After, X-Resume, Last-Event-ID";
+        var request = context.Request;
+        if (!HttpMethods.IsOptions(request.Method)) return;
+        headers.AccessControlAllowMethods = "GET, POST";
+        if (request.Headers.AccessControlRequestHeaders.Count > 0) headers.AccessControlAllowHeaders = request.Headers.AccessControlRequestHeaders;
+        headers.AccessControlMaxAge = "600";
+    }
+
+    /// <summary>Refusals are a browser's doing, possibly many: one line per 10 s at most, never a stack trace.</summary>
+    private void LogRefusal(ILogger logger, string origin, PathString path)
+    {
+        var now = Environment.TickCount64;
+        var last = Interlocked.Read(ref _lastRefusalLog);
+        if (now - last < RefusalLogInterval.TotalMilliseconds || Interlocked.CompareExchange(ref _lastRefusalLog, now, last) != last) return;
+        logger.LogWarning("Refused a request to {Path} from origin {Origin}: not the server's own and not in Mediation:Security:AllowedOrigins", path.Value, origin);
+    }
+}
