@@ -77,7 +77,13 @@ public static class MediationServer
         options.Admin.AllowRemote = server.AdminAllowRemote;
         if (server.AdminKey is { } adminKey) options.Admin.Key = adminKey;
         server.Metrics?.ApplyTo(options.Metrics);
-        if (server.Security is { } security) options.Security = security;
+        if (server.Security is { } security)
+        {
+            // The file's lists replace appsettings'; allowing anonymous clients may come from either (e.g. the environment).
+            if (security.AllowedHosts.Count > 0) options.Security.AllowedHosts = security.AllowedHosts;
+            if (security.AllowedOrigins.Count > 0) options.Security.AllowedOrigins = security.AllowedOrigins;
+            options.Security.AllowAnonymous |= security.AllowAnonymous;
+        }
         ThrowIfInvalid(bindingErrors, options);
 
         var entrypoints = config.Entrypoints.Select(e => e.Create()).ToList();

@@ -13,7 +13,7 @@ namespace Rx.Mediation.Hosting.Configuration;
 public static class ServerConfigReader
 {
     private static readonly string[] ServerKeys = ["url", "drain-timeout", "client-close-timeout", "drop-log-interval", "admin", "reload-debounce", Operations.PacketLog.PacketLogConfigReader.Key, Operations.Metrics.MetricsConfigReader.Key, "security"];
-    private static readonly string[] SecurityKeys = ["allowed-hosts", "allowed-origins"];
+    private static readonly string[] SecurityKeys = ["allowed-hosts", "allowed-origins", "allow-anonymous"];
     private static readonly string[] AdminKeys = ["enabled", "allow-remote", "key"];
 
     /// <summary>Paths the server answers itself; an entrypoint there would make routing ambiguous.</summary>
@@ -85,13 +85,14 @@ public static class ServerConfigReader
     }
 
     /// <summary><c>server: security:</c>, each problem at its line.</summary>
-    private static Security.BrowserSafetyOptions? ReadSecurity(YamlMap? security, ConfigDiagnostics diagnostics)
+    private static Security.SecurityOptions? ReadSecurity(YamlMap? security, ConfigDiagnostics diagnostics)
     {
         if (security is null) return null;
-        var options = new Security.BrowserSafetyOptions
+        var options = new Security.SecurityOptions
         {
             AllowedHosts = [.. security.List("allowed-hosts").Select(n => n.Value ?? "")],
             AllowedOrigins = [.. security.List("allowed-origins").Select(n => n.Value ?? "")],
+            AllowAnonymous = security.Bool("allow-anonymous") ?? false,
         };
         foreach (var problem in options.Validate("server: security:"))
             diagnostics.Error(security.Node, problem.Replace("server: security::AllowedHosts", "server: security: allowed-hosts", StringComparison.Ordinal)

@@ -27,7 +27,7 @@ public sealed record ServerSettings
     public Operations.PacketLog.PacketLogOptions? PacketLog { get; init; }
 
     /// <summary><c>security:</c> (allowed-hosts, allowed-origins), or null when the file has none; read at start.</summary>
-    public Security.BrowserSafetyOptions? Security { get; init; }
+    public Security.SecurityOptions? Security { get; init; }
 
     /// <summary><c>metrics:</c> (/metrics and OTLP), or null when the file has none; read at start.</summary>
     public Operations.Metrics.MetricsSettings? Metrics { get; init; }

@@ -2,7 +2,7 @@ namespace Rx.Mediation.Hosting.Options;
 
 /// <summary>
 /// The server's configuration, section <c>Mediation</c> (appsettings.json, then environment variables such as
-/// <c>Mediation__Sse__HeartbeatInterval</c>, then the command line such as <c>--Mediation:Url=http://0.0.0.0:9000</c>).
+/// <c>Mediation__Sse__HeartbeatInterval</c>, then the command line such as <c>--Mediation:Url=http://127.0.0.1:9000</c>).
 /// Defaults are the embedded configuration: memory broker, ingress [http, ws] → memory, egress memory → [sse, ws, poll].
 /// </summary>
 public sealed class MediationOptions
@@ -41,7 +41,7 @@ public sealed class MediationOptions
     public Operations.Metrics.MetricsOptions Metrics { get; set; } = new();
 
     /// <summary>Allowed Host names and browser origins (docs/security.md).</summary>
-    public Security.BrowserSafetyOptions Security { get; set; } = new();
+    public Security.SecurityOptions Security { get; set; } = new();
 
     /// <summary>Routes by name. Configuration adds routes or changes these; <c>Enabled=false</c> removes one.</summary>
     public Dictionary<string, RouteOptions> Routes { get; set; } = new(StringComparer.OrdinalIgnoreCase)
@@ -66,6 +66,7 @@ public sealed class MediationOptions
         errors.AddRange(Admin.Validate($"{Section}:Admin"));
         errors.AddRange(Metrics.Validate($"{Section}:Metrics"));
         errors.AddRange(Security.Validate($"{Section}:Security"));
+        if (Hosting.ListenAddress.Problem(Url) is null && Security.ProtectedModeProblem(Url, $"{Section}:Url") is { } open) errors.Add(open);
         var paths = new[] { (EntrypointOptions)Http, WebSocket, Sse, Poll }.Where(e => e.Enabled)
             .GroupBy(e => (e.Path, e.Port)).Where(g => g.Count() > 1);
         foreach (var clash in paths) errors.Add($"{Section}: entrypoints {string.Join(", ", clash.Select(e => e.Name))} share the path '{clash.Key.Path}'");

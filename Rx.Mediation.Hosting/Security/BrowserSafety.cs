@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace Rx.Mediation.Hosting.Security;
 
 /// <summary>
-/// What keeps a browser from being turned against the server. <c>Host</c> names outside <see cref="BrowserSafetyOptions.AllowedHosts"/>
+/// What keeps a browser from being turned against the server. <c>Host</c> names outside <see cref="SecurityOptions.AllowedHosts"/>
 /// get 400 (ASP.NET Core's host filtering), so a DNS-rebound page cannot reach the loopback-only admin API. A request
 /// with an <c>Origin</c> that is neither the server's own nor allowed gets 403 before any entrypoint sees it: a page
 /// elsewhere can neither open a WebSocket with the user's cookies nor publish with a simple POST (which a browser sends
@@ -16,7 +16,7 @@ namespace Rx.Mediation.Hosting.Security;
 public static class BrowserSafety
 {
     /// <summary>The host names the server answers, from the options and the listener's URL.</summary>
-    public static IReadOnlyList<string> AllowedHosts(BrowserSafetyOptions options, string url)
+    public static IReadOnlyList<string> AllowedHosts(SecurityOptions options, string url)
     {
         if (options.AllowedHosts.Count > 0) return options.AllowedHosts;
         var host = Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.Host : "";
@@ -24,7 +24,7 @@ public static class BrowserSafety
         return ["localhost", "127.0.0.1", "[::1]", .. host.Length > 0 ? new[] { host } : []];
     }
 
-    public static void AddBrowserSafety(this IServiceCollection services, BrowserSafetyOptions options, string url)
+    public static void AddBrowserSafety(this IServiceCollection services, SecurityOptions options, string url)
     {
         var hosts = AllowedHosts(options, url);
         // Configured before the host's own post-configuration, which only fills AllowedHosts when it is empty.

@@ -6,7 +6,7 @@ namespace Rx.Mediation.Hosting.Security;
 
 /// <summary>
 /// Which browser origins may reach the server (see <see cref="BrowserSafety"/>): the server's own always, those in
-/// <see cref="BrowserSafetyOptions.AllowedOrigins"/> (with CORS headers), and loopback origins for WebSocket upgrades
+/// <see cref="SecurityOptions.AllowedOrigins"/> (with CORS headers), and loopback origins for WebSocket upgrades
 /// only. Requests without an <c>Origin</c> (curl, brokers' clients, same-origin navigation) are not browsers' cross-site
 /// requests and pass.
 /// </summary>

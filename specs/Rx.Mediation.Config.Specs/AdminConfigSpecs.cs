@@ -53,10 +53,11 @@ public sealed class AdminConfigSpecs
     public void The_security_section_is_read()
     {
         var (config, errors) = ServerConfigReader.Parse(
-            "server:\n  security:\n    allowed-hosts: [ gateway.example ]\n    allowed-origins: [ https://app.example.com ]\nroutes: []\n", "c.yaml", Types);
+            "server:\n  security:\n    allowed-hosts: [ gateway.example ]\n    allowed-origins: [ https://app.example.com ]\n    allow-anonymous: true\nroutes: []\n", "c.yaml", Types);
         errors.ShouldBeEmpty();
         config!.Server.Security!.AllowedHosts.ShouldBe(["gateway.example"]);
         config.Server.Security.AllowedOrigins.ShouldBe(["https://app.example.com"]);
+        config.Server.Security.AllowAnonymous.ShouldBeTrue();
     }
 
     [Fact]

@@ -1,0 +1,52 @@
+namespace Rx.Mediation.Hosting.Security;
+
+/// <summary>
+/// Section <c>Mediation:Security</c> (in a configuration file, <c>server: security:</c>): whether the server may run
+/// open to anonymous clients beyond loopback, which <c>Host</c> names it answers (against DNS rebinding) and which
+/// browser origins may reach it (against cross-site WebSocket hijacking and cross-site POSTs). docs/security.md.
+/// </summary>
+public sealed class SecurityOptions
+{
+    /// <summary>
+    /// Host names the server answers (a leading <c>*.</c> takes subdomains, <c>*</c> any). Empty: the loopback names
+    /// (<c>localhost</c>, <c>127.0.0.1</c>, <c>[::1]</c>) and the host of <c>Mediation:Url</c>; a URL bound to every
+    /// address (<c>0.0.0.0</c>, <c>[::]</c>) then takes any name, since the server cannot know its public ones.
+    /// </summary>
+    public List<string> AllowedHosts { get; set; } = [];
+
+    /// <summary>
+    /// Origins (<c>scheme://host[:port]</c>) whose pages may POST, read SSE and poll answers (they get CORS headers),
+    /// and open WebSockets. The server's own origin is always allowed; loopback origins may open WebSockets too.
+    /// </summary>
+    public List<string> AllowedOrigins { get; set; } = [];
+
+    /// <summary>
+    /// Lets the server listen on an address other than loopback although it cannot tell its clients apart (it has no
+    /// authentication yet): everyone who reaches it may publish and subscribe to every topic. Off: such a listener
+    /// stops the start with one line saying so, as Redis's protected mode does.
+    /// </summary>
+    public bool AllowAnonymous { get; set; }
+
+    /// <summary>Why the server must not listen on <paramref name="url"/> as configured, or null.</summary>
+    public string? ProtectedModeProblem(string url, string urlSetting)
+    {
+        if (AllowAnonymous || IsLoopback(url)) return null;
+        return $"{urlSetting} listens on {new Uri(url).Host}, beyond loopback, and the server cannot authenticate clients yet: anyone who reaches it "
+               + "could publish and subscribe to every topic. Bind it to 127.0.0.1, or set Mediation:Security:AllowAnonymous=true "
+               + "(server: security: allow-anonymous: true) to run it open anyway, behind a proxy that authenticates (docs/security.md)";
+    }
+
+    /// <summary>Whether <paramref name="url"/> listens on loopback only (localhost or a loopback address).</summary>
+    public static bool IsLoopback(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri)
+        && (uri.Host is "localhost" || (System.Net.IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && System.Net.IPAddress.IsLoopback(address)));
+
+    /// <summary>Every problem, each naming its key.</summary>
+    public IEnumerable<string> Validate(string section)
+    {
+        foreach (var host in AllowedHosts.Where(h => string.IsNullOrWhiteSpace(h) || h.Contains('/') || h.Contains(' ')))
+            yield return $"{section}:AllowedHosts '{host}' is not a host name (e.g. gateway.example.com or *.example.com)";
+        foreach (var origin in AllowedOrigins.Where(o => o != "null" && Origins.Normalize(o) is null))
+            yield return $"{section}:AllowedOrigins '{origin}' is not an origin (scheme://host[:port], e.g. https://app.example.com)";
+    }
+}
