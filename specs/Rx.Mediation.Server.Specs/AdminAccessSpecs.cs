@@ -131,6 +131,27 @@ public sealed class AdminAccessSpecs
         Check(r => r.QueryString = new QueryString("?key=" + Key), query: true).IsAllowed.ShouldBeTrue();
     }
 
+    [Fact]
+    public async Task Readyz_tells_an_anonymous_remote_caller_the_status_only_and_an_admin_every_node()
+    {
+        await using var server = await StartAsync(["--Mediation:Admin:Key=" + Key, "--Mediation:Endpoints:gone:Type=mqtt5", "--Mediation:Endpoints:gone:Host=127.0.0.1",
+            $"--Mediation:Endpoints:gone:Port={FreePort.Next()}"]);
+
+        using var anonymous = await SendAsync(server, "/readyz", Remote);
+        anonymous.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable, "the status is for everyone: a load balancer's probe reads it");
+        var text = await anonymous.Content.ReadAsStringAsync();
+        text.ShouldContain("not-ready");
+        text.ShouldNotContain("gone");
+        text.ShouldNotContain("127.0.0.1");
+
+        using var admin = await SendAsync(server, "/readyz", Remote, r => r.Headers.Add(AdminAccess.KeyHeader, Key));
+        admin.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        (await admin.Content.ReadAsStringAsync()).ShouldContain("\"gone\"");
+
+        using var local = await server.Http.GetAsync("/readyz");
+        (await local.Content.ReadAsStringAsync()).ShouldContain("\"gone\"", customMessage: "loopback callers see the details, as they see the admin API");
+    }
+
     private static Task<RunningServer> StartAsync(string[]? settings = null) =>
         RunningServer.StartAsync(settings ?? [], b => b.Web.Services.AddSingleton<IStartupFilter>(new SimulatedRemoteAddress()));
 
