@@ -31,8 +31,11 @@ public static class ClientQuery
         return error is null;
     }
 
-    /// <summary>An id for a client that gave none.</summary>
-    public static string NewClientId() => "c-" + EventIds.Next();
+    /// <summary>
+    /// An id for a client that gave none: 128 random bits, so it can neither be guessed nor counted to (an id addresses
+    /// events straight to its client through <c>X-Client-Id</c>, and claiming a connected client's id is refused).
+    /// </summary>
+    public static string NewClientId() => "c-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 
     /// <summary>The filters of every <c>?topic=</c> (MQTT wildcards allowed), or the default; false with the rule a bad one broke.</summary>
     public static bool TryTopics(HttpRequest request, string defaultTopic, TopicRules rules, out IReadOnlyList<TopicPattern> topics, [NotNullWhen(false)] out TopicRefusal? refusal)
