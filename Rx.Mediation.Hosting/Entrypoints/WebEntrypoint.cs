@@ -127,10 +127,20 @@ public abstract class WebEntrypoint : MediationNode, IEntrypoint
             return null;
         }
         var clientId = given ?? ClientQuery.NewClientId();
+        var limiter = context.RequestServices?.GetService(typeof(Security.ConnectionLimiter)) as Security.ConnectionLimiter;
+        var remote = context.Connection.RemoteIpAddress?.ToString();
+        IDisposable? lease = null;
+        if (limiter is not null && (lease = limiter.TryOpen(remote, out var refusal)) is null)
+        {
+            context.Response.Headers.RetryAfter = "5";
+            await JsonErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "too-many-connections", refusal!);
+            return null;
+        }
         var outbox = new ClientOutbox(options.SendQueueCapacity, options.SlowClientPolicy, e => ReportDrop(e, DropReason.SlowClient), options.SendQueueMaxBytes);
-        var client = new ConnectedClient(clientId, topics, outbox) { RemoteAddress = context.Connection.RemoteIpAddress?.ToString() };
+        var client = new ConnectedClient(clientId, topics, outbox) { RemoteAddress = remote };
         var registration = clients.Add(client);
-        if (registration is not null) return (client, registration);
+        if (registration is not null) return (client, lease is null ? registration : new Both(registration, lease));
+        lease?.Dispose();
         await JsonErrors.WriteAsync(context, StatusCodes.Status409Conflict, "duplicate-client",
             $"a client with id '{clientId}' is already connected to entrypoint '{Name}'");
         return null;
@@ -187,5 +197,15 @@ public abstract class WebEntrypoint : MediationNode, IEntrypoint
     protected readonly struct InFlight(WebEntrypoint owner) : IDisposable
     {
         public void Dispose() => owner.Leave();
+    }
+
+    /// <summary>The client's registration and its connection lease, let go together.</summary>
+    private sealed class Both(IDisposable first, IDisposable second) : IDisposable
+    {
+        public void Dispose()
+        {
+            first.Dispose();
+            second.Dispose();
+        }
     }
 }

@@ -35,6 +35,7 @@ public static class BrowserSafety
             filtering.IncludeFailureMessage = true;
         });
         services.AddSingleton(new OriginPolicy(options.AllowedOrigins));
+        services.AddSingleton(new ConnectionLimiter(options.MaxConnections, options.MaxConnectionsPerAddress));
     }
 
     /// <summary>Host filtering, then the origin check; before the WebSocket middleware and every endpoint.</summary>

@@ -27,6 +27,12 @@ public sealed class SecurityOptions
     /// </summary>
     public bool AllowAnonymous { get; set; }
 
+    /// <summary>Streaming connections (WebSocket and SSE clients) the server holds at most, all entrypoints together.</summary>
+    public int MaxConnections { get; set; } = 10_000;
+
+    /// <summary>Streaming connections one client address holds at most (behind a proxy, set the proxy's share).</summary>
+    public int MaxConnectionsPerAddress { get; set; } = 1_000;
+
     /// <summary>Why the server must not listen on <paramref name="url"/> as configured, or null.</summary>
     public string? ProtectedModeProblem(string url, string urlSetting)
     {
@@ -48,5 +54,7 @@ public sealed class SecurityOptions
             yield return $"{section}:AllowedHosts '{host}' is not a host name (e.g. gateway.example.com or *.example.com)";
         foreach (var origin in AllowedOrigins.Where(o => o != "null" && Origins.Normalize(o) is null))
             yield return $"{section}:AllowedOrigins '{origin}' is not an origin (scheme://host[:port], e.g. https://app.example.com)";
+        if (MaxConnections < 1) yield return $"{section}:MaxConnections must be at least 1, got {MaxConnections}";
+        if (MaxConnectionsPerAddress < 1) yield return $"{section}:MaxConnectionsPerAddress must be at least 1, got {MaxConnectionsPerAddress}";
     }
 }

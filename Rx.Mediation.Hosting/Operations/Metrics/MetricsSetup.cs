@@ -25,7 +25,8 @@ public static class MetricsSetup
         services.AddMetrics();
         services.AddSingleton(options);
         services.AddSingleton(sp => new ServerMetrics(
-            sp.GetRequiredService<MediationEngine>(), sp.GetRequiredService<EntrypointRegistry>(), sp.GetRequiredService<IMeterFactory>(), sp.GetService<ConfigStatus>()));
+            sp.GetRequiredService<MediationEngine>(), sp.GetRequiredService<EntrypointRegistry>(), sp.GetRequiredService<IMeterFactory>(), sp.GetService<ConfigStatus>(),
+            sp.GetService<Security.ConnectionLimiter>()));
         services.AddSingleton(sp =>
         {
             var own = sp.GetRequiredService<ServerMetrics>().Meter;

@@ -20,7 +20,7 @@ namespace Rx.Mediation.Hosting.Operations.Metrics;
 /// </summary>
 public sealed class ServerMetrics
 {
-    public ServerMetrics(MediationEngine engine, EntrypointRegistry entrypoints, IMeterFactory meters, ConfigStatus? config)
+    public ServerMetrics(MediationEngine engine, EntrypointRegistry entrypoints, IMeterFactory meters, ConfigStatus? config, Security.ConnectionLimiter? connections = null)
     {
         Meter = meters.Create(MediationMeter.Name);
         Engine = new EngineMetrics(engine, Meter, EndpointCounters);
@@ -33,6 +33,15 @@ public sealed class ServerMetrics
             .Where(r => (r == DropReason.SlowClient && HasClientQueues(e)) || e.Drops[r] != 0)
             .Select(r => Tagged(e.Drops[r], "entrypoint", e.Name, "reason", r.ToName()))),
             "{event}", "Events each web entrypoint dropped itself, by reason (slow-client: a client's send queue was full; buffer-*: the SSE replay or poll buffer let an event no client had go, at one of its bounds)");
+
+        if (connections is not null)
+        {
+            Meter.CreateObservableCounter("rx.mediation.connections.refused", () => new[]
+            {
+                Tagged(connections.Refused.Total, "reason", "max-connections"),
+                Tagged(connections.Refused.PerAddress, "reason", "max-connections-per-address"),
+            }, "{connection}", "Streaming connections (WebSocket, SSE) refused with 503, by the bound they would have passed");
+        }
 
         if (config is not null)
         {
