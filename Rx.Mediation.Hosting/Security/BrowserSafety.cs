@@ -36,6 +36,8 @@ public static class BrowserSafety
         });
         services.AddSingleton(new OriginPolicy(options.AllowedOrigins));
         services.AddSingleton(new ConnectionLimiter(options.MaxConnections, options.MaxConnectionsPerAddress));
+        services.AddSingleton(new PostRateLimiter(options.PostsPerSecondPerAddress,
+            options.PostBurstPerAddress > 0 ? options.PostBurstPerAddress : 2 * options.PostsPerSecondPerAddress));
     }
 
     /// <summary>Host filtering, then the origin check; before the WebSocket middleware and every endpoint.</summary>

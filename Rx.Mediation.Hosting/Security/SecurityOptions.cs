@@ -33,6 +33,12 @@ public sealed class SecurityOptions
     /// <summary>Streaming connections one client address holds at most (behind a proxy, set the proxy's share).</summary>
     public int MaxConnectionsPerAddress { get; set; } = 1_000;
 
+    /// <summary>POSTs one client address may make per second (a token bucket); 0, the default, leaves them unlimited.</summary>
+    public int PostsPerSecondPerAddress { get; set; }
+
+    /// <summary>How many POSTs an address may make at once before the rate applies; 0: twice the rate.</summary>
+    public int PostBurstPerAddress { get; set; }
+
     /// <summary>Why the server must not listen on <paramref name="url"/> as configured, or null.</summary>
     public string? ProtectedModeProblem(string url, string urlSetting)
     {
@@ -55,6 +61,8 @@ public sealed class SecurityOptions
         foreach (var origin in AllowedOrigins.Where(o => o != "null" && Origins.Normalize(o) is null))
             yield return $"{section}:AllowedOrigins '{origin}' is not an origin (scheme://host[:port], e.g. https://app.example.com)";
         if (MaxConnections < 1) yield return $"{section}:MaxConnections must be at least 1, got {MaxConnections}";
+        if (PostsPerSecondPerAddress < 0) yield return $"{section}:PostsPerSecondPerAddress must not be negative (0: unlimited), got {PostsPerSecondPerAddress}";
+        if (PostBurstPerAddress < 0) yield return $"{section}:PostBurstPerAddress must not be negative (0: twice the rate), got {PostBurstPerAddress}";
         if (MaxConnectionsPerAddress < 1) yield return $"{section}:MaxConnectionsPerAddress must be at least 1, got {MaxConnectionsPerAddress}";
     }
 }

@@ -46,6 +46,14 @@ public sealed class HttpPostEntrypoint(HttpEntrypointOptions options) : WebEntry
             await RefuseUnreadAsync(context);
             return;
         }
+        if (context.RequestServices?.GetService(typeof(Security.PostRateLimiter)) is Security.PostRateLimiter rate
+            && !rate.TryTake(context.Connection.RemoteIpAddress?.ToString(), out var retryAfter))
+        {
+            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await JsonErrors.WriteAsync(context, StatusCodes.Status429TooManyRequests, "rate-limited",
+                $"this client address may POST {rate.PerSecond} times per second (Mediation:Security:PostsPerSecondPerAddress)");
+            return;
+        }
         var topic = FirstNonEmpty(request.Query["topic"].ToString(), request.Headers[TopicHeader].ToString()) ?? DefaultTopic;
         if (!TopicRules.IsPublishable(topic, out var refusal))
         {

@@ -26,7 +26,7 @@ public static class MetricsSetup
         services.AddSingleton(options);
         services.AddSingleton(sp => new ServerMetrics(
             sp.GetRequiredService<MediationEngine>(), sp.GetRequiredService<EntrypointRegistry>(), sp.GetRequiredService<IMeterFactory>(), sp.GetService<ConfigStatus>(),
-            sp.GetService<Security.ConnectionLimiter>()));
+            sp.GetService<Security.ConnectionLimiter>(), sp.GetService<Security.PostRateLimiter>()));
         services.AddSingleton(sp =>
         {
             var own = sp.GetRequiredService<ServerMetrics>().Meter;

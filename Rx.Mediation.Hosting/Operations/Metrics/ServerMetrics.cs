@@ -20,7 +20,8 @@ namespace Rx.Mediation.Hosting.Operations.Metrics;
 /// </summary>
 public sealed class ServerMetrics
 {
-    public ServerMetrics(MediationEngine engine, EntrypointRegistry entrypoints, IMeterFactory meters, ConfigStatus? config, Security.ConnectionLimiter? connections = null)
+    public ServerMetrics(MediationEngine engine, EntrypointRegistry entrypoints, IMeterFactory meters, ConfigStatus? config, Security.ConnectionLimiter? connections = null,
+        Security.PostRateLimiter? posts = null)
     {
         Meter = meters.Create(MediationMeter.Name);
         Engine = new EngineMetrics(engine, Meter, EndpointCounters);
@@ -41,6 +42,12 @@ public sealed class ServerMetrics
                 Tagged(connections.Refused.Total, "reason", "max-connections"),
                 Tagged(connections.Refused.PerAddress, "reason", "max-connections-per-address"),
             }, "{connection}", "Streaming connections (WebSocket, SSE) refused with 503, by the bound they would have passed");
+        }
+
+        if (posts is not null)
+        {
+            Meter.CreateObservableCounter("rx.mediation.requests.refused", () => new[] { Tagged(posts.Refused, "reason", "post-rate") },
+                "{request}", "Requests refused with 429, by the limit they passed");
         }
 
         if (config is not null)
