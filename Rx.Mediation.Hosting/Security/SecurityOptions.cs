@@ -39,6 +39,19 @@ public sealed class SecurityOptions
     /// <summary>How many POSTs an address may make at once before the rate applies; 0: twice the rate.</summary>
     public int PostBurstPerAddress { get; set; }
 
+    /// <summary>Messages one WebSocket connection may send per second (a token bucket, burst twice the rate); 0, the default, leaves them unlimited.</summary>
+    public int WebSocketMessagesPerSecond { get; set; }
+
+    /// <summary>The bucket for one WebSocket connection, or null when unlimited; replenished by its owner (no timer per connection).</summary>
+    public System.Threading.RateLimiting.TokenBucketRateLimiter? WebSocketMessageBucket() => WebSocketMessagesPerSecond <= 0 ? null : new(new()
+    {
+        TokenLimit = 2 * WebSocketMessagesPerSecond,
+        TokensPerPeriod = WebSocketMessagesPerSecond,
+        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+        QueueLimit = 0,
+        AutoReplenishment = false,
+    });
+
     /// <summary>Why the server must not listen on <paramref name="url"/> as configured, or null.</summary>
     public string? ProtectedModeProblem(string url, string urlSetting)
     {
@@ -62,6 +75,7 @@ public sealed class SecurityOptions
             yield return $"{section}:AllowedOrigins '{origin}' is not an origin (scheme://host[:port], e.g. https://app.example.com)";
         if (MaxConnections < 1) yield return $"{section}:MaxConnections must be at least 1, got {MaxConnections}";
         if (PostsPerSecondPerAddress < 0) yield return $"{section}:PostsPerSecondPerAddress must not be negative (0: unlimited), got {PostsPerSecondPerAddress}";
+        if (WebSocketMessagesPerSecond < 0) yield return $"{section}:WebSocketMessagesPerSecond must not be negative (0: unlimited), got {WebSocketMessagesPerSecond}";
         if (PostBurstPerAddress < 0) yield return $"{section}:PostBurstPerAddress must not be negative (0: twice the rate), got {PostBurstPerAddress}";
         if (MaxConnectionsPerAddress < 1) yield return $"{section}:MaxConnectionsPerAddress must be at least 1, got {MaxConnectionsPerAddress}";
     }

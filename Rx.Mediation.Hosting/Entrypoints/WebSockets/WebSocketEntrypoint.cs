@@ -17,6 +17,13 @@ namespace Rx.Mediation.Hosting.Entrypoints.WebSockets;
 /// </summary>
 public sealed class WebSocketEntrypoint(WebSocketEntrypointOptions options) : WebEntrypoint(options)
 {
+    private long _rateLimited;
+
+    /// <summary>Inbound messages refused because their connection sent faster than Mediation:Security:WebSocketMessagesPerSecond.</summary>
+    public long RateLimited => Interlocked.Read(ref _rateLimited);
+
+    internal void CountRateLimited() => Interlocked.Increment(ref _rateLimited);
+
     /// <summary>Close status for a client closed by the slow-client policy: 1013 Try Again Later.</summary>
     public const int SlowClientCloseStatus = 1013;
 
@@ -80,7 +87,8 @@ public sealed class WebSocketEntrypoint(WebSocketEntrypointOptions options) : We
         try
         {
             using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { KeepAliveInterval = Options.KeepAliveInterval });
-            var session = new WebSocketSession(this, socket, client, publishTopic, ClientQuery.QueryFlag(request, "envelope", Options.Envelope));
+            using var bucket = (context.RequestServices?.GetService(typeof(Options.MediationOptions)) as Options.MediationOptions)?.Security.WebSocketMessageBucket();
+            var session = new WebSocketSession(this, socket, client, publishTopic, ClientQuery.QueryFlag(request, "envelope", Options.Envelope), bucket);
             await session.RunAsync(context.RequestAborted);
         }
         finally

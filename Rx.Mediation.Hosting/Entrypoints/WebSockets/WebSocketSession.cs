@@ -13,7 +13,9 @@ namespace Rx.Mediation.Hosting.Entrypoints.WebSockets;
 /// completed, queued events are sent, then 1001), the slow-client policy (1013 with the reason), or a message over
 /// the size limit (1009).</para>
 /// </summary>
-internal sealed class WebSocketSession(WebSocketEntrypoint entrypoint, WebSocket socket, ConnectedClient client, string publishTopic, bool envelope)
+internal sealed class WebSocketSession(
+    WebSocketEntrypoint entrypoint, WebSocket socket, ConnectedClient client, string publishTopic, bool envelope,
+    System.Threading.RateLimiting.TokenBucketRateLimiter? messageRate = null)
 {
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);
 
@@ -148,6 +150,7 @@ internal sealed class WebSocketSession(WebSocketEntrypoint entrypoint, WebSocket
             LeaveInFlight();
             return HandleInboundAsync(data, type, _receiveToken);
         }
+        if (messageRate is not null && !TakeMessageToken()) return RefuseOverRateAsync(data, type, _receiveToken);
         EnterInFlight();
         if (envelope && type == WebSocketMessageType.Text) return HandleInboundAsync(data, type, _receiveToken);
         // Immutable headers shared by every message of a type: only the event itself is allocated.
@@ -156,6 +159,24 @@ internal sealed class WebSocketSession(WebSocketEntrypoint entrypoint, WebSocket
         if (!pending.IsCompletedSuccessfully) return AnswerWhenAdmittedAsync(pending, value);
         var admission = pending.Result;
         return admission.Status is AdmissionStatus.Rejected or AdmissionStatus.NoRoute ? new ValueTask(AnswerAsync(admission, value, _receiveToken)) : default;
+    }
+
+    private bool TakeMessageToken()
+    {
+        messageRate!.TryReplenish();
+        using var lease = messageRate.AttemptAcquire();
+        return lease.IsAcquired;
+    }
+
+    /// <summary>A message over the connection's rate: not offered to the routes, answered with the documented notice, counted.</summary>
+    private async ValueTask RefuseOverRateAsync(byte[] data, WebSocketMessageType type, CancellationToken cancellationToken)
+    {
+        LeaveInFlight();
+        entrypoint.CountRateLimited();
+        var value = Event.Create(entrypoint.Name, publishTopic, data, type == WebSocketMessageType.Text ? TextHeaders : BinaryHeaders, client.Id);
+        await SendAsync(WebSocketMessages.Rejected(value, "rejected",
+            "this connection sends faster than Mediation:Security:WebSocketMessagesPerSecond allows; not taken",
+            TimeSpan.FromSeconds(1)), WebSocketMessageType.Text, cancellationToken);
     }
 
     private async ValueTask AnswerWhenAdmittedAsync(ValueTask<Admission> pending, Event value) =>

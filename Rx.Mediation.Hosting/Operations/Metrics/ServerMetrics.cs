@@ -46,8 +46,10 @@ public sealed class ServerMetrics
 
         if (posts is not null)
         {
-            Meter.CreateObservableCounter("rx.mediation.requests.refused", () => new[] { Tagged(posts.Refused, "reason", "post-rate") },
-                "{request}", "Requests refused with 429, by the limit they passed");
+            Meter.CreateObservableCounter("rx.mediation.requests.refused", () => entrypoints.Current.OfType<Entrypoints.WebSockets.WebSocketEntrypoint>()
+                    .Select(e => Tagged(e.RateLimited, "reason", "websocket-message-rate", "entrypoint", e.Name))
+                    .Prepend(Tagged(posts.Refused, "reason", "post-rate")),
+                "{request}", "Requests refused over a rate: POSTs answered 429 (post-rate), WebSocket messages answered with a rejected notice (websocket-message-rate)");
         }
 
         if (config is not null)
