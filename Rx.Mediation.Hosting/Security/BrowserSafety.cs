@@ -11,7 +11,8 @@ namespace Rx.Mediation.Hosting.Security;
 /// get 400 (ASP.NET Core's host filtering), so a DNS-rebound page cannot reach the loopback-only admin API. A request
 /// with an <c>Origin</c> that is neither the server's own nor allowed gets 403 before any entrypoint sees it: a page
 /// elsewhere can neither open a WebSocket with the user's cookies nor publish with a simple POST (which a browser sends
-/// without asking first). Allowed cross-origin pages get CORS headers, and their preflights are answered.
+/// without asking first). Allowed cross-origin pages get CORS headers, and their preflights are answered, by ASP.NET
+/// Core's CORS middleware.
 /// </summary>
 public static class BrowserSafety
 {
@@ -34,7 +35,16 @@ public static class BrowserSafety
             filtering.AllowEmptyHosts = false;
             filtering.IncludeFailureMessage = true;
         });
-        services.AddSingleton(new OriginPolicy(options.AllowedOrigins));
+        var origins = new OriginPolicy(options.AllowedOrigins);
+        services.AddSingleton(origins);
+        // Only configured origins get CORS headers; the server's own needs none, and loopback pages may open WebSockets only.
+        services.AddCors(cors => cors.AddDefaultPolicy(policy => policy
+            // A predicate, not a list: origins are compared as normalised, and the answer then varies by Origin for caches.
+            .SetIsOriginAllowed(origins.IsConfigured)
+            .WithMethods(HttpMethods.Get, HttpMethods.Post)
+            .AllowAnyHeader()
+            .WithExposedHeaders("Retry-After", "X-Resume", "Last-Event-ID")
+            .SetPreflightMaxAge(TimeSpan.FromMinutes(10))));
         services.AddSingleton(new ConnectionLimiter(options.MaxConnections, options.MaxConnectionsPerAddress));
         services.AddSingleton(new PostRateLimiter(options.PostsPerSecondPerAddress,
             options.PostBurstPerAddress > 0 ? options.PostBurstPerAddress : 2 * options.PostsPerSecondPerAddress));
@@ -47,5 +57,6 @@ public static class BrowserSafety
         var policy = app.ApplicationServices.GetRequiredService<OriginPolicy>();
         var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(BrowserSafety).FullName!);
         app.Use((context, next) => policy.Check(context, next, logger));
+        app.UseCors();
     }
 }

@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using System.Threading.RateLimiting;
 
 namespace Rx.Mediation.Hosting.Security;
 
@@ -7,10 +7,14 @@ namespace Rx.Mediation.Hosting.Security;
 /// the only identity an anonymous client has. One client opening thousands of streams cannot take every other client's
 /// room; a connection over a bound is refused (503 with <c>Retry-After</c>) and counted by reason.
 /// </summary>
-public sealed class ConnectionLimiter(int maxTotal, int maxPerAddress)
+public sealed class ConnectionLimiter(int maxTotal, int maxPerAddress) : IDisposable
 {
-    private readonly ConcurrentDictionary<string, int> _perAddress = new(StringComparer.Ordinal);
-    private int _total;
+    private readonly ConcurrencyLimiter _total = new(new ConcurrencyLimiterOptions { PermitLimit = maxTotal, QueueLimit = 0 });
+
+    // Partitions of addresses with no connection left are let go by the library.
+    private readonly PartitionedRateLimiter<string> _perAddress = PartitionedRateLimiter.Create<string, string>(address =>
+        RateLimitPartition.GetConcurrencyLimiter(address, _ => new ConcurrencyLimiterOptions { PermitLimit = maxPerAddress, QueueLimit = 0 }));
+
     private long _refusedTotal;
     private long _refusedPerAddress;
 
@@ -19,7 +23,7 @@ public sealed class ConnectionLimiter(int maxTotal, int maxPerAddress)
     public int MaxPerAddress { get; } = maxPerAddress;
 
     /// <summary>Open connections now.</summary>
-    public int Open => Volatile.Read(ref _total);
+    public int Open => MaxTotal - (int)(_total.GetStatistics()?.CurrentAvailablePermits ?? MaxTotal);
 
     /// <summary>Refusals so far: over <see cref="MaxTotal"/>, over <see cref="MaxPerAddress"/>.</summary>
     public (long Total, long PerAddress) Refused => (Interlocked.Read(ref _refusedTotal), Interlocked.Read(ref _refusedPerAddress));
@@ -28,41 +32,41 @@ public sealed class ConnectionLimiter(int maxTotal, int maxPerAddress)
     public IDisposable? TryOpen(string? address, out string? refusal)
     {
         refusal = null;
-        var key = address ?? "";
-        if (Interlocked.Increment(ref _total) > MaxTotal)
+        var total = _total.AttemptAcquire();
+        if (!total.IsAcquired)
         {
-            Interlocked.Decrement(ref _total);
+            total.Dispose();
             Interlocked.Increment(ref _refusedTotal);
             refusal = $"the server holds its maximum of {MaxTotal} streaming connections (Mediation:Security:MaxConnections)";
             return null;
         }
-        if (_perAddress.AddOrUpdate(key, 1, static (_, n) => n + 1) > MaxPerAddress)
+        var perAddress = _perAddress.AttemptAcquire(address ?? "");
+        if (!perAddress.IsAcquired)
         {
-            Release(key);
+            perAddress.Dispose();
+            total.Dispose();
             Interlocked.Increment(ref _refusedPerAddress);
             refusal = $"this client address holds its maximum of {MaxPerAddress} streaming connections (Mediation:Security:MaxConnectionsPerAddress)";
             return null;
         }
-        return new Lease(this, key);
+        return new Lease(total, perAddress);
     }
 
-    private void Release(string key)
+    public void Dispose()
     {
-        Interlocked.Decrement(ref _total);
-        // Removed at zero, so addresses seen once do not pile up.
-        while (_perAddress.TryGetValue(key, out var count))
-        {
-            if (count <= 1 ? _perAddress.TryRemove(new KeyValuePair<string, int>(key, count)) : _perAddress.TryUpdate(key, count - 1, count)) return;
-        }
+        _total.Dispose();
+        _perAddress.Dispose();
     }
 
-    private sealed class Lease(ConnectionLimiter owner, string key) : IDisposable
+    private sealed class Lease(RateLimitLease total, RateLimitLease perAddress) : IDisposable
     {
         private int _released;
 
         public void Dispose()
         {
-            if (Interlocked.Exchange(ref _released, 1) == 0) owner.Release(key);
+            if (Interlocked.Exchange(ref _released, 1) != 0) return;
+            perAddress.Dispose();
+            total.Dispose();
         }
     }
 }

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Microsoft.Net.Http.Headers;
 
 namespace Rx.Mediation.Hosting.Security;
 
@@ -20,6 +19,9 @@ internal sealed class OriginPolicy
     public OriginPolicy(IEnumerable<string> allowed) =>
         _allowed = allowed.Select(o => o == "null" ? o : Origins.Normalize(o)).OfType<string>().ToHashSet(StringComparer.Ordinal);
 
+    /// <summary>Whether <paramref name="origin"/> is one of the configured origins (compared normalised).</summary>
+    public bool IsConfigured(string origin) => (origin == "null" ? origin : Origins.Normalize(origin)) is { } normalized && _allowed.Contains(normalized);
+
     public Task Check(HttpContext context, RequestDelegate next, ILogger logger)
     {
         var request = context.Request;
@@ -32,34 +34,12 @@ internal sealed class OriginPolicy
         // CONNECTs with the websocket protocol (HTTP/2).
         var webSocket = string.Equals(request.Headers.Upgrade, "websocket", StringComparison.OrdinalIgnoreCase)
                         || string.Equals(context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpExtendedConnectFeature>()?.Protocol, "websocket", StringComparison.OrdinalIgnoreCase);
-        if (configured || (webSocket && normalized is not null && Origins.IsLoopback(normalized)))
-        {
-            if (!webSocket) AddCorsHeaders(context, origin);
-            // A CORS preflight is answered here; the entrypoints only take the real request.
-            if (HttpMethods.IsOptions(request.Method) && request.Headers.ContainsKey(HeaderNames.AccessControlRequestMethod))
-            {
-                context.Response.StatusCode = StatusCodes.Status204NoContent;
-                return Task.CompletedTask;
-            }
-            return next(context);
-        }
+        // Allowed: CORS headers and preflights are ASP.NET Core's CORS middleware's, next in line (BrowserSafety).
+        if (configured || (webSocket && normalized is not null && Origins.IsLoopback(normalized))) return next(context);
         LogRefusal(logger, origin, request.Path);
         context.Response.StatusCode = StatusCodes.Status403Forbidden;
         context.Response.ContentType = "text/plain; charset=utf-8";
         return context.Response.WriteAsync($"origin '{origin}' is not allowed: add it to Mediation:Security:AllowedOrigins (server: security: allowed-origins) to let its pages in\n");
-    }
-
-    private static void AddCorsHeaders(HttpContext context, string origin)
-    {
-        var headers = context.Response.Headers;
-        headers.AccessControlAllowOrigin = origin;
-        headers.Append(HeaderNames.Vary, HeaderNames.Origin);
-        headers.AccessControlExposeHeaders = "Retry-After, X-Resume, Last-Event-ID";
-        var request = context.Request;
-        if (!HttpMethods.IsOptions(request.Method)) return;
-        headers.AccessControlAllowMethods = "GET, POST";
-        if (request.Headers.AccessControlRequestHeaders.Count > 0) headers.AccessControlAllowHeaders = request.Headers.AccessControlRequestHeaders;
-        headers.AccessControlMaxAge = "600";
     }
 
     /// <summary>Refusals are a browser's doing, possibly many: one line per 10 s at most, never a stack trace.</summary>

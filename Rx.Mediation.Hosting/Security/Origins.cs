@@ -3,8 +3,6 @@ namespace Rx.Mediation.Hosting.Security;
 /// <summary>Origins compared as browsers send them: lower-case scheme and host, the port only when not the scheme's default.</summary>
 internal static class Origins
 {
-    private static readonly string[] LoopbackHosts = ["localhost", "127.0.0.1", "[::1]"];
-
     /// <summary><c>scheme://host[:port]</c>, normalised; null when <paramref name="origin"/> is not one.</summary>
     public static string? Normalize(string origin)
     {
@@ -13,8 +11,6 @@ internal static class Origins
         return uri.IsDefaultPort ? $"{uri.Scheme}://{uri.Host.ToLowerInvariant()}" : $"{uri.Scheme}://{uri.Host.ToLowerInvariant()}:{uri.Port}";
     }
 
-    public static bool IsLoopbackHost(string host) => LoopbackHosts.Contains(host, StringComparer.OrdinalIgnoreCase);
-
-    public static bool IsLoopback(string normalizedOrigin) =>
-        Uri.TryCreate(normalizedOrigin, UriKind.Absolute, out var uri) && IsLoopbackHost(uri.Host is "::1" ? "[::1]" : uri.Host);
+    /// <summary>A page served from this machine: the same rule as a loopback listener's URL.</summary>
+    public static bool IsLoopback(string normalizedOrigin) => SecurityOptions.IsLoopback(normalizedOrigin);
 }
