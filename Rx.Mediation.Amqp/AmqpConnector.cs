@@ -18,7 +18,7 @@ internal sealed class AmqpConnector
     {
         Tls = tls;
         Target = $"{settings.Host}:{settings.EffectivePort}";
-        var user = string.IsNullOrWhiteSpace(settings.User) ? null : settings.User;
+        var user = string.IsNullOrWhiteSpace(settings.Username) ? null : settings.Username;
         _address = new Address(settings.Host, settings.EffectivePort, user, user is null ? null : settings.ResolvePassword() ?? "", "/", tls is null ? "AMQP" : "AMQPS");
         if (user is null) _factory.SASL.Profile = SaslProfile.Anonymous;
         _factory.AMQP.ContainerId = string.IsNullOrWhiteSpace(settings.ContainerId) ? $"rx-mediation-{name}-{Guid.NewGuid():N}" : settings.ContainerId;

@@ -20,7 +20,7 @@ public sealed class AmqpSettings
     public string? VirtualHost { get; set; }
 
     /// <summary>SASL PLAIN user; without one the connection uses SASL ANONYMOUS.</summary>
-    public string? User { get; set; }
+    public string? Username { get; set; }
 
     public string? Password { get; set; }
 
@@ -101,12 +101,15 @@ public sealed class AmqpSettings
 
     public string? DrainTimeout { get; set; }
 
+    public string? User { get; set; }
+
     /// <summary>Settings renamed so that one concept has one name on every connector (README, Changes): old → new.</summary>
     internal static readonly IReadOnlyList<(string Old, string New)> RenamedSettings =
     [
         (nameof(QueueCapacity), nameof(OutboundCapacity)), (nameof(QueueMaxBytes), nameof(OutboundMaxBytes)),
         (nameof(RetryBackoff), nameof(RetryDelay)), (nameof(ReconnectBackoff), nameof(ReconnectDelay)),
         (nameof(MaxReconnectBackoff), nameof(MaxReconnectDelay)), (nameof(DrainTimeout), nameof(StopTimeout)),
+        (nameof(User), nameof(Username)),
     ];
 
     /// <summary>Delay before releasing a message the routes refused when they name no Retry-After.</summary>
@@ -141,8 +144,8 @@ public sealed class AmqpSettings
         if (StopTimeout < TimeSpan.Zero) yield return (nameof(StopTimeout), "must not be negative");
         if (!string.IsNullOrWhiteSpace(PasswordEnv) && Environment.GetEnvironmentVariable(PasswordEnv) is null)
             yield return (nameof(PasswordEnv), $"names environment variable '{PasswordEnv}', which is not set");
-        if (!string.IsNullOrWhiteSpace(Password) && string.IsNullOrWhiteSpace(User))
-            yield return (nameof(User), "is required when a password is given");
+        if (!string.IsNullOrWhiteSpace(Password) && string.IsNullOrWhiteSpace(Username))
+            yield return (nameof(Username), "is required when a password is given");
         if (TlsProblem() is { } tls) yield return tls;
         // AMQPNetLite checks the name against the host it connects to; it cannot be told to expect another.
         if (!string.IsNullOrWhiteSpace(Tls.ServerName)) yield return ("Tls:ServerName", "is not supported for AMQP 1.0: the broker's certificate is checked against Host");
@@ -161,6 +164,7 @@ public sealed class AmqpSettings
         nameof(ReconnectBackoff) => ReconnectBackoff,
         nameof(MaxReconnectBackoff) => MaxReconnectBackoff,
         nameof(DrainTimeout) => DrainTimeout,
+        nameof(User) => User,
         _ => null,
     };
 

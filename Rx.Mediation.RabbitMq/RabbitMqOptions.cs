@@ -68,6 +68,7 @@ public sealed record RabbitMqOptions
         string Key(string setting) => $"{context.Key}:{setting}";
         EndpointConfigurationException Bad(string setting, string problem) => new(context.Name, Key(setting), problem);
 
+        if (s.User is not null) throw Bad("User", "was renamed Username, as on every connector (README, Changes)");
         Uri address;
         string? password = null;
         if (!string.IsNullOrWhiteSpace(s.Uri))
@@ -87,7 +88,7 @@ public sealed record RabbitMqOptions
             var port = s.Port ?? (secure ? 5671 : 5672);
             if (port is < 1 or > 65535) throw Bad("Port", $"must be 1-65535, not {port}");
             var vhost = string.IsNullOrEmpty(s.VirtualHost) ? "/" : s.VirtualHost;
-            var user = string.IsNullOrEmpty(s.User) ? "guest" : s.User;
+            var user = string.IsNullOrEmpty(s.Username) ? "guest" : s.Username;
             address = new Uri($"{(secure ? "amqps" : "amqp")}://{System.Uri.EscapeDataString(user)}@{host}:{port}/{System.Uri.EscapeDataString(vhost)}");
         }
         var tls = s.Tls.ToOptions(context, impliedByAddress: address.Scheme == "amqps");

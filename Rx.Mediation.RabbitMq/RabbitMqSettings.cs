@@ -12,6 +12,8 @@ public sealed class RabbitMqSettings
     public string? Host { get; set; }
     public int? Port { get; set; }
     public string? VirtualHost { get; set; }
+    public string? Username { get; set; }
+    /// <summary>The former name of <see cref="Username"/>: refused, naming the new one (README, Changes).</summary>
     public string? User { get; set; }
     public string? Password { get; set; }
     public string? PasswordEnv { get; set; }

@@ -89,7 +89,6 @@ public sealed class SolaceEndpointProvider : IEndpointProvider
 
         var settings = context.Bind<AmqpSettings>();
         settings.Receive = string.Join(',', receive);
-        if (string.IsNullOrWhiteSpace(settings.User) && context.Settings["Username"] is { Length: > 0 } username) settings.User = username;
         if (context.Settings["ClientName"] is { Length: > 0 } clientName) settings.ContainerId = clientName;
         // PubSub+ picks the VPN by its per-VPN AMQP listen port (Host/Port); RabbitMQ picks its vhost by 'vhost:NAME' in open.
         if (string.IsNullOrWhiteSpace(settings.VirtualHost) && style == SolaceAddressStyle.RabbitMq) settings.VirtualHost = $"vhost:{vpn}";

@@ -31,7 +31,7 @@ public sealed class AmqpSettingsSpecs
     public void Settings_are_bound()
     {
         var (endpoints, errors) = Create(("Type", "amqp10"), ("Host", "broker.local"), ("Port", "5673"), ("Address", "/queue/{topic}"),
-            ("Durable", "false"), ("Receive", "/queue/a, /topic/b"), ("Credit", "10"), ("User", "app"), ("Password", "secret"), ("VirtualHost", "vhost:prod"));
+            ("Durable", "false"), ("Receive", "/queue/a, /topic/b"), ("Credit", "10"), ("Username", "app"), ("Password", "secret"), ("VirtualHost", "vhost:prod"));
 
         errors.ShouldBeEmpty();
         var settings = endpoints.Single().ShouldBeOfType<AmqpEndpoint>().Settings;
@@ -57,11 +57,12 @@ public sealed class AmqpSettingsSpecs
     [InlineData("ReconnectBackoff", "00:00:01", "ReconnectBackoff was renamed ReconnectDelay")]
     [InlineData("MaxReconnectBackoff", "00:00:01", "MaxReconnectBackoff was renamed MaxReconnectDelay")]
     [InlineData("DrainTimeout", "00:00:01", "DrainTimeout was renamed StopTimeout")]
+    [InlineData("User", "app", "User was renamed Username")]
     [InlineData("MaxReconnectDelay", "00:00:00.100", "MaxReconnectDelay must be at least ReconnectDelay")]
     [InlineData("Address", "/q/{topic}/{topic}", "Address")]
     [InlineData("Receive", "/queue/{topic}", "Receive")]
     [InlineData("PasswordEnv", "RXM_AMQP_SPEC_UNSET_VARIABLE", "PasswordEnv")]
-    [InlineData("Password", "secret-without-user", "User")]
+    [InlineData("Password", "secret-without-user", "Username")]
     [InlineData("Host", " ", "Host")]
     public void A_bad_setting_is_named_with_its_endpoint_and_key(string key, string value, string named)
     {

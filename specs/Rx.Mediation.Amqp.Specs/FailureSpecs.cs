@@ -46,7 +46,7 @@ public sealed class FailureSpecs(AmqpBrokerFixture broker)
     [Fact]
     public async Task Wrong_credentials_are_reported_as_the_sasl_failure()
     {
-        await using var server = await RunningServer.StartAsync(broker.Endpoint("badauth", "User=guest", "Password=not-the-password"));
+        await using var server = await RunningServer.StartAsync(broker.Endpoint("badauth", "Username=guest", "Password=not-the-password"));
 
         await Eventually.TrueAsync(() => server.Amqp("badauth").Health == NodeHealth.Unhealthy, "the endpoint is unhealthy", TimeSpan.FromSeconds(30));
         var (status, _, detail) = await server.ReadyzAsync("badauth");
@@ -61,7 +61,7 @@ public sealed class FailureSpecs(AmqpBrokerFixture broker)
     public async Task Right_credentials_from_an_environment_variable_connect()
     {
         Environment.SetEnvironmentVariable("RXM_AMQP_SPEC_PASSWORD", "guest");
-        await using var server = await RunningServer.StartAsync(broker.Endpoint("goodauth", "User=guest", "PasswordEnv=RXM_AMQP_SPEC_PASSWORD"));
+        await using var server = await RunningServer.StartAsync(broker.Endpoint("goodauth", "Username=guest", "PasswordEnv=RXM_AMQP_SPEC_PASSWORD"));
         await server.HealthyAsync("goodauth");
     }
 

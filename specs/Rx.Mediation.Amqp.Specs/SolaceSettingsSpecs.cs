@@ -19,7 +19,7 @@ public sealed class SolaceSettingsSpecs
         errors.ShouldBeEmpty();
         var endpoint = endpoints.Single().ShouldBeOfType<AmqpEndpoint>();
         endpoint.Settings.ReceiveAddresses.ShouldBe(["queue://orders", "queue://audit", "topic://sol/*/in/>"]);
-        endpoint.Settings.User.ShouldBe("app");
+        endpoint.Settings.Username.ShouldBe("app");
         endpoint.Settings.ContainerId.ShouldBe("app-1");
         endpoint.Settings.Credit.ShouldBe(10);
         endpoint.Settings.EffectivePort.ShouldBe(5672);
@@ -74,7 +74,7 @@ public sealed class SolaceSettingsSpecs
     [InlineData("Transport=amqp10;Subscriptions=#share/g/a", "Mediation:Endpoints:broker:Subscriptions '#share/g/a': shared subscriptions")]
     [InlineData("Queue=q1;Destination=topic://a/>", "Mediation:Endpoints:broker:Destination topic 'a/>' contains the Solace wildcard level '>'")]
     [InlineData("Queue=q1;Credit=0", "Mediation:Endpoints:broker:Credit must be 1–100000, got 0")]
-    [InlineData("Queue=q1;Password=secret-value", "Mediation:Endpoints:broker:User is required when a password is given")]
+    [InlineData("Queue=q1;Password=secret-value", "Mediation:Endpoints:broker:Username is required when a password is given")]
     public void Settings_that_do_not_fit_the_transport_are_clear_errors(string settings, string error)
     {
         var pairs = settings.Split(';').Select(s => s.Split('=', 2)).Select(p => (p[0], p[1]));

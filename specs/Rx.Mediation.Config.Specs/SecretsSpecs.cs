@@ -15,7 +15,7 @@ public sealed class SecretsSpecs
     [Theory]
     [InlineData("{ type: mqtt5, host: 127.0.0.1, port: 0, username: app, password: S3CRET-bad }")]
     [InlineData("{ type: rabbitmq, uri: 'amqp://app:S3CRET/bad@127.0.0.1:5672/' }")]
-    [InlineData("{ type: amqp10, host: 127.0.0.1, credit: 0, user: app, password: S3CRET-bad }")]
+    [InlineData("{ type: amqp10, host: 127.0.0.1, credit: 0, username: app, password: S3CRET-bad }")]
     [InlineData("{ type: kafka, bootstrap-servers: '127.0.0.1:9092', topics: t, acks: some, password: S3CRET-bad }")]
     public async Task A_refused_endpoint_is_named_without_its_password(string endpoint)
     {
@@ -39,7 +39,7 @@ public sealed class SecretsSpecs
             endpoints:
               rabbit: { type: rabbitmq, uri: 'amqp://app:S3CRET-rabbit@127.0.0.1:{{port}}/' }
               mqtt: { type: mqtt5, host: 127.0.0.1, port: {{port}}, username: app, password: S3CRET-mqtt }
-              amqp: { type: amqp10, host: 127.0.0.1, port: {{port}}, user: app, password: S3CRET-amqp }
+              amqp: { type: amqp10, host: 127.0.0.1, port: {{port}}, username: app, password: S3CRET-amqp }
               kafka: { type: kafka, bootstrap-servers: '127.0.0.1:{{port}}', topics: t, security-protocol: sasl_plaintext, sasl-mechanism: PLAIN, sasl-username: app, password: S3CRET-kafka }
             routes:
               - name: out

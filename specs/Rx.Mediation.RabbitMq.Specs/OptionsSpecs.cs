@@ -54,7 +54,7 @@ public sealed class OptionsSpecs
     [Fact]
     public void Host_settings_and_a_password_from_the_environment()
     {
-        var o = Options(name => name == "MQ_PW" ? "from-env" : null, ("Host", "h"), ("Port", "5999"), ("VirtualHost", "v1"), ("User", "u"), ("PasswordEnv", "MQ_PW"));
+        var o = Options(name => name == "MQ_PW" ? "from-env" : null, ("Host", "h"), ("Port", "5999"), ("VirtualHost", "v1"), ("Username", "u"), ("PasswordEnv", "MQ_PW"));
         o.Password.ShouldBe("from-env");
         o.Address.ToString().ShouldBe("amqp://u@h:5999/v1");
     }
@@ -72,6 +72,14 @@ public sealed class OptionsSpecs
         var error = Should.Throw<EndpointConfigurationException>(() => Options(settings));
         error.Key.ShouldBe(expected);
         error.Message.ShouldStartWith("endpoint 'rabbit': " + expected);
+    }
+
+    [Fact]
+    public void The_former_name_User_is_refused_naming_Username()
+    {
+        var error = Should.Throw<EndpointConfigurationException>(() => Options(("Host", "h"), ("User", "app")));
+        error.Key.ShouldBe("Mediation:Endpoints:rabbit:User");
+        error.Message.ShouldContain("was renamed Username");
     }
 
     [Fact]
