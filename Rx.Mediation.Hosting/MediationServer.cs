@@ -15,6 +15,7 @@ using Rx.Mediation.Hosting.Entrypoints;
 using Rx.Mediation.Hosting.Entrypoints.WebSockets;
 using Rx.Mediation.Hosting.Options;
 using Rx.Mediation.Hosting.Security;
+using Rx.Mediation.Hosting.Security.Identity;
 using Rx.Mediation.Nodes;
 using Rx.Mediation.Operators.Configuration;
 
@@ -163,6 +164,8 @@ public static class MediationServer
         // The host logs a failed start as an error with the exception's stack trace; the serve command reports a start
         // that failed for a known reason (a port in use) in one line of its own, and rethrows any other.
         web.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+        // Its "Request starting" lines carry the query string, where a browser's credential may be (?access_token=).
+        web.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
     }
 
     private static void AddKestrel(WebApplicationBuilder web, MediationOptions options, IReadOnlyList<WebEntrypoint> entrypoints)
@@ -185,6 +188,7 @@ public static class MediationServer
     {
         services.AddSingleton(options);
         services.AddBrowserSafety(options.Security, options.Url);
+        services.AddMediationAuthentication(options.Security);
         // Kestrel listens, for good, on the shared URL and on the own ports of the entrypoints known at start.
         services.AddSingleton(new EntrypointRegistry(entrypoints, entrypoints.Select(e => e.Port).OfType<int>()));
         services.AddSingleton<IReadOnlyList<WebEntrypoint>>(sp => sp.GetRequiredService<EntrypointRegistry>());

@@ -17,22 +17,39 @@ public sealed class ClientFaultLog(TimeSpan interval, IScheduler clock)
 
     public void Report(ILogger logger, string entrypoint, string fault, string detail)
     {
+        if (!TryEnter(fault, out var left)) return;
+        logger.LogWarning("Client fault at entrypoint {Entrypoint}: {Fault}: {Detail} ({Suppressed} more like it left out in the last {IntervalSeconds} s)",
+            entrypoint, fault, detail, left, (long)interval.TotalSeconds);
+    }
+
+    /// <summary>
+    /// A refused caller, as an audit line: who (never the credential), where, which topic, why; rate-limited like faults.
+    /// </summary>
+    public void Refused(ILogger logger, string entrypoint, string principal, string? topic, string reason, string? address)
+    {
+        if (!TryEnter("refused:" + reason, out var left)) return;
+        logger.LogWarning("Access refused at entrypoint {Entrypoint}: principal {Principal}, topic {Topic}, from {Address}: {Reason} ({Suppressed} more like it left out in the last {IntervalSeconds} s)",
+            entrypoint, principal, topic, address, reason, left, (long)interval.TotalSeconds);
+    }
+
+    /// <summary>Whether a line for <paramref name="fault"/> may be written now, and how many were left out since the last.</summary>
+    private bool TryEnter(string fault, out int left)
+    {
         var now = clock.Now;
         var window = _windows.GetOrAdd(fault, static _ => new Window());
-        int left;
         lock (window)
         {
+            left = 0;
             if (now < window.Until)
             {
                 window.Suppressed++;
-                return;
+                return false;
             }
             left = window.Suppressed;
             window.Suppressed = 0;
             window.Until = now + interval;
+            return true;
         }
-        logger.LogWarning("Client fault at entrypoint {Entrypoint}: {Fault}: {Detail} ({Suppressed} more like it left out in the last {IntervalSeconds} s)",
-            entrypoint, fault, detail, left, (long)interval.TotalSeconds);
     }
 
     private sealed class Window

@@ -25,10 +25,11 @@ public static class ClientHeaders
         MemoryEndpoint.SenderHeader,    // the client that sent an event, once it crossed a broker
         ResumeIds.Header,               // what SSE ids and poll cursors resume from
         "batch-size",                   // set by the buffer operator
+        Security.Identity.Caller.PrincipalHeader, // who published, when callers are authenticated
     }.Concat(ReceivedHeaders.Names).ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Every header starting with one of these is reserved too: a received message's broker metadata.</summary>
-    public static IReadOnlyList<string> ReservedPrefixes { get; } = ReceivedHeaders.Prefixes;
+    public static IReadOnlyList<string> ReservedPrefixes { get; } = [.. ReceivedHeaders.Prefixes, Security.Identity.Caller.PrincipalHeader + "-"];
 
     public static bool IsReserved(string name) =>
         Reserved.Contains(name) || ReservedPrefixes.Any(p => name.StartsWith(p, StringComparison.OrdinalIgnoreCase));

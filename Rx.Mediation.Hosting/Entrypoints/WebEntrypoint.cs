@@ -25,6 +25,8 @@ public abstract class WebEntrypoint : MediationNode, IEntrypoint
     private readonly CancellationTokenSource _refused = new();
     private volatile bool _refusing;
     private int _inFlight;
+    private long _unauthenticated;
+    private long _forbidden;
     private TaskCompletionSource? _idle; // made by a waiter while something is in flight; completed by the last to leave
 
     protected WebEntrypoint(EntrypointOptions options)
@@ -112,6 +114,55 @@ public abstract class WebEntrypoint : MediationNode, IEntrypoint
         Sessions.Abort();
         return base.StopAsync(cancellationToken);
     }
+
+    /// <summary>Callers answered 401: no credential where one is required, or a credential refused.</summary>
+    public long Unauthenticated => Interlocked.Read(ref _unauthenticated);
+
+    /// <summary>Requests and messages refused because the caller's rights do not cover the topic (403, or a rejected notice).</summary>
+    public long Forbidden => Interlocked.Read(ref _forbidden);
+
+    /// <summary>
+    /// Who is calling (<see cref="Security.Identity.Caller.Everyone"/> on a server without authentication). Answers 401 and
+    /// returns null for a refused credential, and for none unless anonymous callers are allowed.
+    /// </summary>
+    protected async Task<Security.Identity.Caller?> IdentifyAsync(HttpContext context)
+    {
+        if (context.RequestServices?.GetService(typeof(Security.Identity.CallerAccess)) is not Security.Identity.CallerAccess access)
+            return Security.Identity.Caller.Everyone;
+        var result = await Microsoft.AspNetCore.Authentication.AuthenticationHttpContextExtensions.AuthenticateAsync(context, Security.Identity.MediationAuthentication.Scheme);
+        if (result.Succeeded) return access.Authenticated(result.Principal!);
+        if (result.Failure is null && access.Anonymous() is { } anonymous) return anonymous;
+        var reason = result.Failure is null ? "a credential is required" : "the credential was refused";
+        Interlocked.Increment(ref _unauthenticated);
+        ClientFaults.Refused(AuditLog(context), Name, "anonymous", null, result.Failure is null ? "no-credential" : "bad-credential", context.Connection.RemoteIpAddress?.ToString());
+        context.Response.Headers.WWWAuthenticate = "Bearer";
+        await JsonErrors.WriteAsync(context, StatusCodes.Status401Unauthorized, "unauthenticated",
+            $"{reason} at entrypoint '{Name}': send an API key or a JWT as 'Authorization: Bearer <credential>'"
+            + (access.Security.CredentialQuery is { Length: > 0 } query ? $" or '?{query}=<credential>'" : "") + " (docs/security.md)");
+        return null;
+    }
+
+    /// <summary>403 <c>forbidden</c>: the caller's rights do not cover <paramref name="topic"/>; counted and audited.</summary>
+    protected Task ForbidAsync(HttpContext context, Security.Identity.Caller caller, string action, string topic)
+    {
+        CountForbidden(context, caller, action, topic);
+        return JsonErrors.WriteAsync(context, StatusCodes.Status403Forbidden, "forbidden",
+            $"'{caller.Display}' may not {action} '{topic}' at entrypoint '{Name}'", new { topic, action });
+    }
+
+    internal void CountForbidden(HttpContext context, Security.Identity.Caller caller, string action, string topic)
+    {
+        Interlocked.Increment(ref _forbidden);
+        ClientFaults.Refused(AuditLog(context), Name, caller.Display, topic, "forbidden-" + action, context.Connection.RemoteIpAddress?.ToString());
+    }
+
+    /// <summary>The first subscription filter outside the caller's rights, or null when all are within them.</summary>
+    protected static TopicPattern? FirstForbidden(Security.Identity.Caller caller, IEnumerable<TopicPattern> topics, string? clientId) =>
+        topics.FirstOrDefault(t => !caller.MaySubscribe(t, clientId));
+
+    private static Microsoft.Extensions.Logging.ILogger AuditLog(HttpContext context) =>
+        (context.RequestServices?.GetService(typeof(Microsoft.Extensions.Logging.ILoggerFactory)) as Microsoft.Extensions.Logging.ILoggerFactory)
+            ?.CreateLogger("Rx.Mediation.Hosting.Security.Audit") ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
     /// <summary>
     /// Registers a streaming client (SSE, WebSocket) with its own bounded send queue, whose drops are counted as

@@ -21,11 +21,35 @@ public sealed class SecurityOptions
     public List<string> AllowedOrigins { get; set; } = [];
 
     /// <summary>
-    /// Lets the server listen on an address other than loopback although it cannot tell its clients apart (it has no
-    /// authentication yet): everyone who reaches it may publish and subscribe to every topic. Off: such a listener
-    /// stops the start with one line saying so, as Redis's protected mode does.
+    /// Lets in callers without a credential. Without authentication configured: lets the server listen beyond loopback
+    /// open to everyone (off: such a listener stops the start with one line, as Redis's protected mode does). With
+    /// authentication: anonymous callers are let in with the rights of the <c>anonymous</c> entry of <see cref="Rights"/>.
     /// </summary>
     public bool AllowAnonymous { get; set; }
+
+    /// <summary>Clients known by an API key, by name (the principal's name): docs/security.md.</summary>
+    public Dictionary<string, Identity.ApiKeyClient> ApiKeys { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>JWT bearer tokens: issuer, audience, keys.</summary>
+    public Identity.JwtSettings Jwt { get; set; } = new();
+
+    /// <summary>
+    /// Publish and subscribe filters by principal name, role, <c>*</c> (every authenticated caller) or <c>anonymous</c>.
+    /// Empty: every authenticated caller may publish and subscribe to everything.
+    /// </summary>
+    public Dictionary<string, Identity.TopicRightsSettings> Rights { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Claims copied into each published event as <c>principal-{claim}</c> headers (the name always goes in <c>principal</c>).</summary>
+    public List<string> ClaimHeaders { get; set; } = [];
+
+    /// <summary>The query parameter a credential may come in (for EventSource and WebSocket in browsers); empty: none.</summary>
+    public string CredentialQuery { get; set; } = "access_token";
+
+    /// <summary>A cookie a credential may come in (set it SameSite=Strict, HttpOnly, Secure); none by default.</summary>
+    public string? CredentialCookie { get; set; }
+
+    /// <summary>Whether API keys or JWTs are configured: callers are then authenticated at every entrypoint.</summary>
+    public bool AuthenticationIsOn => ApiKeys.Count > 0 || Jwt.IsOn;
 
     /// <summary>Streaming connections (WebSocket and SSE clients) the server holds at most, all entrypoints together.</summary>
     public int MaxConnections { get; set; } = 10_000;
@@ -55,10 +79,10 @@ public sealed class SecurityOptions
     /// <summary>Why the server must not listen on <paramref name="url"/> as configured, or null.</summary>
     public string? ProtectedModeProblem(string url, string urlSetting)
     {
-        if (AllowAnonymous || IsLoopback(url)) return null;
-        return $"{urlSetting} listens on {new Uri(url).Host}, beyond loopback, and the server cannot authenticate clients yet: anyone who reaches it "
-               + "could publish and subscribe to every topic. Bind it to 127.0.0.1, or set Mediation:Security:AllowAnonymous=true "
-               + "(server: security: allow-anonymous: true) to run it open anyway, behind a proxy that authenticates (docs/security.md)";
+        if (AllowAnonymous || AuthenticationIsOn || IsLoopback(url)) return null;
+        return $"{urlSetting} listens on {new Uri(url).Host}, beyond loopback, and no authentication is configured: anyone who reaches it "
+               + "could publish and subscribe to every topic. Configure Mediation:Security:ApiKeys or Mediation:Security:Jwt, bind it to 127.0.0.1, "
+               + "or set Mediation:Security:AllowAnonymous=true (server: security: allow-anonymous: true) to run it open anyway, behind a proxy that authenticates (docs/security.md)";
     }
 
     /// <summary>Whether <paramref name="url"/> listens on loopback only (localhost or a loopback address).</summary>
@@ -78,5 +102,69 @@ public sealed class SecurityOptions
         if (WebSocketMessagesPerSecond < 0) yield return $"{section}:WebSocketMessagesPerSecond must not be negative (0: unlimited), got {WebSocketMessagesPerSecond}";
         if (PostBurstPerAddress < 0) yield return $"{section}:PostBurstPerAddress must not be negative (0: twice the rate), got {PostBurstPerAddress}";
         if (MaxConnectionsPerAddress < 1) yield return $"{section}:MaxConnectionsPerAddress must be at least 1, got {MaxConnectionsPerAddress}";
+        foreach (var (name, client) in ApiKeys)
+        {
+            if (ParseKeyHash(client.KeyHash) is null)
+                yield return $"{section}:ApiKeys:{name}:KeyHash must be 'sha256:' and 64 hex digits (the key's SHA-256, e.g. printf %s \"$KEY\" | sha256sum), got a value of {client.KeyHash?.Length ?? 0} characters (not shown: it may be the key itself)";
+        }
+        foreach (var problem in JwtProblems($"{section}:Jwt")) yield return problem;
+        foreach (var (key, rights) in Rights)
+        {
+            foreach (var (list, filters) in new[] { ("Publish", rights.Publish), ("Subscribe", rights.Subscribe) })
+            {
+                for (var i = 0; i < filters.Count; i++)
+                {
+                    // Placeholders stand for one level; any value stands in for checking the filter's shape.
+                    var shape = System.Text.RegularExpressions.Regex.Replace(filters[i] ?? "", "\\{[A-Za-z0-9_.:-]+\\}", "x");
+                    if (!Topics.TopicPattern.TryParse(shape, out _, out var error) || shape.Contains('{') || shape.Contains('}'))
+                        yield return $"{section}:Rights:{key}:{list}:{i} '{filters[i]}' is not a topic filter with {{placeholders}} ({error ?? "unbalanced braces"})";
+                }
+            }
+        }
+        if (string.IsNullOrWhiteSpace(CredentialQuery) is false && CredentialQuery.Any(c => !char.IsAsciiLetterOrDigit(c) && c is not ('_' or '-')))
+            yield return $"{section}:CredentialQuery must be a plain parameter name, got '{CredentialQuery}'";
+    }
+
+    /// <summary>The 32 bytes of a <c>sha256:hex</c> key hash, or null when it is not one.</summary>
+    public static byte[]? ParseKeyHash(string? text)
+    {
+        const string prefix = "sha256:";
+        if (text is null || !text.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) || text.Length != prefix.Length + 64) return null;
+        try
+        {
+            return Convert.FromHexString(text.AsSpan(prefix.Length));
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    private IEnumerable<string> JwtProblems(string section)
+    {
+        if (!Jwt.IsOn) yield break;
+        if (string.IsNullOrWhiteSpace(Jwt.Issuer)) yield return $"{section}:Issuer is required when JWTs are configured (the 'iss' tokens must carry)";
+        if (string.IsNullOrWhiteSpace(Jwt.Audience)) yield return $"{section}:Audience is required when JWTs are configured (the 'aud' tokens must carry)";
+        if (Jwt.SigningKeys.Count == 0 && Jwt.JwksFile is null) yield return $"{section}: SigningKeys or JwksFile is required to check tokens' signatures";
+        for (var i = 0; i < Jwt.SigningKeys.Count; i++)
+        {
+            var bytes = new byte[Jwt.SigningKeys[i].Length];
+            if (!Convert.TryFromBase64String(Jwt.SigningKeys[i], bytes, out var length)) yield return $"{section}:SigningKeys:{i} is not base64 (the value is not shown)";
+            else if (length < 32) yield return $"{section}:SigningKeys:{i} must be at least 32 bytes (256 bits) for HMAC, got {length}";
+        }
+        if (Jwt.JwksFile is { } file)
+        {
+            string? problem = null;
+            try
+            {
+                if (new Microsoft.IdentityModel.Tokens.JsonWebKeySet(File.ReadAllText(file)).GetSigningKeys().Count == 0) problem = "holds no signing key";
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or System.Text.Json.JsonException)
+            {
+                problem = $"cannot be read as a JSON Web Key Set ({ex.GetType().Name})";
+            }
+            if (problem is not null) yield return $"{section}:JwksFile '{file}' {problem}";
+        }
+        if (Jwt.ClockSkew < TimeSpan.Zero) yield return $"{section}:ClockSkew must not be negative, got {Jwt.ClockSkew}";
     }
 }

@@ -87,6 +87,26 @@ public sealed class TopicPattern : IEquatable<TopicPattern>
         return position > topic.Length;
     }
 
+    /// <summary>
+    /// Whether every topic this filter matches is also matched by <paramref name="wider"/> (<c>a/+/c</c> is within
+    /// <c>a/#</c>; <c>#</c> is within <c>#</c> only): what decides if a subscription stays inside a client's rights.
+    /// </summary>
+    public bool IsWithin(TopicPattern wider)
+    {
+        ArgumentNullException.ThrowIfNull(wider);
+        var mine = _levels ?? Text.Split('/');
+        var theirs = wider._levels ?? wider.Text.Split('/');
+        for (var i = 0; ; i++)
+        {
+            if (i == theirs.Length) return i == mine.Length;
+            if (theirs[i] == "#") return true;
+            if (i == mine.Length) return false;
+            if (mine[i] == "#") return false;
+            if (theirs[i] == "+") continue;
+            if (mine[i] == "+" || mine[i] != theirs[i]) return false;
+        }
+    }
+
     public bool Equals(TopicPattern? other) => other is not null && Text == other.Text;
 
     public override bool Equals(object? obj) => obj is TopicPattern other && Equals(other);

@@ -54,10 +54,17 @@ public sealed class HttpPostEntrypoint(HttpEntrypointOptions options) : WebEntry
                 $"this client address may POST {rate.PerSecond} times per second (Mediation:Security:PostsPerSecondPerAddress)");
             return;
         }
+        var caller = await IdentifyAsync(context);
+        if (caller is null) return;
         var topic = FirstNonEmpty(request.Query["topic"].ToString(), request.Headers[TopicHeader].ToString()) ?? DefaultTopic;
         if (!TopicRules.IsPublishable(topic, out var refusal))
         {
             await JsonErrors.WriteBadTopicAsync(context, refusal);
+            return;
+        }
+        if (!caller.MayPublish(topic))
+        {
+            await ForbidAsync(context, caller, "publish", topic);
             return;
         }
         if (!ClientQuery.TryGivenClientId(request, out var clientId, out var idError))
@@ -90,7 +97,7 @@ public sealed class HttpPostEntrypoint(HttpEntrypointOptions options) : WebEntry
             return;
         }
 
-        var value = Event.Create(Name, topic, body, headers, clientId);
+        var value = Event.Create(Name, topic, body, caller.Stamp(headers), clientId);
         var admission = await OfferAsync(value, context.RequestAborted);
         switch (admission.Status)
         {

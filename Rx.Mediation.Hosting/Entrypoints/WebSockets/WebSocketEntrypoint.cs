@@ -70,10 +70,25 @@ public sealed class WebSocketEntrypoint(WebSocketEntrypointOptions options) : We
             return;
         }
         var publishTopic = request.Query["publishTopic"].ToString().Trim();
+        var publishTopicGiven = publishTopic.Length > 0;
         if (publishTopic.Length == 0) publishTopic = topics.FirstOrDefault(t => !t.IsWildcard)?.Text ?? DefaultTopic;
         if (!TopicRules.IsPublishable(publishTopic, out refusal))
         {
             await JsonErrors.WriteBadTopicAsync(context, refusal);
+            return;
+        }
+        var caller = await IdentifyAsync(context);
+        if (caller is null) return;
+        ClientQuery.TryGivenClientId(request, out var givenId, out var givenIdProblem);
+        if (FirstForbidden(caller, topics, givenId) is { } forbidden)
+        {
+            await ForbidAsync(context, caller, "subscribe to", forbidden.Text);
+            return;
+        }
+        // A publish topic asked for at connect is checked now; the default one only when a message uses it.
+        if (publishTopicGiven && !caller.MayPublish(publishTopic, givenId))
+        {
+            await ForbidAsync(context, caller, "publish", publishTopic);
             return;
         }
 
@@ -88,7 +103,7 @@ public sealed class WebSocketEntrypoint(WebSocketEntrypointOptions options) : We
         {
             using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { KeepAliveInterval = Options.KeepAliveInterval });
             using var bucket = (context.RequestServices?.GetService(typeof(Options.MediationOptions)) as Options.MediationOptions)?.Security.WebSocketMessageBucket();
-            var session = new WebSocketSession(this, socket, client, publishTopic, ClientQuery.QueryFlag(request, "envelope", Options.Envelope), bucket);
+            var session = new WebSocketSession(this, socket, client, publishTopic, ClientQuery.QueryFlag(request, "envelope", Options.Envelope), bucket, caller, context);
             await session.RunAsync(context.RequestAborted);
         }
         finally

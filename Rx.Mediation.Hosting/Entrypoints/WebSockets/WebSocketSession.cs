@@ -15,8 +15,15 @@ namespace Rx.Mediation.Hosting.Entrypoints.WebSockets;
 /// </summary>
 internal sealed class WebSocketSession(
     WebSocketEntrypoint entrypoint, WebSocket socket, ConnectedClient client, string publishTopic, bool envelope,
-    System.Threading.RateLimiting.TokenBucketRateLimiter? messageRate = null)
+    System.Threading.RateLimiting.TokenBucketRateLimiter? messageRate = null, Security.Identity.Caller? caller = null,
+    Microsoft.AspNetCore.Http.HttpContext? context = null)
 {
+    private readonly Security.Identity.Caller _caller = caller ?? Security.Identity.Caller.Everyone;
+    // Worked out once per connection: plain messages go to the publish topic with the same stamped headers.
+    private readonly bool _mayPublishDefault = (caller ?? Security.Identity.Caller.Everyone).MayPublish(publishTopic, client.Id);
+    private readonly EventHeaders _textHeaders = (caller ?? Security.Identity.Caller.Everyone).Stamp(TextHeaders);
+    private readonly EventHeaders _binaryHeaders = (caller ?? Security.Identity.Caller.Everyone).Stamp(BinaryHeaders);
+
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);
 
     private readonly SemaphoreSlim _sendLock = new(1, 1);
@@ -152,9 +159,9 @@ internal sealed class WebSocketSession(
         }
         if (messageRate is not null && !TakeMessageToken()) return RefuseOverRateAsync(data, type, _receiveToken);
         EnterInFlight();
-        if (envelope && type == WebSocketMessageType.Text) return HandleInboundAsync(data, type, _receiveToken);
+        if ((envelope && type == WebSocketMessageType.Text) || !_mayPublishDefault) return HandleInboundAsync(data, type, _receiveToken);
         // Immutable headers shared by every message of a type: only the event itself is allocated.
-        var value = Event.Create(entrypoint.Name, publishTopic, data, type == WebSocketMessageType.Text ? TextHeaders : BinaryHeaders, client.Id);
+        var value = Event.Create(entrypoint.Name, publishTopic, data, type == WebSocketMessageType.Text ? _textHeaders : _binaryHeaders, client.Id);
         var pending = entrypoint.OfferInboundAsync(value, _receiveToken);
         if (!pending.IsCompletedSuccessfully) return AnswerWhenAdmittedAsync(pending, value);
         var admission = pending.Result;
@@ -186,7 +193,7 @@ internal sealed class WebSocketSession(
     {
         var topic = publishTopic;
         ReadOnlyMemory<byte> payload = data;
-        var headers = type == WebSocketMessageType.Text ? TextHeaders : BinaryHeaders;
+        var headers = type == WebSocketMessageType.Text ? _textHeaders : _binaryHeaders;
         if (envelope && type == WebSocketMessageType.Text)
         {
             if (!InboundEnvelope.TryParse(data, out var parsed, out var error))
@@ -201,7 +208,15 @@ internal sealed class WebSocketSession(
             }
             topic = parsed.Topic ?? publishTopic;
             payload = parsed.Payload;
-            headers = parsed.Headers;
+            headers = _caller.Stamp(parsed.Headers);
+        }
+        if (!_caller.MayPublish(topic, client.Id))
+        {
+            if (context is not null) entrypoint.CountForbidden(context, _caller, "publish", topic);
+            var refused = Event.Create(entrypoint.Name, topic, payload, headers, client.Id);
+            await SendAsync(WebSocketMessages.Rejected(refused, "forbidden", $"'{_caller.Display}' may not publish '{topic}' at entrypoint '{entrypoint.Name}'", null),
+                WebSocketMessageType.Text, cancellationToken);
+            return;
         }
 
         var value = Event.Create(entrypoint.Name, topic, payload, headers, client.Id);

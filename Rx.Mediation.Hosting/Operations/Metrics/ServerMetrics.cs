@@ -48,8 +48,11 @@ public sealed class ServerMetrics
         {
             Meter.CreateObservableCounter("rx.mediation.requests.refused", () => entrypoints.Current.OfType<Entrypoints.WebSockets.WebSocketEntrypoint>()
                     .Select(e => Tagged(e.RateLimited, "reason", "websocket-message-rate", "entrypoint", e.Name))
+                    .Concat(entrypoints.Current.Where(e => e.Unauthenticated != 0).Select(e => Tagged(e.Unauthenticated, "reason", "unauthenticated", "entrypoint", e.Name)))
+                    .Concat(entrypoints.Current.Where(e => e.Forbidden != 0).Select(e => Tagged(e.Forbidden, "reason", "forbidden", "entrypoint", e.Name)))
                     .Prepend(Tagged(posts.Refused, "reason", "post-rate")),
-                "{request}", "Requests refused over a rate: POSTs answered 429 (post-rate), WebSocket messages answered with a rejected notice (websocket-message-rate)");
+                "{request}", "Requests refused: over a rate (post-rate: POSTs answered 429; websocket-message-rate: WebSocket messages answered with a rejected notice), "
+                + "without a valid credential (unauthenticated: 401) or outside the caller's topic rights (forbidden: 403 or a WebSocket rejected notice)");
         }
 
         if (config is not null)

@@ -32,4 +32,24 @@ public class TopicPatternSpecs
         TopicPattern.TryParse(pattern, out _, out var error).ShouldBeFalse();
         error.ShouldNotBeNullOrWhiteSpace();
     }
+
+    [Theory]
+    [InlineData("a/b", "a/b", true)]
+    [InlineData("a/b", "a/+", true)]
+    [InlineData("a/+/c", "a/#", true)]
+    [InlineData("a", "a/#", true)]
+    [InlineData("a/#", "a/#", true)]
+    [InlineData("#", "#", true)]
+    [InlineData("a/+", "a/+", true)]
+    [InlineData("#", "a/#", false)]
+    [InlineData("a/#", "a/+", false)]
+    [InlineData("a/+", "a/b", false)]
+    [InlineData("a/b/c", "a/+", false)]
+    [InlineData("a", "a/+", false)]
+    [InlineData("b/x", "a/#", false)]
+    [InlineData("a/#", "a/+/#", false)]
+    public void A_filter_is_within_another_only_when_every_topic_it_matches_the_other_matches_too(string filter, string wider, bool within)
+    {
+        TopicPattern.Parse(filter).IsWithin(TopicPattern.Parse(wider)).ShouldBe(within);
+    }
 }

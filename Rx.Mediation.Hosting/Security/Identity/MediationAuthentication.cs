@@ -1,0 +1,66 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Rx.Mediation.Hosting.Security.Identity;
+
+/// <summary>
+/// ASP.NET Core authentication for the entrypoints: one scheme that hands a JWT-shaped credential to the JwtBearer
+/// handler and anything else to <see cref="ApiKeyHandler"/>, each reading the credential where <see cref="Credentials"/>
+/// says. Registered only when API keys or JWTs are configured; entrypoints then ask through <see cref="CallerAccess"/>.
+/// </summary>
+public static class MediationAuthentication
+{
+    public const string Scheme = "rx-mediation";
+
+    public static void AddMediationAuthentication(this IServiceCollection services, SecurityOptions security)
+    {
+        if (!security.AuthenticationIsOn) return;
+        services.AddSingleton(new CallerAccess(security));
+        services.AddSingleton(security);
+        var authentication = services.AddAuthentication(Scheme)
+            .AddPolicyScheme(Scheme, "API key or JWT", policy => policy.ForwardDefaultSelector = context =>
+                security.Jwt.IsOn && (Credentials.From(context.Request, security) is not { } credential || Credentials.LooksLikeJwt(credential) || security.ApiKeys.Count == 0)
+                    ? JwtBearerDefaults.AuthenticationScheme
+                    : ApiKeyHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(ApiKeyHandler.SchemeName, _ => { });
+        if (security.Jwt.IsOn) authentication.AddJwtBearer(jwt => Configure(jwt, security));
+    }
+
+    private static void Configure(JwtBearerOptions jwt, SecurityOptions security)
+    {
+        var settings = security.Jwt;
+        jwt.MapInboundClaims = false;
+        jwt.TokenValidationParameters = new TokenValidationParameters
+        {
+            ValidateIssuer = true,
+            ValidIssuer = settings.Issuer,
+            ValidateAudience = true,
+            ValidAudience = settings.Audience,
+            ValidateLifetime = true,
+            RequireExpirationTime = true,
+            ValidateIssuerSigningKey = true,
+            IssuerSigningKeys = SigningKeys(settings),
+            ClockSkew = settings.ClockSkew,
+            NameClaimType = settings.NameClaim,
+            RoleClaimType = settings.RoleClaim,
+        };
+        jwt.Events = new JwtBearerEvents
+        {
+            OnMessageReceived = context =>
+            {
+                context.Token = Credentials.From(context.Request, security);
+                return Task.CompletedTask;
+            },
+        };
+    }
+
+    /// <summary>The configured symmetric keys and the JWKS file's keys; validated before (<see cref="SecurityOptions.Validate"/>).</summary>
+    internal static List<SecurityKey> SigningKeys(JwtSettings settings)
+    {
+        var keys = new List<SecurityKey>(settings.SigningKeys.Select(k => new SymmetricSecurityKey(Convert.FromBase64String(k))));
+        if (settings.JwksFile is { } file) keys.AddRange(new JsonWebKeySet(File.ReadAllText(file)).GetSigningKeys());
+        return keys;
+    }
+}
