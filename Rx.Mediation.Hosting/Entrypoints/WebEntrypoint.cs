@@ -156,9 +156,19 @@ public abstract class WebEntrypoint : MediationNode, IEntrypoint
         ClientFaults.Refused(AuditLog(context), Name, caller.Display, topic, "forbidden-" + action, context.Connection.RemoteIpAddress?.ToString());
     }
 
-    /// <summary>The first subscription filter outside the caller's rights, or null when all are within them.</summary>
-    protected static TopicPattern? FirstForbidden(Security.Identity.Caller caller, IEnumerable<TopicPattern> topics, string? clientId) =>
-        topics.FirstOrDefault(t => !caller.MaySubscribe(t, clientId));
+    /// <summary>
+    /// The caller, when every filter it subscribes to lies within its rights (<c>{client_id}</c> is the id it gives);
+    /// otherwise null, answered with 401 or 403.
+    /// </summary>
+    protected async Task<Security.Identity.Caller?> AdmitSubscriberAsync(HttpContext context, IReadOnlyList<TopicPattern> topics)
+    {
+        var caller = await IdentifyAsync(context);
+        if (caller is null) return null;
+        var clientId = ClientQuery.TryGivenClientId(context.Request, out var given, out _) ? given : null;
+        if (topics.FirstOrDefault(t => !caller.MaySubscribe(t, clientId)) is not { } forbidden) return caller;
+        await ForbidAsync(context, caller, "subscribe to", forbidden.Text);
+        return null;
+    }
 
     private static Microsoft.Extensions.Logging.ILogger AuditLog(HttpContext context) =>
         (context.RequestServices?.GetService(typeof(Microsoft.Extensions.Logging.ILoggerFactory)) as Microsoft.Extensions.Logging.ILoggerFactory)

@@ -76,13 +76,7 @@ public sealed class PollEntrypoint : WebEntrypoint
             await JsonErrors.WriteBadTopicAsync(context, refusal);
             return;
         }
-        var caller = await IdentifyAsync(context);
-        if (caller is null) return;
-        if (!caller.MaySubscribe(topic))
-        {
-            await ForbidAsync(context, caller, "subscribe to", topic.Text);
-            return;
-        }
+        if (await AdmitSubscriberAsync(context, [topic]) is null) return;
 
         var limit = _options.DefaultLimit;
         var limitText = query["limit"].ToString();

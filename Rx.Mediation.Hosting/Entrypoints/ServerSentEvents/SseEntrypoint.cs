@@ -79,14 +79,7 @@ public sealed class SseEntrypoint : WebEntrypoint
             await JsonErrors.WriteBadTopicAsync(context, refusal);
             return;
         }
-        var caller = await IdentifyAsync(context);
-        if (caller is null) return;
-        ClientQuery.TryGivenClientId(request, out var givenId, out var givenIdProblem);
-        if (FirstForbidden(caller, topics, givenId) is { } forbidden)
-        {
-            await ForbidAsync(context, caller, "subscribe to", forbidden.Text);
-            return;
-        }
+        if (await AdmitSubscriberAsync(context, topics) is null) return;
         var registered = await RegisterClientAsync(context, Clients, topics!, _options);
         if (registered is null) return;
         var (client, registration) = registered.Value;

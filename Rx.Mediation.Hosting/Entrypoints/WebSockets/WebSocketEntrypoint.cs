@@ -77,16 +77,10 @@ public sealed class WebSocketEntrypoint(WebSocketEntrypointOptions options) : We
             await JsonErrors.WriteBadTopicAsync(context, refusal);
             return;
         }
-        var caller = await IdentifyAsync(context);
+        var caller = await AdmitSubscriberAsync(context, topics);
         if (caller is null) return;
-        ClientQuery.TryGivenClientId(request, out var givenId, out var givenIdProblem);
-        if (FirstForbidden(caller, topics, givenId) is { } forbidden)
-        {
-            await ForbidAsync(context, caller, "subscribe to", forbidden.Text);
-            return;
-        }
         // A publish topic asked for at connect is checked now; the default one only when a message uses it.
-        if (publishTopicGiven && !caller.MayPublish(publishTopic, givenId))
+        if (publishTopicGiven && !caller.MayPublish(publishTopic, ClientQuery.TryGivenClientId(request, out var givenId, out var idProblem) ? givenId : null))
         {
             await ForbidAsync(context, caller, "publish", publishTopic);
             return;
