@@ -30,13 +30,16 @@ public static class MediationServer
     public static WebApplication Build(string[] args, Action<MediationServerBuilder>? configure = null)
     {
         var web = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        var configFile = ConfigFileLocator.Find(web.Configuration["config"]);
+        // The file's server: section joins the one configuration, so the options are bound once from every source.
+        var fileKeys = configFile is null ? null : ServerConfigReader.ServerKeys(configFile);
+        if (fileKeys is not null) YamlConfigurationSource.AddBeforeEnvironment(web.Configuration, new YamlConfigurationSource(fileKeys));
         var (options, bindingErrors) = BindOptions(web.Configuration);
         var builder = new MediationServerBuilder(web, options);
         AddJsonLogging(web);
         configure?.Invoke(builder);
 
         var loggers = new DeferredLoggerFactory();
-        var configFile = ConfigFileLocator.Find(web.Configuration["config"]);
         if (configFile is not null) return BuildFromFile(web, builder, configFile, loggers, bindingErrors);
 
         ThrowIfInvalid(bindingErrors, options);
@@ -68,24 +71,7 @@ public static class MediationServer
         var (config, configErrors) = ServerConfigReader.Load(file, catalog.KnownTypes, codeNodes);
         if (config is null) throw new ConfigException(configErrors);
         var server = config.Server;
-        if (server.Url is { } url) options.Url = url;
-        if (server.DrainTimeout is { } drain) options.DrainTimeout = drain;
-        if (server.ClientCloseTimeout is { } close) options.ClientCloseTimeout = close;
-        if (server.DropLogInterval is { } interval) options.DropLogInterval = interval;
-        if (server.PacketLog is { } packetLog) options.PacketLog = packetLog;
-        // The file's admin section governs /admin and /ui; a key not in the file may come from Mediation:Admin:Key (environment).
-        options.Admin.Enabled = server.AdminEnabled;
-        options.Admin.AllowRemote = server.AdminAllowRemote;
-        if (server.AdminKey is { } adminKey) options.Admin.Key = adminKey;
-        server.Metrics?.ApplyTo(options.Metrics);
-        if (server.Security is { } security)
-        {
-            // The file's lists replace appsettings'; allowing anonymous clients may come from either (e.g. the environment).
-            if (security.AllowedHosts.Count > 0) options.Security.AllowedHosts = security.AllowedHosts;
-            if (security.AllowedOrigins.Count > 0) options.Security.AllowedOrigins = security.AllowedOrigins;
-            options.Security.AllowAnonymous |= security.AllowAnonymous;
-        }
-        ThrowIfInvalid(bindingErrors, options);
+        ThrowIfInvalid(bindingErrors, options, server.Keys, key => web.Configuration[key]);
 
         var entrypoints = config.Entrypoints.Select(e => e.Create()).ToList();
         var endpoints = ConfigRuntime.CreateEndpoints(catalog, loggers, config.Endpoints);
@@ -131,9 +117,13 @@ public static class MediationServer
         }
     }
 
-    private static void ThrowIfInvalid(IReadOnlyList<string> bindingErrors, MediationOptions options)
+    /// <summary>
+    /// Stops the start on any problem of the bound options. One whose value came from the configuration file (and was
+    /// not overridden by the environment or the command line) is given at its line, in the file's words.
+    /// </summary>
+    private static void ThrowIfInvalid(IReadOnlyList<string> bindingErrors, MediationOptions options, YamlKeys? file = null, Func<string, string?>? winner = null)
     {
-        var errors = bindingErrors.Concat(options.Validate()).ToList();
+        var errors = bindingErrors.Concat(options.Validate()).Select(e => file?.Place(e, winner)?.ToString() ?? e).ToList();
         if (errors.Count > 0) throw new SettingsException(errors);
     }
 

@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using Rx.Mediation.Operators.Configuration;
 using Rx.Mediation.Hosting.Options;
+using Microsoft.Extensions.Configuration;
+using Rx.Mediation.Connectors;
 using YamlDotNet.RepresentationModel;
 
 namespace Rx.Mediation.Hosting.Configuration;
@@ -12,10 +14,6 @@ namespace Rx.Mediation.Hosting.Configuration;
 /// </summary>
 public static class ServerConfigReader
 {
-    private static readonly string[] ServerKeys = ["url", "drain-timeout", "client-close-timeout", "drop-log-interval", "admin", "reload-debounce", Operations.PacketLog.PacketLogConfigReader.Key, Operations.Metrics.MetricsConfigReader.Key, "security"];
-    private static readonly string[] SecurityKeys = ["allowed-hosts", "allowed-origins", "allow-anonymous"];
-    private static readonly string[] AdminKeys = ["enabled", "allow-remote", "key"];
-
     /// <summary>Paths the server answers itself; an entrypoint there would make routing ambiguous.</summary>
     private static readonly string[] ReservedPaths = ["/healthz", "/readyz", Admin.AdminEndpoints.Prefix, Operations.Dashboard.DashboardEndpoints.Prefix, Operations.Metrics.MetricsSetup.Path];
 
@@ -59,57 +57,46 @@ public static class ServerConfigReader
         string path, IReadOnlyCollection<string> endpointTypes, IReadOnlyCollection<string>? otherNodes = null) =>
         Parse(File.ReadAllText(path), path, endpointTypes, otherNodes);
 
+    /// <summary>
+    /// The <c>server:</c> section of <paramref name="path"/> as configuration keys, for the server's configuration; a
+    /// file that does not read gives none (its errors are reported by <see cref="Load"/>).
+    /// </summary>
+    public static YamlKeys ServerKeys(string path)
+    {
+        var diagnostics = new ConfigDiagnostics(path);
+        try
+        {
+            var (root, _) = RouteConfigFile.Read(File.ReadAllText(path), diagnostics);
+            if (root is null) return new YamlKeys();
+            var top = new YamlMap(root, diagnostics, "top level", allowed: null);
+            return ReadServer(top, diagnostics).Item1.Keys;
+        }
+        catch (IOException)
+        {
+            return new YamlKeys();
+        }
+    }
+
+    /// <summary>
+    /// <c>server:</c>, read as the <c>Mediation:</c> options it sets (<see cref="YamlOptions"/>) and checked by the
+    /// same validators as every other source, each refusal at the line of the value it names.
+    /// </summary>
     private static (ServerSettings, string) ReadServer(YamlMap top, ConfigDiagnostics diagnostics)
     {
-        var map = top.Map("server", ServerKeys);
-        if (map is null) return (new ServerSettings(), "");
-        var url = map.String("url");
-        if (url is not null && Hosting.ListenAddress.Problem(url) is { } problem) diagnostics.Error(map.Get("url")!, $"server: 'url' {problem}");
-        var admin = map.Map("admin", AdminKeys);
-        var settings = new ServerSettings
+        var node = top.Get("server");
+        if (node is null) return (new ServerSettings(), "");
+        var keys = new YamlKeys();
+        YamlOptions.Read(node, typeof(MediationOptions), MediationOptions.Section, "server", keys, diagnostics, MediationOptions.ServerSection);
+        var options = new MediationOptions();
+        DurationSettings.Bind(new ConfigurationBuilder().AddInMemoryCollection(keys.Values).Build().GetSection(MediationOptions.Section), options);
+        foreach (var problem in options.Validate(listening: false))
         {
-            Url = url,
-            DrainTimeout = map.Duration("drain-timeout"),
-            ClientCloseTimeout = map.Duration("client-close-timeout"),
-            DropLogInterval = map.Duration("drop-log-interval"),
-            AdminEnabled = admin?.Bool("enabled") ?? true,
-            AdminAllowRemote = admin?.Bool("allow-remote") ?? false,
-            AdminKey = AdminKey(admin, diagnostics),
-            ReloadDebounce = map.Duration("reload-debounce") ?? new ServerSettings().ReloadDebounce,
-            PacketLog = Operations.PacketLog.PacketLogConfigReader.Read(map),
-            Metrics = Operations.Metrics.MetricsConfigReader.Read(map),
-            Security = ReadSecurity(map.Map("security", SecurityKeys), diagnostics),
-        };
+            var placed = keys.Place(problem) ?? new ConfigError(diagnostics.At(node), problem);
+            diagnostics.Error(placed.Location, placed.Message);
+        }
         // packet-log follows reloads, so a change to it alone is not a change of the (restart-only) section.
-        return (settings, YamlCanonical.Write(Operations.PacketLog.PacketLogConfigReader.WithoutSection(map.Node)));
-    }
-
-    /// <summary><c>server: security:</c>, each problem at its line.</summary>
-    private static Security.SecurityOptions? ReadSecurity(YamlMap? security, ConfigDiagnostics diagnostics)
-    {
-        if (security is null) return null;
-        var options = new Security.SecurityOptions
-        {
-            AllowedHosts = [.. security.List("allowed-hosts").Select(n => n.Value ?? "")],
-            AllowedOrigins = [.. security.List("allowed-origins").Select(n => n.Value ?? "")],
-            AllowAnonymous = security.Bool("allow-anonymous") ?? false,
-        };
-        foreach (var problem in options.Validate("server: security:"))
-            diagnostics.Error(security.Node, problem.Replace("server: security::AllowedHosts", "server: security: allowed-hosts", StringComparison.Ordinal)
-                .Replace("server: security::AllowedOrigins", "server: security: allowed-origins", StringComparison.Ordinal));
-        return options;
-    }
-
-    /// <summary>The admin key, if set: at least <see cref="Admin.AdminOptions.MinKeyLength"/> characters, reported at its line otherwise.</summary>
-    private static string? AdminKey(YamlMap? admin, ConfigDiagnostics diagnostics)
-    {
-        var key = admin?.String("key");
-        if (key is null) return null;
-        if (key.Length < Admin.AdminOptions.MinKeyLength)
-            diagnostics.Error(admin!.Get("key")!, $"server: admin: 'key' must be at least {Admin.AdminOptions.MinKeyLength} characters, got {key.Length}");
-        else if (key.Trim().Length != key.Length)
-            diagnostics.Error(admin!.Get("key")!, "server: admin: 'key' must not start or end with white space");
-        return key;
+        var canonical = node is YamlMappingNode mapping ? YamlCanonical.Write(Operations.PacketLog.PacketLogConfigReader.WithoutSection(mapping)) : "";
+        return (new ServerSettings { Keys = keys, Options = options }, canonical);
     }
 
     private static List<EntrypointConfig> ReadEntrypoints(YamlNode? node, ConfigDiagnostics diagnostics)

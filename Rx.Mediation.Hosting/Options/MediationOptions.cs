@@ -21,6 +21,9 @@ public sealed class MediationOptions
     /// <summary>How often drops and failures are summarised in the log.</summary>
     public TimeSpan DropLogInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>With a configuration file: how long it must stay unchanged before it is reloaded (editors write in several steps).</summary>
+    public TimeSpan ReloadDebounce { get; set; } = TimeSpan.FromMilliseconds(250);
+
     public HttpEntrypointOptions Http { get; set; } = new();
 
     public WebSocketEntrypointOptions WebSocket { get; set; } = new();
@@ -50,14 +53,23 @@ public sealed class MediationOptions
         ["egress"] = new RouteOptions { Sources = "memory", Targets = "sse, ws, poll" },
     };
 
+    /// <summary>The settings a configuration file's <c>server:</c> section may hold (the rest has sections of its own there).</summary>
+    public static IReadOnlyCollection<string> ServerSection { get; } =
+        [nameof(Url), nameof(DrainTimeout), nameof(ClientCloseTimeout), nameof(DropLogInterval), nameof(ReloadDebounce), nameof(PacketLog), nameof(Admin), nameof(Metrics), nameof(Security)];
+
     /// <summary>Every problem in the configuration, each naming its key.</summary>
-    public IReadOnlyList<string> Validate()
+    /// <param name="listening">
+    /// Whether these are the settings the server will listen with (all sources together): only then does protected
+    /// mode apply, since another source may still allow anonymous callers or configure authentication.
+    /// </param>
+    public IReadOnlyList<string> Validate(bool listening = true)
     {
         var errors = new List<string>();
         if (Hosting.ListenAddress.Problem(Url) is { } problem) errors.Add($"{Section}:Url {problem}");
         if (DrainTimeout < TimeSpan.Zero) errors.Add($"{Section}:DrainTimeout must not be negative, got {DrainTimeout}");
         if (ClientCloseTimeout < TimeSpan.Zero) errors.Add($"{Section}:ClientCloseTimeout must not be negative, got {ClientCloseTimeout}");
         if (DropLogInterval <= TimeSpan.Zero) errors.Add($"{Section}:DropLogInterval must be positive, got {DropLogInterval}");
+        if (ReloadDebounce < TimeSpan.Zero) errors.Add($"{Section}:ReloadDebounce must not be negative, got {ReloadDebounce}");
         errors.AddRange(Http.Validate($"{Section}:Http"));
         errors.AddRange(WebSocket.Validate($"{Section}:WebSocket"));
         errors.AddRange(Sse.Validate($"{Section}:Sse"));
@@ -66,7 +78,7 @@ public sealed class MediationOptions
         errors.AddRange(Admin.Validate($"{Section}:Admin"));
         errors.AddRange(Metrics.Validate($"{Section}:Metrics"));
         errors.AddRange(Security.Validate($"{Section}:Security"));
-        if (Hosting.ListenAddress.Problem(Url) is null && Security.ProtectedModeProblem(Url, $"{Section}:Url") is { } open) errors.Add(open);
+        if (listening && Hosting.ListenAddress.Problem(Url) is null && Security.ProtectedModeProblem(Url, $"{Section}:Url") is { } open) errors.Add(open);
         var paths = new[] { (EntrypointOptions)Http, WebSocket, Sse, Poll }.Where(e => e.Enabled)
             .GroupBy(e => (e.Path, e.Port)).Where(g => g.Count() > 1);
         foreach (var clash in paths) errors.Add($"{Section}: entrypoints {string.Join(", ", clash.Select(e => e.Name))} share the path '{clash.Key.Path}'");

@@ -43,8 +43,8 @@ public sealed class AdminConfigSpecs
     [InlineData("entrypoints:\n  w: { type: http, path: /ui }\nroutes: []\n", 2, 26, "'/ui' is the server's own")]
     [InlineData("entrypoints:\n  w: { type: sse, path: /ui/feed }\nroutes: []\n", 2, 25, "everything under /admin/ and /ui/")]
     [InlineData("entrypoints:\n  w: { type: http, path: /admin/hook }\nroutes: []\n", 2, 26, "'/admin/hook' is the server's own")]
-    [InlineData("server:\n  security: { allowed-origins: [ app.example.com ] }\nroutes: []\n", 2, 13, "allowed-origins 'app.example.com' is not an origin")]
-    [InlineData("server:\n  security: { allowed-hosts: [ 'a b' ] }\nroutes: []\n", 2, 13, "allowed-hosts 'a b' is not a host name")]
+    [InlineData("server:\n  security: { allowed-origins: [ app.example.com ] }\nroutes: []\n", 2, 32, "security: 'allowed-origins' 'app.example.com' is not an origin")]
+    [InlineData("server:\n  security: { allowed-hosts: [ 'a b' ] }\nroutes: []\n", 2, 30, "security: 'allowed-hosts' 'a b' is not a host name")]
     [InlineData("server:\n  security: { origins: [] }\nroutes: []\n", 2, 15, "unknown key 'origins'")]
     public void Admin_settings_and_reserved_paths_are_validated_with_positions(string yaml, int line, int column, string message) =>
         ServerConfigErrors.ShouldRefuseAt(yaml, line, column, message);
@@ -55,9 +55,9 @@ public sealed class AdminConfigSpecs
         var (config, errors) = ServerConfigReader.Parse(
             "server:\n  security:\n    allowed-hosts: [ gateway.example ]\n    allowed-origins: [ https://app.example.com ]\n    allow-anonymous: true\nroutes: []\n", "c.yaml", Types);
         errors.ShouldBeEmpty();
-        config!.Server.Security!.AllowedHosts.ShouldBe(["gateway.example"]);
-        config.Server.Security.AllowedOrigins.ShouldBe(["https://app.example.com"]);
-        config.Server.Security.AllowAnonymous.ShouldBeTrue();
+        config!.Server.Options.Security.AllowedHosts.ShouldBe(["gateway.example"]);
+        config.Server.Options.Security.AllowedOrigins.ShouldBe(["https://app.example.com"]);
+        config.Server.Options.Security.AllowAnonymous.ShouldBeTrue();
     }
 
     [Fact]
@@ -65,9 +65,9 @@ public sealed class AdminConfigSpecs
     {
         var (config, errors) = ServerConfigReader.Parse(Config($"{{ enabled: true, allow-remote: true, key: {Key} }}"), "c.yaml", Types);
         errors.ShouldBeEmpty();
-        config!.Server.AdminEnabled.ShouldBeTrue();
-        config.Server.AdminAllowRemote.ShouldBeTrue();
-        config.Server.AdminKey.ShouldBe(Key);
+        config!.Server.Options.Admin.Enabled.ShouldBeTrue();
+        config.Server.Options.Admin.AllowRemote.ShouldBeTrue();
+        config.Server.Options.Admin.Key.ShouldBe(Key);
     }
 
     [Fact]

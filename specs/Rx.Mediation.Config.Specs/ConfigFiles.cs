@@ -26,6 +26,9 @@ internal sealed class ConfigFiles : IDisposable
     public Task<RunningServer> StartAsync(Action<Rx.Mediation.Hosting.MediationServerBuilder>? configure = null) =>
         RunningServer.StartAsync(["--config", Path], configure);
 
+    /// <summary>Started with more command-line settings, which win over the file's.</summary>
+    public Task<RunningServer> StartAsync(string[] settings) => RunningServer.StartAsync(["--config", Path, .. settings]);
+
     public void Dispose()
     {
         try

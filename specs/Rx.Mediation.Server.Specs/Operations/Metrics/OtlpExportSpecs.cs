@@ -1,3 +1,6 @@
+using Rx.Mediation.Hosting.Options;
+using Rx.Mediation.Connectors;
+using Microsoft.Extensions.Configuration;
 using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
@@ -86,8 +89,14 @@ public sealed class OtlpExportSpecs
             """;
         var (config, errors) = ServerConfigReader.Parse(yaml, "metrics.yaml", ["memory"], ["http", "memory"]);
         errors.ShouldBeEmpty();
-        var options = new MetricsOptions { Otlp = { Headers = "api-key=from-environment" } };
-        config!.Server.Metrics!.ApplyTo(options);
+        // appsettings, then the file, as the server layers them: the file wins where it speaks, appsettings elsewhere.
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Mediation:Metrics:Otlp:Headers"] = "api-key=from-environment", ["Mediation:Metrics:Otlp:Interval"] = "00:01:30" })
+            .Add(new YamlConfigurationSource(config!.Server.Keys))
+            .Build();
+        var bound = new MediationOptions();
+        DurationSettings.Bind(configuration.GetSection(MediationOptions.Section), bound);
+        var options = bound.Metrics;
         options.Enabled.ShouldBeTrue();
         options.RequireAdminKey.ShouldBeTrue();
         options.Otlp.Protocol.ShouldBe("grpc");

@@ -51,10 +51,10 @@ public sealed class PacketLogSettingsSpecs
     [InlineData("server:\n  packet-log: { capacity: 0 }\nroutes: []\n", 2, 27, "'capacity' must be at least 1")]
     [InlineData("server:\n  packet-log: { report-interval: 10 }\nroutes: []\n", 2, 34, "duration")]
     [InlineData("server:\n  packet-log: flow\nroutes: []\n", 2, 15, "must be a mapping")]
-    [InlineData("server:\n  packet-log:\n    routes: [ingress]\nroutes: []\n", 3, 13, "'routes' must be a mapping of route names")]
-    [InlineData("server:\n  packet-log:\n    routes:\n      ingress: { level: loud }\nroutes: []\n", 4, 25, "route 'ingress': 'level' must be one of")]
-    [InlineData("server:\n  packet-log:\n    routes:\n      ingress: { every: 10 }\nroutes: []\n", 4, 18, "route 'ingress': unknown key 'every'")]
-    [InlineData("server:\n  packet-log:\n    routes:\n      ingress: errors\nroutes: []\n", 4, 16, "route 'ingress' must be a mapping")]
+    [InlineData("server:\n  packet-log:\n    routes: [ingress]\nroutes: []\n", 3, 13, "'routes' must be a mapping of names")]
+    [InlineData("server:\n  packet-log:\n    routes:\n      ingress: { level: loud }\nroutes: []\n", 4, 25, "routes: ingress: 'level' must be one of")]
+    [InlineData("server:\n  packet-log:\n    routes:\n      ingress: { every: 10 }\nroutes: []\n", 4, 18, "routes: ingress: unknown key 'every'")]
+    [InlineData("server:\n  packet-log:\n    routes:\n      ingress: errors\nroutes: []\n", 4, 16, "routes: 'ingress' must be a mapping")]
     public void Bad_settings_are_errors_at_their_line_and_column(string yaml, int line, int column, string message)
     {
         var (config, errors) = ServerConfigReader.Parse(yaml, "c.yaml", Types);
@@ -63,7 +63,8 @@ public sealed class PacketLogSettingsSpecs
         var error = errors.ShouldHaveSingleItem();
         (error.Location.Line, error.Location.Column).ShouldBe((line, column), error.ToString());
         error.Message.ShouldContain(message);
-        error.ToString().ShouldStartWith($"c.yaml:{line}:{column}: server: packet-log");
+        error.ToString().ShouldStartWith($"c.yaml:{line}:{column}: server: ");
+        error.Message.ShouldContain("packet-log");
     }
 
     [Fact]
