@@ -138,7 +138,6 @@ public sealed class MqttEndpoint : MediationNode, IBrokerEndpoint
     private async Task OnConnectedAsync(MqttClientConnectResult result)
     {
         _sender.LimitInFlight(result.ReceiveMaximum is { } maximum and > 0 ? maximum : ushort.MaxValue);
-        _cutting = false;
         // Subscribing again on every connect: a clean session has none, and a resumed one ignores the repeat.
         foreach (var filter in _options.Subscriptions)
         {
@@ -174,6 +173,10 @@ public sealed class MqttEndpoint : MediationNode, IBrokerEndpoint
             if (_connected.Task.IsCompleted) _connected = NewSignal();
             _lost.TrySetResult(reason);
         }
+        // Done cutting once the connection is gone, not once the next one is up: the broker resends what was left
+        // unacknowledged right after accepting the new connection, possibly before the connected handler runs, and
+        // a message skipped then would wait for yet another reconnect.
+        _cutting = false;
         return Task.CompletedTask;
     }
 
