@@ -1,7 +1,7 @@
 using System.Net;
-using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 
 namespace Rx.Mediation.Hosting;
 
@@ -14,15 +14,19 @@ public static class ListenAddress
             ? null
             : $"must be an absolute http:// or https:// URL, got '{url}'";
 
+    /// <summary>Why <paramref name="url"/> cannot be an https:// listener, or null when it can.</summary>
+    public static string? HttpsProblem(string url) =>
+        Problem(url) is null && IsHttps(url) ? null : $"must be an absolute https:// URL, got '{url}'";
+
     public static bool IsHttps(string url) => url.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
 
-    /// <param name="certificate">For an https:// URL, what the listener presents (<see cref="HttpsCertificate"/>).</param>
-    public static void Listen(KestrelServerOptions kestrel, string url, int? portOverride = null, X509Certificate2? certificate = null)
+    /// <param name="https">For an https:// URL, what the listener presents and asks of clients (<see cref="ListenerTls"/>).</param>
+    public static void Listen(KestrelServerOptions kestrel, string url, int? portOverride = null, Func<HttpsConnectionAdapterOptions>? https = null)
     {
         var uri = new Uri(url);
         var port = portOverride ?? uri.Port;
         var host = uri.Host;
-        Action<ListenOptions> tls = certificate is null ? _ => { } : listen => listen.UseHttps(certificate);
+        Action<ListenOptions> tls = https is null ? _ => { } : listen => listen.UseHttps(https());
         if (host is "localhost") kestrel.ListenLocalhost(port, tls);
         else if (IPAddress.TryParse(host.Trim('[', ']'), out var address)) kestrel.Listen(address, port, tls);
         else kestrel.ListenAnyIP(port, tls);

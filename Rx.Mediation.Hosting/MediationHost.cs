@@ -38,7 +38,9 @@ public sealed class MediationHost(
     public Task StartedAsync(CancellationToken cancellationToken)
     {
         var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
-        registry.Listener = addresses.FirstOrDefault() ?? options.Url;
+        // The shared listener's address (an http:// Url is not the https:// listener beside it).
+        var scheme = new Uri(options.Url).Scheme + "://";
+        registry.Listener = addresses.FirstOrDefault(a => a.StartsWith(scheme, StringComparison.OrdinalIgnoreCase)) ?? addresses.FirstOrDefault() ?? options.Url;
         var urls = registry.Current.Select(e => (Entrypoint: e, Url: registry.UrlOf(e))).ToList();
         logger.LogInformation("Mediation server listening on {Listeners} with entrypoints {Entrypoints} and routes {Routes}",
             string.Join(", ", addresses),

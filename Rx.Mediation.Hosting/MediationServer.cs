@@ -16,6 +16,7 @@ using Rx.Mediation.Hosting.Entrypoints.WebSockets;
 using Rx.Mediation.Hosting.Options;
 using Rx.Mediation.Hosting.Security;
 using Rx.Mediation.Hosting.Security.Identity;
+using Rx.Mediation.Hosting.Security.Tls;
 using Rx.Mediation.Nodes;
 using Rx.Mediation.Operators.Configuration;
 
@@ -161,11 +162,17 @@ public static class MediationServer
     private static void AddKestrel(WebApplicationBuilder web, MediationOptions options, IReadOnlyList<WebEntrypoint> entrypoints)
     {
         // Loaded now rather than when Kestrel starts, so a missing certificate stops the build with its setting named.
-        var certificate = ListenAddress.IsHttps(options.Url) ? HttpsCertificate.Load(web.Configuration, options.Url) : null;
+        var certificate = ListenerTls.Load(web.Configuration, options);
         web.WebHost.ConfigureKestrel(kestrel =>
         {
-            ListenAddress.Listen(kestrel, options.Url, certificate: certificate);
-            foreach (var port in entrypoints.Select(e => e.Port).OfType<int>().Distinct()) ListenAddress.Listen(kestrel, options.Url, port, certificate);
+            var tls = certificate is { } loaded
+                ? new ListenerTls(loaded.Certificate, loaded.Chain, options.Security.ClientCertificates,
+                    kestrel.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ClientCertificateTrust).FullName!))
+                : null;
+            var shared = ListenAddress.IsHttps(options.Url) ? tls!.Options : (Func<Microsoft.AspNetCore.Server.Kestrel.Https.HttpsConnectionAdapterOptions>?)null;
+            ListenAddress.Listen(kestrel, options.Url, https: shared);
+            foreach (var port in entrypoints.Select(e => e.Port).OfType<int>().Distinct()) ListenAddress.Listen(kestrel, options.Url, port, shared);
+            if (options.HttpsUrl is { } httpsUrl) ListenAddress.Listen(kestrel, httpsUrl, https: tls!.Options);
             // The HTTP entrypoint enforces its own (smaller) limit with a clear message; Kestrel's must not undercut it.
             if (kestrel.Limits.MaxRequestBodySize is { } limit && limit <= options.Http.MaxBodyBytes)
                 kestrel.Limits.MaxRequestBodySize = options.Http.MaxBodyBytes + 1;
@@ -177,7 +184,7 @@ public static class MediationServer
         IReadOnlyList<IMediationNode> nodes, IReadOnlyList<Routing.RouteDefinition> routes)
     {
         services.AddSingleton(options);
-        services.AddBrowserSafety(options.Security, options.Url);
+        services.AddBrowserSafety(options.Security, [.. options.Listeners().Select(l => l.Url)]);
         services.AddMediationAuthentication(options.Security);
         // Kestrel listens, for good, on the shared URL and on the own ports of the entrypoints known at start.
         services.AddSingleton(new EntrypointRegistry(entrypoints, entrypoints.Select(e => e.Port).OfType<int>()));

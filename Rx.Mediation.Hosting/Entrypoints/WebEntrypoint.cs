@@ -138,7 +138,8 @@ public abstract class WebEntrypoint : MediationNode, IEntrypoint
         context.Response.Headers.WWWAuthenticate = "Bearer";
         await JsonErrors.WriteAsync(context, StatusCodes.Status401Unauthorized, "unauthenticated",
             $"{reason} at entrypoint '{Name}': send an API key or a JWT as 'Authorization: Bearer <credential>'"
-            + (access.Security.CredentialQuery is { Length: > 0 } query ? $" or '?{query}=<credential>'" : "") + " (docs/security.md)");
+            + (access.Security.CredentialQuery is { Length: > 0 } query ? $" or '?{query}=<credential>'" : "")
+            + (access.Security.ClientCertificates.IsOn ? ", or connect over https with a client certificate" : "") + " (docs/security.md)");
         return null;
     }
 

@@ -9,8 +9,17 @@ public sealed class MediationOptions
 {
     public const string Section = "Mediation";
 
-    /// <summary>The shared listener. Port 0 picks a free port (tests). https:// needs a certificate (<see cref="Hosting.HttpsCertificate"/>).</summary>
+    /// <summary>The shared listener. Port 0 picks a free port (tests). https:// needs a certificate (<see cref="Tls"/>).</summary>
     public string Url { get; set; } = "http://127.0.0.1:8080";
+
+    /// <summary>
+    /// A second listener, https:// only, beside <see cref="Url"/>: the same entrypoints over TLS, with the certificate
+    /// of <see cref="Tls"/> (and client certificates, when asked for). None by default.
+    /// </summary>
+    public string? HttpsUrl { get; set; }
+
+    /// <summary>The certificate and key of the https:// listeners, from PEM files (docs/security.md#tls).</summary>
+    public Security.Tls.TlsOptions Tls { get; set; } = new();
 
     /// <summary>How long stopping waits for accepted events to leave the routes' bridges.</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
@@ -55,7 +64,7 @@ public sealed class MediationOptions
 
     /// <summary>The settings a configuration file's <c>server:</c> section may hold (the rest has sections of its own there).</summary>
     public static IReadOnlyCollection<string> ServerSection { get; } =
-        [nameof(Url), nameof(DrainTimeout), nameof(ClientCloseTimeout), nameof(DropLogInterval), nameof(ReloadDebounce), nameof(PacketLog), nameof(Admin), nameof(Metrics), nameof(Security)];
+        [nameof(Url), nameof(HttpsUrl), nameof(Tls), nameof(DrainTimeout), nameof(ClientCloseTimeout), nameof(DropLogInterval), nameof(ReloadDebounce), nameof(PacketLog), nameof(Admin), nameof(Metrics), nameof(Security)];
 
     /// <summary>Every problem in the configuration, each naming its key.</summary>
     /// <param name="listening">
@@ -78,10 +87,35 @@ public sealed class MediationOptions
         errors.AddRange(Admin.Validate($"{Section}:Admin"));
         errors.AddRange(Metrics.Validate($"{Section}:Metrics"));
         errors.AddRange(Security.Validate($"{Section}:Security"));
-        if (listening && Hosting.ListenAddress.Problem(Url) is null && Security.ProtectedModeProblem(Url, $"{Section}:Url") is { } open) errors.Add(open);
+        if (HttpsUrl is not null && Hosting.ListenAddress.HttpsProblem(HttpsUrl) is { } httpsProblem) errors.Add($"{Section}:HttpsUrl {httpsProblem}");
+        errors.AddRange(Tls.Validate($"{Section}:Tls"));
+        if (listening) errors.AddRange(ListenerProblems());
         var paths = new[] { (EntrypointOptions)Http, WebSocket, Sse, Poll }.Where(e => e.Enabled)
             .GroupBy(e => (e.Path, e.Port)).Where(g => g.Count() > 1);
         foreach (var clash in paths) errors.Add($"{Section}: entrypoints {string.Join(", ", clash.Select(e => e.Name))} share the path '{clash.Key.Path}'");
         return errors;
+    }
+
+    /// <summary>The listeners as configured: https:// ones beside http:// ones.</summary>
+    public IEnumerable<(string Url, string Setting)> Listeners()
+    {
+        yield return (Url, $"{Section}:Url");
+        if (HttpsUrl is not null) yield return (HttpsUrl, $"{Section}:HttpsUrl");
+    }
+
+    /// <summary>What only all the sources together can tell: protected mode on every listener, and TLS settings no listener uses.</summary>
+    private IEnumerable<string> ListenerProblems()
+    {
+        var listeners = Listeners().Where(l => Hosting.ListenAddress.Problem(l.Url) is null).ToList();
+        foreach (var (url, setting) in listeners)
+        {
+            if (Security.ProtectedModeProblem(url, setting) is { } open) yield return open;
+        }
+        // A listener that is not what its setting needs has its own error already.
+        if (listeners.Any(l => Hosting.ListenAddress.IsHttps(l.Url)) || (HttpsUrl is not null && Hosting.ListenAddress.HttpsProblem(HttpsUrl) is not null)) yield break;
+        if (Tls.IsOn)
+            yield return $"{Section}:Tls:CertificateFile is set, but no listener uses TLS: set {Section}:HttpsUrl (server: https-url), e.g. https://127.0.0.1:8443, or make {Section}:Url https://";
+        if (Security.ClientCertificates.IsOn)
+            yield return $"{Section}:Security:ClientCertificates:Mode is {Security.ClientCertificates.Mode}, but no listener uses TLS: set {Section}:HttpsUrl (server: https-url) and {Section}:Tls";
     }
 }

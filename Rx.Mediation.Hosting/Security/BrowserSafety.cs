@@ -16,18 +16,23 @@ namespace Rx.Mediation.Hosting.Security;
 /// </summary>
 public static class BrowserSafety
 {
-    /// <summary>The host names the server answers, from the options and the listener's URL.</summary>
-    public static IReadOnlyList<string> AllowedHosts(SecurityOptions options, string url)
+    /// <summary>The host names the server answers, from the options and the listeners' URLs (http:// and https://).</summary>
+    public static IReadOnlyList<string> AllowedHosts(SecurityOptions options, params string[] urls)
     {
         if (options.AllowedHosts.Count > 0) return options.AllowedHosts;
-        var host = Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.Host : "";
-        if (host is "0.0.0.0" or "[::]" or "::" or "*" or "+" || url.Contains("://*", StringComparison.Ordinal) || url.Contains("://+", StringComparison.Ordinal)) return ["*"];
-        return ["localhost", "127.0.0.1", "[::1]", .. host.Length > 0 ? new[] { host } : []];
+        var hosts = new List<string> { "localhost", "127.0.0.1", "[::1]" };
+        foreach (var url in urls)
+        {
+            var host = Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.Host : "";
+            if (host is "0.0.0.0" or "[::]" or "::" or "*" or "+" || url.Contains("://*", StringComparison.Ordinal) || url.Contains("://+", StringComparison.Ordinal)) return ["*"];
+            if (host.Length > 0) hosts.Add(host);
+        }
+        return hosts;
     }
 
-    public static void AddBrowserSafety(this IServiceCollection services, SecurityOptions options, string url)
+    public static void AddBrowserSafety(this IServiceCollection services, SecurityOptions options, string[] urls)
     {
-        var hosts = AllowedHosts(options, url);
+        var hosts = AllowedHosts(options, urls);
         // Configured before the host's own post-configuration, which only fills AllowedHosts when it is empty.
         services.Configure<HostFilteringOptions>(filtering =>
         {

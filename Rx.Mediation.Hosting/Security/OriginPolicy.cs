@@ -1,10 +1,13 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
 namespace Rx.Mediation.Hosting.Security;
 
 /// <summary>
-/// Which browser origins may reach the server (see <see cref="BrowserSafety"/>): the server's own always, those in
+/// Which browser origins may reach the server (see <see cref="BrowserSafety"/>): the server's own always (on any of
+/// its listeners), those in
 /// <see cref="SecurityOptions.AllowedOrigins"/> (with CORS headers), and loopback origins for WebSocket upgrades
 /// only. Requests without an <c>Origin</c> (curl, brokers' clients, same-origin navigation) are not browsers' cross-site
 /// requests and pass.
@@ -28,7 +31,7 @@ internal sealed class OriginPolicy
         var origin = request.Headers.Origin.ToString();
         if (origin.Length == 0) return next(context);
         var normalized = origin == "null" ? "null" : Origins.Normalize(origin);
-        if (normalized is not null && normalized == Origins.Normalize($"{request.Scheme}://{request.Host}")) return next(context);
+        if (normalized is not null && IsOwn(normalized, context)) return next(context);
         var configured = normalized is not null && _allowed.Contains(normalized);
         // Before the WebSocket middleware, which is what would say so: an upgrade asks for "websocket" (HTTP/1.1) or
         // CONNECTs with the websocket protocol (HTTP/2).
@@ -40,6 +43,24 @@ internal sealed class OriginPolicy
         context.Response.StatusCode = StatusCodes.Status403Forbidden;
         context.Response.ContentType = "text/plain; charset=utf-8";
         return context.Response.WriteAsync($"origin '{origin}' is not allowed: add it to Mediation:Security:AllowedOrigins (server: security: allowed-origins) to let its pages in\n");
+    }
+
+    /// <summary>
+    /// A page the server itself serves: the request's own origin, or the same host name on another of the server's
+    /// listeners (a page from the http:// listener calling the https:// one, or the other way round).
+    /// </summary>
+    private static bool IsOwn(string origin, HttpContext context)
+    {
+        var request = context.Request;
+        if (origin == Origins.Normalize($"{request.Scheme}://{request.Host}")) return true;
+        var addresses = context.RequestServices?.GetService(typeof(IServer)) is IServer server ? server.Features.Get<IServerAddressesFeature>()?.Addresses : null;
+        if (addresses is null || !Uri.TryCreate(origin, UriKind.Absolute, out var page) || !string.Equals(page.Host.Trim('[', ']'), request.Host.Host.Trim('[', ']'), StringComparison.OrdinalIgnoreCase))
+            return false;
+        foreach (var address in addresses)
+        {
+            if (Uri.TryCreate(address, UriKind.Absolute, out var listener) && listener.Scheme == page.Scheme && listener.Port == page.Port) return true;
+        }
+        return false;
     }
 
     /// <summary>Refusals are a browser's doing, possibly many: one line per 10 s at most, never a stack trace.</summary>

@@ -33,6 +33,9 @@ public sealed class SecurityOptions
     /// <summary>JWT bearer tokens: issuer, audience, keys.</summary>
     public Identity.JwtSettings Jwt { get; set; } = new();
 
+    /// <summary>Client certificates at the TLS handshake of the https:// listeners: mode, authority, roles by CN.</summary>
+    public Identity.ClientCertificateSettings ClientCertificates { get; set; } = new();
+
     /// <summary>
     /// Publish and subscribe filters by principal name, role, <c>*</c> (every authenticated caller) or <c>anonymous</c>.
     /// Empty: every authenticated caller may publish and subscribe to everything.
@@ -48,8 +51,8 @@ public sealed class SecurityOptions
     /// <summary>A cookie a credential may come in (set it SameSite=Strict, HttpOnly, Secure); none by default.</summary>
     public string? CredentialCookie { get; set; }
 
-    /// <summary>Whether API keys or JWTs are configured: callers are then authenticated at every entrypoint.</summary>
-    public bool AuthenticationIsOn => ApiKeys.Count > 0 || Jwt.IsOn;
+    /// <summary>Whether API keys, JWTs or client certificates are configured: callers are then authenticated at every entrypoint.</summary>
+    public bool AuthenticationIsOn => ApiKeys.Count > 0 || Jwt.IsOn || ClientCertificates.IsOn;
 
     /// <summary>Streaming connections (WebSocket and SSE clients) the server holds at most, all entrypoints together.</summary>
     public int MaxConnections { get; set; } = 10_000;
@@ -81,7 +84,7 @@ public sealed class SecurityOptions
     {
         if (AllowAnonymous || AuthenticationIsOn || IsLoopback(url)) return null;
         return $"{urlSetting} listens on {new Uri(url).Host}, beyond loopback, and no authentication is configured: anyone who reaches it "
-               + "could publish and subscribe to every topic. Configure Mediation:Security:ApiKeys or Mediation:Security:Jwt, bind it to 127.0.0.1, "
+               + "could publish and subscribe to every topic. Configure Mediation:Security:ApiKeys, Mediation:Security:Jwt or Mediation:Security:ClientCertificates, bind it to 127.0.0.1, "
                + "or set Mediation:Security:AllowAnonymous=true (server: security: allow-anonymous: true) to run it open anyway, behind a proxy that authenticates (docs/security.md)";
     }
 
@@ -108,6 +111,7 @@ public sealed class SecurityOptions
                 yield return $"{section}:ApiKeys:{name}:KeyHash must be 'sha256:' and 64 hex digits (the key's SHA-256, e.g. printf %s \"$KEY\" | sha256sum), got a value of {client.KeyHash?.Length ?? 0} characters (not shown: it may be the key itself)";
         }
         foreach (var problem in JwtProblems($"{section}:Jwt")) yield return problem;
+        foreach (var problem in ClientCertificates.Validate($"{section}:ClientCertificates")) yield return problem;
         foreach (var (key, rights) in Rights)
         {
             foreach (var (list, filters) in new[] { ("Publish", rights.Publish), ("Subscribe", rights.Subscribe) })

@@ -57,9 +57,10 @@ public static partial class ServeCommand
     {
         var port = PortPattern().Match(message) is { Success: true } match ? int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : (int?)null;
         var own = port is null ? null : app.Services.GetService<IReadOnlyList<WebEntrypoint>>()?.FirstOrDefault(e => e.Port == port);
-        var setting = own is null
-            ? $"{MediationOptions.Section}:Url (server: url in a configuration file)"
-            : $"the port of entrypoint '{own.Name}'";
+        var httpsUrl = app.Services.GetService<MediationOptions>()?.HttpsUrl;
+        var setting = own is not null ? $"the port of entrypoint '{own.Name}'"
+            : httpsUrl is not null && port == new Uri(httpsUrl).Port ? $"{MediationOptions.Section}:HttpsUrl (server: https-url in a configuration file)"
+            : $"{MediationOptions.Section}:Url (server: url in a configuration file)";
         return $"{setting}: {message.TrimEnd('.')}; another process listens there: stop it or choose another port";
     }
 

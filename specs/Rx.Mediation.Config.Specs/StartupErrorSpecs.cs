@@ -26,7 +26,7 @@ public sealed class StartupErrorSpecs
     }
 
     [Theory]
-    [InlineData("--Mediation:Url=https://127.0.0.1:0", "Mediation:Url is https://127.0.0.1:0, which needs a certificate: set Kestrel:Certificates:Default:Path")]
+    [InlineData("--Mediation:Url=https://127.0.0.1:0", "Mediation:Url is https://127.0.0.1:0, which needs a certificate: set Mediation:Tls:CertificateFile and Mediation:Tls:KeyFile")]
     [InlineData("--Mediation:Url=ftp://127.0.0.1:0", "Mediation:Url must be an absolute http:// or https:// URL, got 'ftp://127.0.0.1:0'")]
     [InlineData("--Mediation:Url=http://0.0.0.0:0", "Mediation:Url listens on 0.0.0.0, beyond loopback, and no authentication is configured")]
     [InlineData("--Mediation:DrainTimeout=soon", "Mediation:DrainTimeout must be a duration with a unit, such as 200ms, 15s or 2m (or hh:mm:ss), got 'soon'")]

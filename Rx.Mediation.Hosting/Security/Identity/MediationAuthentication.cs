@@ -8,7 +8,9 @@ namespace Rx.Mediation.Hosting.Security.Identity;
 /// <summary>
 /// ASP.NET Core authentication for the entrypoints: one scheme that hands a JWT-shaped credential to the JwtBearer
 /// handler and anything else to <see cref="ApiKeyHandler"/>, each reading the credential where <see cref="Credentials"/>
-/// says. Registered only when API keys or JWTs are configured; entrypoints then ask through <see cref="CallerAccess"/>.
+/// says; a request without such a credential on a connection with a client certificate goes to
+/// <see cref="ClientCertificateHandler"/>. Registered only when API keys, JWTs or client certificates are configured;
+/// entrypoints then ask through <see cref="CallerAccess"/>.
 /// </summary>
 public static class MediationAuthentication
 {
@@ -20,12 +22,20 @@ public static class MediationAuthentication
         services.AddSingleton(new CallerAccess(security));
         services.AddSingleton(security);
         var authentication = services.AddAuthentication(Scheme)
-            .AddPolicyScheme(Scheme, "API key or JWT", policy => policy.ForwardDefaultSelector = context =>
-                security.Jwt.IsOn && (Credentials.From(context.Request, security) is not { } credential || Credentials.LooksLikeJwt(credential) || security.ApiKeys.Count == 0)
-                    ? JwtBearerDefaults.AuthenticationScheme
-                    : ApiKeyHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(ApiKeyHandler.SchemeName, _ => { });
+            .AddPolicyScheme(Scheme, "API key, JWT or client certificate", policy => policy.ForwardDefaultSelector = context => Select(context, security))
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(ApiKeyHandler.SchemeName, _ => { })
+            .AddScheme<AuthenticationSchemeOptions, ClientCertificateHandler>(ClientCertificateHandler.SchemeName, _ => { });
         if (security.Jwt.IsOn) authentication.AddJwtBearer(jwt => Configure(jwt, security));
+    }
+
+    /// <summary>A credential the request carries wins over the connection's certificate: it names who sends this request.</summary>
+    private static string Select(Microsoft.AspNetCore.Http.HttpContext context, SecurityOptions security)
+    {
+        var credential = Credentials.From(context.Request, security);
+        if (credential is null && security.ClientCertificates.IsOn && context.Connection.ClientCertificate is not null) return ClientCertificateHandler.SchemeName;
+        return security.Jwt.IsOn && (credential is null || Credentials.LooksLikeJwt(credential) || security.ApiKeys.Count == 0)
+            ? JwtBearerDefaults.AuthenticationScheme
+            : ApiKeyHandler.SchemeName;
     }
 
     private static void Configure(JwtBearerOptions jwt, SecurityOptions security)

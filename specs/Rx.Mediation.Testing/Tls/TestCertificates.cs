@@ -7,7 +7,8 @@ namespace Rx.Mediation.Testing;
 /// <summary>
 /// A certificate authority made at test time, with a server certificate for <c>localhost</c> / <c>127.0.0.1</c> and a
 /// client certificate it signed, written as PEM files to a temporary directory (no key is ever committed). A second,
-/// unrelated authority (<see cref="OtherCaFile"/>) is the "wrong CA" a client must refuse the server by.
+/// unrelated authority (<see cref="OtherCaFile"/>) is the "wrong CA" a client must refuse the server by, and a server
+/// must refuse a client certificate it signed (<see cref="IssueClient"/>).
 /// </summary>
 public sealed class TestCertificates : IDisposable, IAsyncDisposable
 {
@@ -28,6 +29,33 @@ public sealed class TestCertificates : IDisposable, IAsyncDisposable
     /// <summary>The certificate of an authority that signed nothing here.</summary>
     public string OtherCaFile => Path.Combine(Directory, "other-ca.pem");
 
+    private string CaKeyFile => Path.Combine(Directory, "ca.key");
+
+    private string OtherCaKeyFile => Path.Combine(Directory, "other-ca.key");
+
+    /// <summary>
+    /// Another client certificate, for <paramref name="commonName"/>, signed by the test CA or, with
+    /// <paramref name="byOtherAuthority"/>, by the unrelated one; its PEM certificate and key files.
+    /// </summary>
+    public (string CertFile, string KeyFile) IssueClient(string commonName, bool byOtherAuthority = false)
+    {
+        using var ca = X509Certificate2.CreateFromPemFile(byOtherAuthority ? OtherCaFile : CaFile, byOtherAuthority ? OtherCaKeyFile : CaKeyFile);
+        var name = $"{(byOtherAuthority ? "other-" : "")}client-{commonName}";
+        var files = (Path.Combine(Directory, name + ".pem"), Path.Combine(Directory, name + ".key"));
+        Issue(ca, $"CN={commonName}", null, serverAuth: false, files.Item1, files.Item2);
+        return files;
+    }
+
+    /// <summary>The server's key again, encrypted (PKCS#8) with <paramref name="password"/>; the file's path.</summary>
+    public string EncryptedServerKey(string password)
+    {
+        using var key = RSA.Create();
+        key.ImportFromPem(File.ReadAllText(ServerKeyFile));
+        var file = Path.Combine(Directory, "server-encrypted.key");
+        File.WriteAllText(file, key.ExportEncryptedPkcs8PrivateKeyPem(password, new PbeParameters(PbeEncryptionAlgorithm.Aes256Cbc, HashAlgorithmName.SHA256, 10_000)));
+        return file;
+    }
+
     /// <param name="serverNames">DNS names the server certificate carries besides <c>localhost</c>.</param>
     public static TestCertificates Create(params string[] serverNames)
     {
@@ -37,6 +65,8 @@ public sealed class TestCertificates : IDisposable, IAsyncDisposable
         using var other = Authority("CN=Some other CA");
         File.WriteAllText(certificates.CaFile, ca.ExportCertificatePem());
         File.WriteAllText(certificates.OtherCaFile, other.ExportCertificatePem());
+        File.WriteAllText(certificates.CaKeyFile, ca.GetRSAPrivateKey()!.ExportPkcs8PrivateKeyPem());
+        File.WriteAllText(certificates.OtherCaKeyFile, other.GetRSAPrivateKey()!.ExportPkcs8PrivateKeyPem());
 
         var san = new SubjectAlternativeNameBuilder();
         san.AddDnsName("localhost");

@@ -11,10 +11,12 @@ public sealed class WebSocketClient : IAsyncDisposable
 
     public ClientWebSocket Socket { get; }
 
-    public static async Task<WebSocketClient> ConnectAsync(Uri uri, string? clientId = null)
+    /// <param name="configure">More options, e.g. the certificates a wss:// client trusts or presents.</param>
+    public static async Task<WebSocketClient> ConnectAsync(Uri uri, string? clientId = null, Action<ClientWebSocketOptions>? configure = null)
     {
         var socket = new ClientWebSocket();
         if (clientId is not null) socket.Options.SetRequestHeader("X-Client-Id", clientId);
+        configure?.Invoke(socket.Options);
         using var timeout = new CancellationTokenSource(Eventually.DefaultTimeout);
         await socket.ConnectAsync(uri, timeout.Token);
         return new WebSocketClient(socket);
