@@ -68,7 +68,8 @@ internal sealed class OriginPolicy
     {
         var now = Environment.TickCount64;
         var last = Interlocked.Read(ref _lastRefusalLog);
-        if (now - last < RefusalLogInterval.TotalMilliseconds || Interlocked.CompareExchange(ref _lastRefusalLog, now, last) != last) return;
+        // long.MinValue is "never logged": now - long.MinValue would overflow, and every line would be left out.
+        if ((last != long.MinValue && now - last < RefusalLogInterval.TotalMilliseconds) || Interlocked.CompareExchange(ref _lastRefusalLog, now, last) != last) return;
         logger.LogWarning("Refused a request to {Path} from origin {Origin}: not the server's own and not in Mediation:Security:AllowedOrigins", path.Value, origin);
     }
 }

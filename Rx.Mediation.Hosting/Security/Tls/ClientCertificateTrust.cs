@@ -56,7 +56,8 @@ public sealed class ClientCertificateTrust
     {
         var now = Environment.TickCount64;
         var last = Interlocked.Read(ref _lastRefusalLog);
-        if (now - last < RefusalLogInterval.TotalMilliseconds || Interlocked.CompareExchange(ref _lastRefusalLog, now, last) != last) return;
+        // long.MinValue is "never logged": now - long.MinValue would overflow, and every line would be left out.
+        if ((last != long.MinValue && now - last < RefusalLogInterval.TotalMilliseconds) || Interlocked.CompareExchange(ref _lastRefusalLog, now, last) != last) return;
         var reasons = string.Join(", ", chain.ChainStatus.Select(s => s.Status).Distinct());
         _logger.LogWarning("Refused the client certificate {Subject} at the TLS handshake: {Reasons} (Mediation:Security:ClientCertificates:CaFile)", certificate.Subject, reasons);
     }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.WebSockets;
+using Microsoft.Extensions.Logging;
 using Rx.Mediation.Routing;
 using Rx.Mediation.Testing;
 
@@ -41,8 +42,10 @@ public sealed class BrowserSafetySpecs
     public async Task A_post_from_another_site_is_refused_and_publishes_nothing()
     {
         var recorder = new RecordingNode("recorder");
+        var log = new CapturedLog();
         await using var server = await RunningServer.StartAsync(b =>
         {
+            b.Web.Logging.AddProvider(log);
             b.Nodes.Add(recorder);
             b.Routes = [new RouteDefinition { Name = "in", Sources = [new SourceBinding("http")], Targets = [recorder.Name] }];
         });
@@ -51,6 +54,7 @@ public sealed class BrowserSafetySpecs
         refused.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         (await refused.Content.ReadAsStringAsync()).ShouldContain("AllowedOrigins");
         refused.Headers.Contains("Access-Control-Allow-Origin").ShouldBeFalse();
+        log.Lines(LogLevel.Warning).ShouldContain(l => l.Contains($"from origin {Evil}", StringComparison.Ordinal));
 
         // A request after it, from no browser at all, is taken: once it arrived, the refused one would have too.
         (await server.PostAcceptedAsync("t", "marker")).ShouldNotBeNullOrEmpty();

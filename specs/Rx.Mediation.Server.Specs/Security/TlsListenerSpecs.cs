@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using Rx.Mediation.Hosting.Configuration;
 using Rx.Mediation.Hosting.Options;
 using Rx.Mediation.Server.Cli;
@@ -238,13 +239,15 @@ public sealed class TlsListenerSpecs
     public async Task With_client_certificates_required_a_client_without_one_or_with_one_from_another_ca_fails_the_handshake()
     {
         await using var certificates = TestCertificates.Create();
-        await using var server = await RunningServer.StartAsync(ClientCertificates(certificates, "Require"));
+        var log = new CapturedLog();
+        await using var server = await RunningServer.StartAsync(ClientCertificates(certificates, "Require"), b => b.Web.Logging.AddProvider(log));
         var stranger = certificates.IssueClient("rx-mediation-client", byOtherAuthority: true);
         using var without = HttpsClient(server, certificates);
         using var foreign = HttpsClient(server, certificates, stranger);
 
         await Should.ThrowAsync<HttpRequestException>(() => without.PostAsync("/events?topic=devices/rx-mediation-client/t", new StringContent("x")));
         await Should.ThrowAsync<HttpRequestException>(() => foreign.PostAsync("/events?topic=devices/rx-mediation-client/t", new StringContent("x")));
+        log.Lines(LogLevel.Warning).ShouldContain(l => l.StartsWith("Refused the client certificate CN=rx-mediation-client at the TLS handshake: ", StringComparison.Ordinal));
         var curl = await CurlPostAsync(new Uri(Https(server), "/events?topic=devices/rx-mediation-client/t"), "--cacert", certificates.CaFile);
 
         curl.ExitCode.ShouldNotBe(0, curl.Output);
