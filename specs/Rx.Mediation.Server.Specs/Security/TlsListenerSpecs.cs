@@ -332,9 +332,9 @@ public sealed class TlsListenerSpecs
         await using var certificates = TestCertificates.Create();
         await using var server = await RunningServer.StartAsync(SideBySide(certificates, "--Mediation:HttpsUrl=https://127.0.0.2:0"));
 
-        using var https = new HttpRequestMessage(HttpMethod.Post, $"/events?topic=t") { Content = new StringContent("x") };
+        using var https = new HttpRequestMessage(HttpMethod.Post, "/events?topic=t") { Content = new StringContent("x") };
         https.Headers.Host = $"127.0.0.2:{Https(server).Port}";
-        using var unknown = new HttpRequestMessage(HttpMethod.Post, $"/events?topic=t") { Content = new StringContent("x") };
+        using var unknown = new HttpRequestMessage(HttpMethod.Post, "/events?topic=t") { Content = new StringContent("x") };
         unknown.Headers.Host = "127.0.0.3";
 
         (await server.Http.SendAsync(https)).StatusCode.ShouldBe(HttpStatusCode.Accepted);
