@@ -19,6 +19,7 @@ public static class MediationAuthentication
         if (!security.AuthenticationIsOn) return;
         services.AddSingleton(new CallerAccess(security));
         services.AddSingleton(security);
+        services.AddSingleton(new Clients.ClientIdOwners(security.ClientIdHold));
         var authentication = services.AddAuthentication(Scheme)
             .AddPolicyScheme(Scheme, "API key or JWT", policy => policy.ForwardDefaultSelector = context =>
                 security.Jwt.IsOn && (Credentials.From(context.Request, security) is not { } credential || Credentials.LooksLikeJwt(credential) || security.ApiKeys.Count == 0)
