@@ -13,7 +13,8 @@ namespace Rx.Mediation.Hosting.Entrypoints.WebSockets;
 /// in both directions are events. Inbound messages are published on <c>publishTopic</c> (default: the first topic
 /// without wildcards, else the entrypoint's default topic), or on the envelope's topic in envelope mode.
 /// Outbound: the payload alone (text frame when it is UTF-8, binary otherwise), or a JSON envelope.
-/// See <see cref="WebSocketMessages"/> for the control messages (welcome, rejected, error).
+/// See <see cref="WebSocketMessages"/> for the control messages (authenticated, welcome, rejected, error). With callers
+/// authenticated, an upgrade without a credential is identified by its first message (<see cref="FirstMessageCredential"/>).
 /// </summary>
 public sealed class WebSocketEntrypoint(WebSocketEntrypointOptions options) : WebEntrypoint(options)
 {
