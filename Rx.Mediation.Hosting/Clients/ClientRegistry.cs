@@ -6,7 +6,9 @@ namespace Rx.Mediation.Hosting.Clients;
 
 /// <summary>
 /// The clients of one entrypoint, and the rule for delivering to them: an event whose client id names a client
-/// connected here goes to that client alone; any other event goes, once, to every client whose topic filters match.
+/// connected here goes to that client alone, past its topic filters but only within its principal's subscribe rights
+/// (<see cref="ConnectedClient.MayRead"/>; outside them it goes to no one); any other event goes, once, to every client
+/// whose topic filters match.
 /// <para>Delivering costs the same however many topics events come on: clients whose filters are all plain topics are
 /// found by one lookup of the event's topic; clients with a wildcard filter are matched one by one. Nothing is cached
 /// per topic.</para>
@@ -46,7 +48,7 @@ public sealed class ClientRegistry
         ArgumentNullException.ThrowIfNull(value);
         if (value.ClientId is { } id && _clients.TryGetValue(id, out var addressed))
         {
-            return addressed.Outbox.Enqueue(value) ? 1 : 0;
+            return addressed.MayRead(value.Topic) && addressed.Outbox.Enqueue(value) ? 1 : 0;
         }
         var bytes = -1L; // measured once, for the first client that takes it
         var queued = 0;

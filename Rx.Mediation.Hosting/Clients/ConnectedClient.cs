@@ -14,4 +14,20 @@ public sealed class ConnectedClient(string id, IReadOnlyList<TopicPattern> topic
     public DateTimeOffset ConnectedAt { get; } = DateTimeOffset.UtcNow;
 
     public string? RemoteAddress { get; init; }
+
+    /// <summary>
+    /// The filters of its principal's subscribe rights (null: any topic). An event addressed to this client skips its
+    /// topic filters but not these: addressing reaches a client, never past what its principal may read.
+    /// </summary>
+    public IReadOnlyList<TopicPattern>? Readable { get; init; }
+
+    public bool MayRead(string topic)
+    {
+        if (Readable is null) return true;
+        foreach (var filter in Readable)
+        {
+            if (filter.Matches(topic)) return true;
+        }
+        return false;
+    }
 }

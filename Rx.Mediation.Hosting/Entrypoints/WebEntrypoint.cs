@@ -133,8 +133,7 @@ public abstract class WebEntrypoint : MediationNode, IEntrypoint
         if (result.Succeeded) return access.Authenticated(result.Principal!);
         if (result.Failure is null && access.Anonymous() is { } anonymous) return anonymous;
         var reason = result.Failure is null ? "a credential is required" : "the credential was refused";
-        Interlocked.Increment(ref _unauthenticated);
-        ClientFaults.Refused(AuditLog(context), Name, "anonymous", null, result.Failure is null ? "no-credential" : "bad-credential", context.Connection.RemoteIpAddress?.ToString());
+        CountUnauthenticated(context, result.Failure is null ? "no-credential" : "bad-credential");
         context.Response.Headers.WWWAuthenticate = "Bearer";
         await JsonErrors.WriteAsync(context, StatusCodes.Status401Unauthorized, "unauthenticated",
             $"{reason} at entrypoint '{Name}': send an API key or a JWT as 'Authorization: Bearer <credential>'"
@@ -151,10 +150,29 @@ public abstract class WebEntrypoint : MediationNode, IEntrypoint
             $"'{caller.Display}' may not {action} '{topic}' at entrypoint '{Name}'", new { topic, action });
     }
 
-    internal void CountForbidden(HttpContext context, Security.Identity.Caller caller, string action, string topic)
+    internal void CountForbidden(HttpContext context, Security.Identity.Caller caller, string action, string topic) =>
+        CountRefusedRight(context, caller, topic, "forbidden-" + action);
+
+    /// <summary>Counts a refusal for want of a right and audits it; <paramref name="reason"/> is a fixed word (it keys the audit's rate limit).</summary>
+    internal void CountRefusedRight(HttpContext context, Security.Identity.Caller caller, string? topic, string reason)
     {
         Interlocked.Increment(ref _forbidden);
-        ClientFaults.Refused(AuditLog(context), Name, caller.Display, topic, "forbidden-" + action, context.Connection.RemoteIpAddress?.ToString());
+        ClientFaults.Refused(AuditLog(context), Name, caller.Display, topic, reason, context.Connection.RemoteIpAddress?.ToString());
+    }
+
+    /// <summary>Counts a caller without a valid credential (401, or a WebSocket closed for want of one) and audits it.</summary>
+    internal void CountUnauthenticated(HttpContext context, string reason)
+    {
+        Interlocked.Increment(ref _unauthenticated);
+        ClientFaults.Refused(AuditLog(context), Name, "anonymous", null, reason, context.Connection.RemoteIpAddress?.ToString());
+    }
+
+    /// <summary>The first of <paramref name="topics"/> the caller may not subscribe to, refused (counted and audited); null when all are within its rights.</summary>
+    internal ClientRefusal? SubscribeRefusal(HttpContext context, Security.Identity.Caller caller, IReadOnlyList<TopicPattern> topics, string? clientId)
+    {
+        if (topics.FirstOrDefault(t => !caller.MaySubscribe(t, clientId)) is not { } forbidden) return null;
+        CountForbidden(context, caller, "subscribe to", forbidden.Text);
+        return new ClientRefusal(StatusCodes.Status403Forbidden, "forbidden", $"'{caller.Display}' may not subscribe to '{forbidden.Text}' at entrypoint '{Name}'");
     }
 
     /// <summary>
@@ -177,35 +195,71 @@ public abstract class WebEntrypoint : MediationNode, IEntrypoint
 
     /// <summary>
     /// Registers a streaming client (SSE, WebSocket) with its own bounded send queue, whose drops are counted as
-    /// slow-client drops. Answers 400 for an unusable client id, 409 when a client with that id is already connected
-    /// here, and returns null then.
+    /// slow-client drops. Answers 400 for an unusable client id, 503 over a connection limit, 403 when another principal
+    /// holds the id (<see cref="ClientIdOwners"/>), 409 when a client with that id is already connected here, and
+    /// returns null then.
     /// </summary>
     protected async Task<(ConnectedClient Client, IDisposable Registration)?> RegisterClientAsync(
-        HttpContext context, ClientRegistry clients, IReadOnlyList<TopicPattern> topics, StreamingEntrypointOptions options)
+        HttpContext context, ClientRegistry clients, Security.Identity.Caller caller, IReadOnlyList<TopicPattern> topics, StreamingEntrypointOptions options)
     {
         if (!ClientQuery.TryGivenClientId(context.Request, out var given, out var idError))
         {
             await JsonErrors.WriteAsync(context, StatusCodes.Status400BadRequest, "bad-client-id", idError);
             return null;
         }
-        var clientId = given ?? ClientQuery.NewClientId();
-        var limiter = context.RequestServices?.GetService(typeof(Security.ConnectionLimiter)) as Security.ConnectionLimiter;
-        var remote = context.Connection.RemoteIpAddress?.ToString();
-        IDisposable? lease = null;
-        if (limiter is not null && (lease = limiter.TryOpen(remote, out var refusal)) is null)
+        var lease = TryLeaseConnection(context, out var refusal);
+        var registered = refusal is null ? TryRegister(context, clients, caller, given ?? ClientQuery.NewClientId(), topics, options, lease, out refusal) : null;
+        if (registered is null)
         {
-            context.Response.Headers.RetryAfter = "5";
-            await JsonErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "too-many-connections", refusal!);
+            if (refusal!.Status == StatusCodes.Status503ServiceUnavailable) context.Response.Headers.RetryAfter = "5";
+            await JsonErrors.WriteAsync(context, refusal.Status, refusal.Code, refusal.Reason);
+        }
+        return registered;
+    }
+
+    /// <summary>A lease on one streaming connection (null without a limiter), or a 503 refusal naming the bound.</summary>
+    internal static IDisposable? TryLeaseConnection(HttpContext context, out ClientRefusal? refusal)
+    {
+        refusal = null;
+        if (context.RequestServices?.GetService(typeof(Security.ConnectionLimiter)) is not Security.ConnectionLimiter limiter) return null;
+        var lease = limiter.TryOpen(context.Connection.RemoteIpAddress?.ToString(), out var reason);
+        if (lease is null) refusal = new ClientRefusal(StatusCodes.Status503ServiceUnavailable, "too-many-connections", reason!);
+        return lease;
+    }
+
+    /// <summary>
+    /// Claims <paramref name="clientId"/> for the caller's principal and registers the client; the registration lets go
+    /// of both and of <paramref name="lease"/>, which is let go at once on a refusal (403 held by another principal, 409
+    /// connected here already).
+    /// </summary>
+    internal (ConnectedClient Client, IDisposable Registration)? TryRegister(HttpContext context, ClientRegistry clients, Security.Identity.Caller caller,
+        string clientId, IReadOnlyList<TopicPattern> topics, StreamingEntrypointOptions options, IDisposable? lease, out ClientRefusal? refusal)
+    {
+        IDisposable? claim = null;
+        if (context.RequestServices?.GetService(typeof(ClientIdOwners)) is ClientIdOwners owners && (claim = owners.TryClaim(clientId, caller.Name)) is null)
+        {
+            lease?.Dispose();
+            CountRefusedRight(context, caller, null, "forbidden-client-id");
+            refusal = new ClientRefusal(StatusCodes.Status403Forbidden, "forbidden",
+                $"client id '{clientId}' is held by another principal: '{caller.Display}' may not claim it at entrypoint '{Name}' (give another id, or none for a random one)");
             return null;
         }
         var outbox = new ClientOutbox(options.SendQueueCapacity, options.SlowClientPolicy, e => ReportDrop(e, DropReason.SlowClient), options.SendQueueMaxBytes);
-        var client = new ConnectedClient(clientId, topics, outbox) { RemoteAddress = remote };
+        var client = new ConnectedClient(clientId, topics, outbox)
+        {
+            RemoteAddress = context.Connection.RemoteIpAddress?.ToString(),
+            Readable = caller.ReadableFilters(clientId),
+        };
         var registration = clients.Add(client);
-        if (registration is not null) return (client, lease is null ? registration : new Both(registration, lease));
-        lease?.Dispose();
-        await JsonErrors.WriteAsync(context, StatusCodes.Status409Conflict, "duplicate-client",
-            $"a client with id '{clientId}' is already connected to entrypoint '{Name}'");
-        return null;
+        if (registration is null)
+        {
+            lease?.Dispose();
+            claim?.Dispose();
+            refusal = new ClientRefusal(StatusCodes.Status409Conflict, "duplicate-client", $"a client with id '{clientId}' is already connected to entrypoint '{Name}'");
+            return null;
+        }
+        refusal = null;
+        return (client, new Leases(registration, lease, claim));
     }
 
     /// <summary>
@@ -261,13 +315,12 @@ public abstract class WebEntrypoint : MediationNode, IEntrypoint
         public void Dispose() => owner.Leave();
     }
 
-    /// <summary>The client's registration and its connection lease, let go together.</summary>
-    private sealed class Both(IDisposable first, IDisposable second) : IDisposable
+    /// <summary>The client's registration, its connection lease and its claim on its id, let go together.</summary>
+    private sealed class Leases(params IDisposable?[] leases) : IDisposable
     {
         public void Dispose()
         {
-            first.Dispose();
-            second.Dispose();
+            foreach (var lease in leases) lease?.Dispose();
         }
     }
 }

@@ -51,6 +51,18 @@ public sealed class SecurityOptions
     /// <summary>A cookie a credential may come in (set it SameSite=Strict, HttpOnly, Secure); none by default.</summary>
     public string? CredentialCookie { get; set; }
 
+    /// <summary>
+    /// How long a principal keeps its client id after its last connection with it closed, so no other principal can take
+    /// it meanwhile (docs/security.md#client-ids).
+    /// </summary>
+    public TimeSpan ClientIdHold { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// How long a WebSocket opened without a credential has to send it as its first message
+    /// (<c>{"type":"auth","token":…}</c>); zero: no such message is waited for, and the upgrade is answered 401.
+    /// </summary>
+    public TimeSpan WebSocketAuthTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Whether API keys, JWTs or client certificates are configured: callers are then authenticated at every entrypoint.</summary>
     public bool AuthenticationIsOn => ApiKeys.Count > 0 || Jwt.IsOn || ClientCertificates.IsOn;
 
@@ -124,7 +136,14 @@ public sealed class SecurityOptions
                         yield return $"{section}:Rights:{key}:{list}:{i} '{filters[i]}' is not a topic filter with {{placeholders}} ({error ?? "unbalanced braces"})";
                 }
             }
+            for (var i = 0; i < rights.Address.Count; i++)
+            {
+                if (Identity.ClientIdPattern.Problem(rights.Address[i]) is { } problem)
+                    yield return $"{section}:Rights:{key}:Address:{i} '{rights.Address[i]}' is not a client-id pattern with * and {{placeholders}} ({problem})";
+            }
         }
+        if (ClientIdHold < TimeSpan.Zero) yield return $"{section}:ClientIdHold must not be negative, got {ClientIdHold}";
+        if (WebSocketAuthTimeout < TimeSpan.Zero) yield return $"{section}:WebSocketAuthTimeout must not be negative (0: no first-message credential), got {WebSocketAuthTimeout}";
         if (string.IsNullOrWhiteSpace(CredentialQuery) is false && CredentialQuery.Any(c => !char.IsAsciiLetterOrDigit(c) && c is not ('_' or '-')))
             yield return $"{section}:CredentialQuery must be a plain parameter name, got '{CredentialQuery}'";
     }

@@ -17,6 +17,7 @@ namespace Rx.Mediation.Hosting.Entrypoints.Http;
 /// <summary>
 /// <c>POST {path}?topic=…</c>: the body becomes one event. Answers 202 <c>{id, topic}</c> when a route took it,
 /// 503 + Retry-After when every route refused it (full, stopping), 404 when no route takes that topic from here,
+/// 403 outside the caller's rights (to publish on the topic, to address the client named by <c>X-Client-Id</c>),
 /// 400 for a bad topic, client id or header, or a body declared JSON that is not (naming the byte offset), and 413 for
 /// a body over <see cref="HttpEntrypointOptions.MaxBodyBytes"/>.
 /// </summary>
@@ -70,6 +71,15 @@ public sealed class HttpPostEntrypoint(HttpEntrypointOptions options) : WebEntry
         if (!ClientQuery.TryGivenClientId(request, out var clientId, out var idError))
         {
             await JsonErrors.WriteAsync(context, StatusCodes.Status400BadRequest, "bad-client-id", idError);
+            return;
+        }
+        // An id sends the event straight to that client, past its topic filters: only to the caller's own, or by a right.
+        if (clientId is not null && !caller.MayAddress(clientId, context.RequestServices?.GetService<Clients.ClientIdOwners>()))
+        {
+            CountRefusedRight(context, caller, topic, "forbidden-address");
+            await JsonErrors.WriteAsync(context, StatusCodes.Status403Forbidden, "forbidden",
+                $"'{caller.Display}' may not address client '{clientId}' at entrypoint '{Name}': it is no client id of its own, and no Address right covers it",
+                new { clientId, action = "address" });
             return;
         }
         if (!TryHeadersOf(request, out var headers, out var headerError))

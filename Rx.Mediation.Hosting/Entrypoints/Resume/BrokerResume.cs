@@ -44,7 +44,7 @@ internal static class BrokerResume
         if (value.Kind != EventKind.Data) return false;
         if (value.ClientId is { } id)
         {
-            if (id == client.Id) return true;
+            if (id == client.Id) return client.MayRead(value.Topic);
             if (clients.TryGet(id, out _)) return false;
         }
         return client.Topics.Any(t => t.Matches(value.Topic));

@@ -79,8 +79,8 @@ public sealed class SseEntrypoint : WebEntrypoint
             await JsonErrors.WriteBadTopicAsync(context, refusal);
             return;
         }
-        if (await AdmitSubscriberAsync(context, topics) is null) return;
-        var registered = await RegisterClientAsync(context, Clients, topics!, _options);
+        if (await AdmitSubscriberAsync(context, topics) is not { } caller) return;
+        var registered = await RegisterClientAsync(context, Clients, caller, topics!, _options);
         if (registered is null) return;
         var (client, registration) = registered.Value;
         using var _ = registration;

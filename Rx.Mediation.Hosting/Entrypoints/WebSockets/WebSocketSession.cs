@@ -16,7 +16,7 @@ namespace Rx.Mediation.Hosting.Entrypoints.WebSockets;
 internal sealed class WebSocketSession(
     WebSocketEntrypoint entrypoint, WebSocket socket, ConnectedClient client, string publishTopic, bool envelope,
     System.Threading.RateLimiting.TokenBucketRateLimiter? messageRate = null, Security.Identity.Caller? caller = null,
-    Microsoft.AspNetCore.Http.HttpContext? context = null)
+    Microsoft.AspNetCore.Http.HttpContext? context = null, bool holdBackAuth = false)
 {
     private readonly Security.Identity.Caller _caller = caller ?? Security.Identity.Caller.Everyone;
     // Worked out once per connection: plain messages go to the publish topic with the same stamped headers.
@@ -32,6 +32,7 @@ internal sealed class WebSocketSession(
     private volatile string? _closedBecause;
     private CancellationToken _receiveToken;
     private bool _inFlight; // the receive loop's alone
+    private bool _firstMessage = holdBackAuth; // the receive loop's alone
 
     public async Task RunAsync(CancellationToken requestAborted)
     {
@@ -156,6 +157,13 @@ internal sealed class WebSocketSession(
         {
             LeaveInFlight();
             return HandleInboundAsync(data, type, _receiveToken);
+        }
+        if (_firstMessage)
+        {
+            _firstMessage = false;
+            if (type == WebSocketMessageType.Text && AuthMessage.TryRead(data, out _))
+                return new ValueTask(SendAsync(WebSocketMessages.Error("this socket brought its credential with its upgrade: the auth message was not published"),
+                    WebSocketMessageType.Text, _receiveToken));
         }
         if (messageRate is not null && !TakeMessageToken()) return RefuseOverRateAsync(data, type, _receiveToken);
         EnterInFlight();
@@ -301,7 +309,7 @@ internal sealed class WebSocketSession(
             try
             {
                 if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
-                    await socket.CloseOutputAsync(status, Truncate(description), timeout.Token);
+                    await socket.CloseOutputAsync(status, WebSocketMessages.CloseReason(description), timeout.Token);
             }
             finally
             {
@@ -312,14 +320,5 @@ internal sealed class WebSocketSession(
         {
             socket.Abort();
         }
-    }
-
-    // A close reason must fit in 123 bytes of UTF-8.
-    private static string Truncate(string text)
-    {
-        if (System.Text.Encoding.UTF8.GetByteCount(text) <= 123) return text;
-        var cut = text[..Math.Min(text.Length, 120)];
-        while (System.Text.Encoding.UTF8.GetByteCount(cut) > 120) cut = cut[..^1];
-        return cut + "...";
     }
 }

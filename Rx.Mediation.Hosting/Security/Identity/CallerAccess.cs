@@ -37,12 +37,14 @@ public sealed class CallerAccess(SecurityOptions security)
     {
         var publish = new List<string>();
         var subscribe = new List<string>();
+        var address = new List<string>();
         foreach (var key in keys.Distinct(StringComparer.Ordinal))
         {
             if (!Security.Rights.TryGetValue(key, out var rights)) continue;
             publish.AddRange(rights.Publish);
             subscribe.AddRange(rights.Subscribe);
+            address.AddRange(rights.Address);
         }
-        return new Caller(principal, publish, subscribe, Security.ClaimHeaders);
+        return new Caller(principal, publish, subscribe, Security.ClaimHeaders, address);
     }
 }

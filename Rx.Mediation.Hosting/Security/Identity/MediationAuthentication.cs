@@ -21,6 +21,7 @@ public static class MediationAuthentication
         if (!security.AuthenticationIsOn) return;
         services.AddSingleton(new CallerAccess(security));
         services.AddSingleton(security);
+        services.AddSingleton(new Clients.ClientIdOwners(security.ClientIdHold));
         var authentication = services.AddAuthentication(Scheme)
             .AddPolicyScheme(Scheme, "API key, JWT or client certificate", policy => policy.ForwardDefaultSelector = context => Select(context, security))
             .AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(ApiKeyHandler.SchemeName, _ => { })

@@ -1,0 +1,51 @@
+using System.Net.Http.Headers;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Rx.Mediation.Server.Specs.Support;
+
+/// <summary>API keys and JWTs for a secured server in specs: the settings that configure them, and requests that carry them.</summary>
+public static class SpecCredentials
+{
+    public const string Issuer = "https://issuer.example";
+    public const string Audience = "rx-mediation";
+    public static readonly byte[] SigningKey = RandomNumberGenerator.GetBytes(32);
+
+    /// <summary>The settings for API-key client <paramref name="name"/> with <paramref name="key"/> and one role.</summary>
+    public static string[] ApiKey(string name, string key, string role) =>
+    [
+        $"--Mediation:Security:ApiKeys:{name}:KeyHash=sha256:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))}",
+        $"--Mediation:Security:ApiKeys:{name}:Roles:0={role}",
+    ];
+
+    /// <summary>The settings for JWTs signed with <see cref="SigningKey"/>.</summary>
+    public static string[] JwtIssuer() =>
+    [
+        $"--Mediation:Security:Jwt:Issuer={Issuer}",
+        $"--Mediation:Security:Jwt:Audience={Audience}",
+        $"--Mediation:Security:Jwt:SigningKeys:0={Convert.ToBase64String(SigningKey)}",
+    ];
+
+    public static string Jwt(string subject, string role = "users", byte[]? key = null) =>
+        new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Issuer,
+            Audience = Audience,
+            Subject = new ClaimsIdentity([new Claim("sub", subject), new Claim("roles", role)]),
+            NotBefore = DateTime.UtcNow.AddMinutes(-5),
+            Expires = DateTime.UtcNow.AddMinutes(5),
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(key ?? SigningKey), SecurityAlgorithms.HmacSha256),
+        });
+
+    /// <summary>POSTs <paramref name="body"/> on <paramref name="topic"/> as <paramref name="credential"/>, addressed to <paramref name="clientId"/> when given.</summary>
+    public static Task<HttpResponseMessage> PostAsync(this HttpClient http, string topic, string? credential, string body = "x", string? clientId = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/events?topic={Uri.EscapeDataString(topic)}") { Content = new StringContent(body) };
+        if (credential is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", credential);
+        if (clientId is not null) request.Headers.Add("X-Client-Id", clientId);
+        return http.SendAsync(request);
+    }
+}
