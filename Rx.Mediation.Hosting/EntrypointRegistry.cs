@@ -177,6 +177,8 @@ public sealed class EntrypointRegistry : IReadOnlyList<WebEntrypoint>, IDisposab
         var capture = new Capture(services);
         var conventions = entrypoint.Map(capture);
         if (entrypoint.Port is { } port) conventions.RequireHost($"*:{port}");
+        // Its origins: the entrypoint's own list, if it has one, for the origin check, CORS and preflights (BrowserSafety).
+        if (services.GetService(typeof(Security.OriginPolicy)) is Security.OriginPolicy origins) conventions.WithMetadata(origins.MarkFor(entrypoint.Name));
         var routes = new List<Route>();
         foreach (var endpoint in capture.DataSources.SelectMany(d => d.Endpoints))
         {

@@ -72,7 +72,10 @@ public static class MediationServer
         var (config, configErrors) = ServerConfigReader.Load(file, catalog.KnownTypes, codeNodes);
         if (config is null) throw new ConfigException(configErrors);
         var server = config.Server;
-        ThrowIfInvalid(bindingErrors, options, server.Keys, key => web.Configuration[key]);
+        // What another source set is not the file's to answer for: a value, or a section the file does not write at all.
+        string? Winner(string key) => web.Configuration[key]
+            ?? (!server.Keys.Sets(key) && web.Configuration.GetSection(key).GetChildren().Any() ? "" : null);
+        ThrowIfInvalid(bindingErrors, options, server.Keys, Winner, [.. config.Entrypoints.Select(e => e.Name)]);
 
         var entrypoints = config.Entrypoints.Select(e => e.Create()).ToList();
         var endpoints = ConfigRuntime.CreateEndpoints(catalog, loggers, config.Endpoints);
@@ -122,9 +125,10 @@ public static class MediationServer
     /// Stops the start on any problem of the bound options. One whose value came from the configuration file (and was
     /// not overridden by the environment or the command line) is given at its line, in the file's words.
     /// </summary>
-    private static void ThrowIfInvalid(IReadOnlyList<string> bindingErrors, MediationOptions options, YamlKeys? file = null, Func<string, string?>? winner = null)
+    private static void ThrowIfInvalid(
+        IReadOnlyList<string> bindingErrors, MediationOptions options, YamlKeys? file = null, Func<string, string?>? winner = null, IReadOnlyCollection<string>? entrypoints = null)
     {
-        var errors = bindingErrors.Concat(options.Validate()).Select(e => file?.Place(e, winner)?.ToString() ?? e).ToList();
+        var errors = bindingErrors.Concat(options.Validate(entrypoints: entrypoints)).Select(e => file?.Place(e, winner)?.ToString() ?? e).ToList();
         if (errors.Count > 0) throw new SettingsException(errors);
     }
 

@@ -12,8 +12,10 @@ packages=(
   rabbitmq-server amqp-tools
   # MQTT 5: the Mosquitto broker and mosquitto_pub/sub as independent clients (the endpoint uses MQTTnet from NuGet)
   mosquitto mosquitto-clients
-  # The dashboard (/ui) specs: a real headless browser, driven by Playwright for .NET
+  # The dashboard (/ui) and cross-origin page specs: a real headless browser, driven by Playwright for .NET
   chromium
+  # NodeClientSpecs: Node's built-in WebSocket as an independent client (Node 20.10 or later; Debian 12's own is 18)
+  nodejs
 )
 
 missing=()

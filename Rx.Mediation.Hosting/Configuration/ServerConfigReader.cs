@@ -30,8 +30,8 @@ public static class ServerConfigReader
         if (root is null) return (null, diagnostics.Errors);
         var top = new YamlMap(root, diagnostics, "top level", allowed: null);
 
-        var (server, serverCanonical) = ReadServer(top, diagnostics);
         var entrypoints = ReadEntrypoints(top.Get("entrypoints"), diagnostics);
+        var (server, serverCanonical) = ReadServer(top, diagnostics, [.. entrypoints.Select(e => e.Name)]);
         var endpoints = ReadEndpoints(top.Get("endpoints"), diagnostics, endpointTypes);
         if (!top.Has("routes")) diagnostics.Error(root, "'routes' is required (a list of routes)");
 
@@ -69,7 +69,7 @@ public static class ServerConfigReader
             var (root, _) = RouteConfigFile.Read(File.ReadAllText(path), diagnostics);
             if (root is null) return new YamlKeys();
             var top = new YamlMap(root, diagnostics, "top level", allowed: null);
-            return ReadServer(top, diagnostics).Item1.Keys;
+            return ReadServer(top, diagnostics, []).Item1.Keys;
         }
         catch (IOException)
         {
@@ -79,9 +79,10 @@ public static class ServerConfigReader
 
     /// <summary>
     /// <c>server:</c>, read as the <c>Mediation:</c> options it sets (<see cref="YamlOptions"/>) and checked by the
-    /// same validators as every other source, each refusal at the line of the value it names.
+    /// same validators as every other source, each refusal at the line of the value it names. <paramref name="entrypoints"/>
+    /// are the file's, which <c>security: origins:</c> may name.
     /// </summary>
-    private static (ServerSettings, string) ReadServer(YamlMap top, ConfigDiagnostics diagnostics)
+    private static (ServerSettings, string) ReadServer(YamlMap top, ConfigDiagnostics diagnostics, IReadOnlyCollection<string> entrypoints)
     {
         var node = top.Get("server");
         if (node is null) return (new ServerSettings(), "");
@@ -89,7 +90,7 @@ public static class ServerConfigReader
         YamlOptions.Read(node, typeof(MediationOptions), MediationOptions.Section, "server", keys, diagnostics, MediationOptions.ServerSection);
         var options = new MediationOptions();
         DurationSettings.Bind(new ConfigurationBuilder().AddInMemoryCollection(keys.Values).Build().GetSection(MediationOptions.Section), options);
-        foreach (var problem in options.Validate(listening: false))
+        foreach (var problem in options.Validate(listening: false, entrypoints))
         {
             var placed = keys.Place(problem) ?? new ConfigError(diagnostics.At(node), problem);
             diagnostics.Error(placed.Location, placed.Message);

@@ -71,7 +71,11 @@ public sealed class MediationOptions
     /// Whether these are the settings the server will listen with (all sources together): only then does protected
     /// mode apply, since another source may still allow anonymous callers or configure authentication.
     /// </param>
-    public IReadOnlyList<string> Validate(bool listening = true)
+    /// <param name="entrypoints">
+    /// The names of the web entrypoints the server runs, which <c>Security:Origins</c> may name: a configuration
+    /// file's; null: the enabled ones of these options (http, ws, sse, poll).
+    /// </param>
+    public IReadOnlyList<string> Validate(bool listening = true, IReadOnlyCollection<string>? entrypoints = null)
     {
         var errors = new List<string>();
         if (Hosting.ListenAddress.Problem(Url) is { } problem) errors.Add($"{Section}:Url {problem}");
@@ -89,8 +93,10 @@ public sealed class MediationOptions
         errors.AddRange(Security.Validate($"{Section}:Security"));
         if (HttpsUrl is not null && Hosting.ListenAddress.HttpsProblem(HttpsUrl) is { } httpsProblem) errors.Add($"{Section}:HttpsUrl {httpsProblem}");
         errors.AddRange(Tls.Validate($"{Section}:Tls"));
+        var webEntrypoints = new EntrypointOptions[] { Http, WebSocket, Sse, Poll };
+        errors.AddRange(Security.EntrypointProblems($"{Section}:Security", entrypoints ?? [.. webEntrypoints.Where(e => e.Enabled).Select(e => e.Name)]));
         if (listening) errors.AddRange(ListenerProblems());
-        var paths = new[] { (EntrypointOptions)Http, WebSocket, Sse, Poll }.Where(e => e.Enabled)
+        var paths = webEntrypoints.Where(e => e.Enabled)
             .GroupBy(e => (e.Path, e.Port)).Where(g => g.Count() > 1);
         foreach (var clash in paths) errors.Add($"{Section}: entrypoints {string.Join(", ", clash.Select(e => e.Name))} share the path '{clash.Key.Path}'");
         return errors;

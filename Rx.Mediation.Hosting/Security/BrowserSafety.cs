@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,7 +13,7 @@ namespace Rx.Mediation.Hosting.Security;
 /// with an <c>Origin</c> that is neither the server's own nor allowed gets 403 before any entrypoint sees it: a page
 /// elsewhere can neither open a WebSocket with the user's cookies nor publish with a simple POST (which a browser sends
 /// without asking first). Allowed cross-origin pages get CORS headers, and their preflights are answered, by ASP.NET
-/// Core's CORS middleware.
+/// Core's CORS middleware. Each web entrypoint may have its own list of origins (<see cref="SecurityOptions.Origins"/>).
 /// </summary>
 public static class BrowserSafety
 {
@@ -40,20 +41,26 @@ public static class BrowserSafety
             filtering.AllowEmptyHosts = false;
             filtering.IncludeFailureMessage = true;
         });
-        var origins = new OriginPolicy(options.AllowedOrigins);
+        var origins = new OriginPolicy(options);
         services.AddSingleton(origins);
-        // Only configured origins get CORS headers; the server's own needs none, and loopback pages may open WebSockets only.
-        services.AddCors(cors => cors.AddDefaultPolicy(policy => policy
-            // A predicate, not a list: origins are compared as normalised, and the answer then varies by Origin for caches.
-            .SetIsOriginAllowed(origins.IsConfigured)
-            .WithMethods(HttpMethods.Get, HttpMethods.Post)
-            .AllowAnyHeader()
-            .WithExposedHeaders("Retry-After", "X-Resume", "Last-Event-ID")
-            .SetPreflightMaxAge(TimeSpan.FromMinutes(10))));
+        // Paths outside every entrypoint (admin, health, metrics) follow AllowedOrigins; each entrypoint's carry their own policy.
+        services.AddCors(cors => cors.AddDefaultPolicy(CorsPolicy(origin => origins.IsConfigured(null, origin))));
         services.AddSingleton(new ConnectionLimiter(options.MaxConnections, options.MaxConnectionsPerAddress));
         services.AddSingleton(new PostRateLimiter(options.PostsPerSecondPerAddress,
             options.PostBurstPerAddress > 0 ? options.PostBurstPerAddress : 2 * options.PostsPerSecondPerAddress));
     }
+
+    /// <summary>
+    /// Only configured origins get CORS headers; the server's own needs none, and loopback pages may open WebSockets only.
+    /// A predicate, not a list: origins are compared as normalised, and the answer then varies by Origin for caches.
+    /// </summary>
+    internal static CorsPolicy CorsPolicy(Func<string, bool> isAllowed) => new CorsPolicyBuilder()
+        .SetIsOriginAllowed(isAllowed)
+        .WithMethods(HttpMethods.Get, HttpMethods.Post)
+        .AllowAnyHeader()
+        .WithExposedHeaders("Retry-After", "X-Resume", "Last-Event-ID")
+        .SetPreflightMaxAge(TimeSpan.FromMinutes(10))
+        .Build();
 
     /// <summary>Host filtering, then the origin check; before the WebSocket middleware and every endpoint.</summary>
     public static void UseBrowserSafety(this IApplicationBuilder app)

@@ -21,6 +21,13 @@ public sealed class SecurityOptions
     public List<string> AllowedOrigins { get; set; } = [];
 
     /// <summary>
+    /// Origins by web entrypoint, named as routes name it (<c>http</c>, <c>ws</c>, <c>sse</c>, <c>poll</c> by default, or
+    /// a configuration file's entrypoints): an entrypoint listed here takes its own list instead of
+    /// <see cref="AllowedOrigins"/>, so a dashboard's origin may POST without being let into WebSockets.
+    /// </summary>
+    public Dictionary<string, List<string>> Origins { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
     /// Lets in callers without a credential. Without authentication configured: lets the server listen beyond loopback
     /// open to everyone (off: such a listener stops the start with one line, as Redis's protected mode does). With
     /// authentication: anonymous callers are let in with the rights of the <c>anonymous</c> entry of <see cref="Rights"/>.
@@ -110,8 +117,16 @@ public sealed class SecurityOptions
     {
         foreach (var host in AllowedHosts.Where(h => string.IsNullOrWhiteSpace(h) || h.Contains('/') || h.Contains(' ')))
             yield return $"{section}:AllowedHosts '{host}' is not a host name (e.g. gateway.example.com or *.example.com)";
-        foreach (var origin in AllowedOrigins.Where(o => o != "null" && Origins.Normalize(o) is null))
+        foreach (var origin in AllowedOrigins.Where(o => o != "null" && Security.Origins.Normalize(o) is null))
             yield return $"{section}:AllowedOrigins '{origin}' is not an origin (scheme://host[:port], e.g. https://app.example.com)";
+        foreach (var (entrypoint, origins) in Origins)
+        {
+            for (var i = 0; i < origins.Count; i++)
+            {
+                if (origins[i] != "null" && Security.Origins.Normalize(origins[i] ?? "") is null)
+                    yield return $"{section}:Origins:{entrypoint}:{i} '{origins[i]}' is not an origin (scheme://host[:port], e.g. https://app.example.com)";
+            }
+        }
         if (MaxConnections < 1) yield return $"{section}:MaxConnections must be at least 1, got {MaxConnections}";
         if (PostsPerSecondPerAddress < 0) yield return $"{section}:PostsPerSecondPerAddress must not be negative (0: unlimited), got {PostsPerSecondPerAddress}";
         if (WebSocketMessagesPerSecond < 0) yield return $"{section}:WebSocketMessagesPerSecond must not be negative (0: unlimited), got {WebSocketMessagesPerSecond}";
@@ -146,6 +161,17 @@ public sealed class SecurityOptions
         if (WebSocketAuthTimeout < TimeSpan.Zero) yield return $"{section}:WebSocketAuthTimeout must not be negative (0: no first-message credential), got {WebSocketAuthTimeout}";
         if (string.IsNullOrWhiteSpace(CredentialQuery) is false && CredentialQuery.Any(c => !char.IsAsciiLetterOrDigit(c) && c is not ('_' or '-')))
             yield return $"{section}:CredentialQuery must be a plain parameter name, got '{CredentialQuery}'";
+    }
+
+    /// <summary>Each key of <see cref="Origins"/> that names no web entrypoint, with the names there are.</summary>
+    public IEnumerable<string> EntrypointProblems(string section, IReadOnlyCollection<string> entrypoints)
+    {
+        var known = string.Join(", ", entrypoints);
+        foreach (var name in Origins.Keys.Where(n => !entrypoints.Contains(n, StringComparer.OrdinalIgnoreCase)))
+        {
+            yield return $"{section}:Origins:{name} names no web entrypoint: "
+                         + (entrypoints.Count == 0 ? "there are none" : $"the entrypoints are {known}");
+        }
     }
 
     /// <summary>The 32 bytes of a <c>sha256:hex</c> key hash, or null when it is not one.</summary>

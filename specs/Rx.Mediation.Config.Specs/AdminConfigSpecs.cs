@@ -45,7 +45,7 @@ public sealed class AdminConfigSpecs
     [InlineData("entrypoints:\n  w: { type: http, path: /admin/hook }\nroutes: []\n", 2, 26, "'/admin/hook' is the server's own")]
     [InlineData("server:\n  security: { allowed-origins: [ app.example.com ] }\nroutes: []\n", 2, 32, "security: 'allowed-origins' 'app.example.com' is not an origin")]
     [InlineData("server:\n  security: { allowed-hosts: [ 'a b' ] }\nroutes: []\n", 2, 30, "security: 'allowed-hosts' 'a b' is not a host name")]
-    [InlineData("server:\n  security: { origins: [] }\nroutes: []\n", 2, 15, "unknown key 'origins'")]
+    [InlineData("server:\n  security: { origin: [] }\nroutes: []\n", 2, 15, "unknown key 'origin'")]
     public void Admin_settings_and_reserved_paths_are_validated_with_positions(string yaml, int line, int column, string message) =>
         ServerConfigErrors.ShouldRefuseAt(yaml, line, column, message);
 

@@ -76,8 +76,36 @@ public sealed class OneConfigurationSpecs
     [InlineData("server:\n  security:\n    jwt: { issuer: https://i.example, signing-keys: [ MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY= ] }\nroutes: []\n", 3, 10, "server: security: jwt: 'audience' is required")]
     [InlineData("server:\n  security:\n    max-connections: lots\nroutes: []\n", 3, 22, "server: security: 'max-connections' must be a whole number, got 'lots'")]
     [InlineData("server:\n  reload-debounce: soon\nroutes: []\n", 2, 20, "server: 'reload-debounce' must be a duration")]
+    [InlineData("entrypoints:\n  feed: { type: sse, path: /sse }\nserver:\n  security: { origins: { fed: [ https://app.example ] } }\nroutes: []\n", 4, 31, "server: security: origins: 'fed' names no web entrypoint: the entrypoints are feed")]
+    [InlineData("entrypoints:\n  feed: { type: sse, path: /sse }\nserver:\n  security: { origins: { feed: [ app.example ] } }\nroutes: []\n", 4, 34, "server: security: origins: 'feed' 'app.example' is not an origin")]
     public void A_bad_setting_in_the_server_section_is_refused_at_its_line_naming_it_as_written(string yaml, int line, int column, string message) =>
         ServerConfigErrors.ShouldRefuseAt(yaml, line, column, message);
+
+    [Fact]
+    public async Task Origins_per_entrypoint_name_the_files_entrypoints_and_hold_for_those_alone()
+    {
+        const string app = "https://app.example";
+        using var files = new ConfigFiles($$"""
+            server:
+              security:
+                origins: { webhook: [ {{app}} ] }
+            {{Routes}}
+            """);
+        await using var server = await files.StartAsync();
+
+        using var post = new HttpRequestMessage(HttpMethod.Post, "/events?topic=t") { Content = new StringContent("x") };
+        post.Headers.Add("Origin", app);
+        using var posted = await server.Http.SendAsync(post);
+        posted.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        posted.Headers.GetValues("Access-Control-Allow-Origin").ShouldBe([app]);
+        using var poll = new HttpRequestMessage(HttpMethod.Get, "/poll?topic=t&timeout=0");
+        poll.Headers.Add("Origin", app);
+        (await server.Http.SendAsync(poll)).StatusCode.ShouldBe(HttpStatusCode.Forbidden, "the origin is listed for webhook alone");
+
+        var fromCommandLine = await Should.ThrowAsync<SettingsException>(() => files.StartAsync([$"--Mediation:Security:Origins:http:0={app}"]));
+        fromCommandLine.Message.ShouldContain("Mediation:Security:Origins:http names no web entrypoint: the entrypoints are webhook, poll",
+            customMessage: "with a file, the entrypoints are the file's");
+    }
 
     [Fact]
     public void Every_setting_of_the_options_tree_is_a_key_of_the_server_section()

@@ -45,8 +45,8 @@ public sealed class HeadlessChromium : IAsyncDisposable
     /// <summary>Console errors and uncaught exceptions the page reported so far.</summary>
     public List<string> Errors { get; } = [];
 
-    /// <summary>A laptop-sized window (1440×900).</summary>
-    public static async Task<HeadlessChromium> LaunchAsync()
+    /// <summary>A laptop-sized window (1440×900); <paramref name="flags"/> go to chromium besides the usual ones.</summary>
+    public static async Task<HeadlessChromium> LaunchAsync(params string[] flags)
     {
         if (!IsInstalled)
         {
@@ -60,7 +60,7 @@ public sealed class HeadlessChromium : IAsyncDisposable
             {
                 ExecutablePath = Executable,
                 Headless = true,
-                Args = Flags,
+                Args = [.. Flags, .. flags],
                 Timeout = 60_000,
             });
             var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1440, Height = 900 } });
