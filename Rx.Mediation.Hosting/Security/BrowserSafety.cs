@@ -46,8 +46,8 @@ public static class BrowserSafety
         // Paths outside every entrypoint (admin, health, metrics) follow AllowedOrigins; each entrypoint's carry their own policy.
         services.AddCors(cors => cors.AddDefaultPolicy(CorsPolicy(origin => origins.IsConfigured(null, origin))));
         services.AddSingleton(new ConnectionLimiter(options.MaxConnections, options.MaxConnectionsPerAddress));
-        services.AddSingleton(new PostRateLimiter(options.PostsPerSecondPerAddress,
-            options.PostBurstPerAddress > 0 ? options.PostBurstPerAddress : 2 * options.PostsPerSecondPerAddress));
+        services.AddSingleton(new PostRateLimiter(options.PostsPerSecondPerAddress, options.PostBurstPerAddress,
+            options.PostsPerSecondPerPrincipal, options.PostBurstPerPrincipal));
     }
 
     /// <summary>

@@ -85,6 +85,12 @@ public sealed class SecurityOptions
     /// <summary>How many POSTs an address may make at once before the rate applies; 0: twice the rate.</summary>
     public int PostBurstPerAddress { get; set; }
 
+    /// <summary>POSTs one authenticated principal may make per second, from any address (a token bucket); 0, the default, leaves them unlimited.</summary>
+    public int PostsPerSecondPerPrincipal { get; set; }
+
+    /// <summary>How many POSTs a principal may make at once before the rate applies; 0: twice the rate.</summary>
+    public int PostBurstPerPrincipal { get; set; }
+
     /// <summary>Messages one WebSocket connection may send per second (a token bucket, burst twice the rate); 0, the default, leaves them unlimited.</summary>
     public int WebSocketMessagesPerSecond { get; set; }
 
@@ -131,6 +137,8 @@ public sealed class SecurityOptions
         if (PostsPerSecondPerAddress < 0) yield return $"{section}:PostsPerSecondPerAddress must not be negative (0: unlimited), got {PostsPerSecondPerAddress}";
         if (WebSocketMessagesPerSecond < 0) yield return $"{section}:WebSocketMessagesPerSecond must not be negative (0: unlimited), got {WebSocketMessagesPerSecond}";
         if (PostBurstPerAddress < 0) yield return $"{section}:PostBurstPerAddress must not be negative (0: twice the rate), got {PostBurstPerAddress}";
+        if (PostsPerSecondPerPrincipal < 0) yield return $"{section}:PostsPerSecondPerPrincipal must not be negative (0: unlimited), got {PostsPerSecondPerPrincipal}";
+        if (PostBurstPerPrincipal < 0) yield return $"{section}:PostBurstPerPrincipal must not be negative (0: twice the rate), got {PostBurstPerPrincipal}";
         if (MaxConnectionsPerAddress < 1) yield return $"{section}:MaxConnectionsPerAddress must be at least 1, got {MaxConnectionsPerAddress}";
         foreach (var (name, client) in ApiKeys)
         {

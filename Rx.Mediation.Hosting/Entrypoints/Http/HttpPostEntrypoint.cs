@@ -39,6 +39,12 @@ public sealed class HttpPostEntrypoint(HttpEntrypointOptions options) : WebEntry
     // Nothing is pushed to HTTP POST clients: a route targeting this entrypoint has no one to deliver to.
     public override void OnNext(Event value) { }
 
+    private static Task RateLimitedAsync(HttpContext context, TimeSpan retryAfter, string reason)
+    {
+        context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return JsonErrors.WriteAsync(context, StatusCodes.Status429TooManyRequests, "rate-limited", reason);
+    }
+
     private async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
@@ -50,13 +56,17 @@ public sealed class HttpPostEntrypoint(HttpEntrypointOptions options) : WebEntry
         if (context.RequestServices?.GetService(typeof(Security.PostRateLimiter)) is Security.PostRateLimiter rate
             && !rate.TryTake(context.Connection.RemoteIpAddress?.ToString(), out var retryAfter))
         {
-            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            await JsonErrors.WriteAsync(context, StatusCodes.Status429TooManyRequests, "rate-limited",
-                $"this client address may POST {rate.PerSecond} times per second (Mediation:Security:PostsPerSecondPerAddress)");
+            await RateLimitedAsync(context, retryAfter, $"this client address may POST {rate.PerSecond} times per second (Mediation:Security:PostsPerSecondPerAddress)");
             return;
         }
         var caller = await IdentifyAsync(context);
         if (caller is null) return;
+        if (context.RequestServices?.GetService(typeof(Security.PostRateLimiter)) is Security.PostRateLimiter principalRate
+            && !principalRate.TryTakeFor(caller.Name, out var principalRetryAfter))
+        {
+            await RateLimitedAsync(context, principalRetryAfter, $"'{caller.Display}' may POST {principalRate.PerPrincipalSecond} times per second (Mediation:Security:PostsPerSecondPerPrincipal)");
+            return;
+        }
         var topic = FirstNonEmpty(request.Query["topic"].ToString(), request.Headers[TopicHeader].ToString()) ?? DefaultTopic;
         if (!TopicRules.IsPublishable(topic, out var refusal))
         {

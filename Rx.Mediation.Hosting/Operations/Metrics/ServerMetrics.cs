@@ -50,8 +50,9 @@ public sealed class ServerMetrics
                     .Select(e => Tagged(e.RateLimited, "reason", "websocket-message-rate", "entrypoint", e.Name))
                     .Concat(entrypoints.Current.Where(e => e.Unauthenticated != 0).Select(e => Tagged(e.Unauthenticated, "reason", "unauthenticated", "entrypoint", e.Name)))
                     .Concat(entrypoints.Current.Where(e => e.Forbidden != 0).Select(e => Tagged(e.Forbidden, "reason", "forbidden", "entrypoint", e.Name)))
+                    .Prepend(Tagged(posts.RefusedPrincipals, "reason", "post-rate-per-principal"))
                     .Prepend(Tagged(posts.Refused, "reason", "post-rate")),
-                "{request}", "Requests refused: over a rate (post-rate: POSTs answered 429; websocket-message-rate: WebSocket messages answered with a rejected notice), "
+                "{request}", "Requests refused: over a rate (post-rate, post-rate-per-principal: POSTs answered 429; websocket-message-rate: WebSocket messages answered with a rejected notice), "
                 + "without a valid credential (unauthenticated: 401) or outside the caller's topic rights (forbidden: 403 or a WebSocket rejected notice)");
         }
 
