@@ -235,6 +235,15 @@ public abstract class WebEntrypoint : MediationNode, IEntrypoint
     internal (ConnectedClient Client, IDisposable Registration)? TryRegister(HttpContext context, ClientRegistry clients, Security.Identity.Caller caller,
         string clientId, IReadOnlyList<TopicPattern> topics, StreamingEntrypointOptions options, IDisposable? lease, out ClientRefusal? refusal)
     {
+        IDisposable? principalLease = null;
+        if (context.RequestServices?.GetService(typeof(Security.ConnectionLimiter)) is Security.ConnectionLimiter limiter
+            && !limiter.TryOpenFor(caller.Name, out principalLease, out var bound))
+        {
+            lease?.Dispose();
+            refusal = new ClientRefusal(StatusCodes.Status503ServiceUnavailable, "too-many-connections", bound!);
+            return null;
+        }
+        if (principalLease is not null) lease = new Leases(lease, principalLease);
         IDisposable? claim = null;
         if (context.RequestServices?.GetService(typeof(ClientIdOwners)) is ClientIdOwners owners && (claim = owners.TryClaim(clientId, caller.Name)) is null)
         {

@@ -45,7 +45,7 @@ public static class BrowserSafety
         services.AddSingleton(origins);
         // Paths outside every entrypoint (admin, health, metrics) follow AllowedOrigins; each entrypoint's carry their own policy.
         services.AddCors(cors => cors.AddDefaultPolicy(CorsPolicy(origin => origins.IsConfigured(null, origin))));
-        services.AddSingleton(new ConnectionLimiter(options.MaxConnections, options.MaxConnectionsPerAddress));
+        services.AddSingleton(new ConnectionLimiter(options.MaxConnections, options.MaxConnectionsPerAddress, options.MaxConnectionsPerPrincipal));
         services.AddSingleton(new PostRateLimiter(options.PostsPerSecondPerAddress, options.PostBurstPerAddress,
             options.PostsPerSecondPerPrincipal, options.PostBurstPerPrincipal));
     }

@@ -79,6 +79,9 @@ public sealed class SecurityOptions
     /// <summary>Streaming connections one client address holds at most (behind a proxy, set the proxy's share).</summary>
     public int MaxConnectionsPerAddress { get; set; } = 1_000;
 
+    /// <summary>Streaming connections one authenticated principal holds at most, from whatever addresses; 0: no bound per principal.</summary>
+    public int MaxConnectionsPerPrincipal { get; set; } = 1_000;
+
     /// <summary>POSTs one client address may make per second (a token bucket); 0, the default, leaves them unlimited.</summary>
     public int PostsPerSecondPerAddress { get; set; }
 
@@ -140,6 +143,7 @@ public sealed class SecurityOptions
         if (PostsPerSecondPerPrincipal < 0) yield return $"{section}:PostsPerSecondPerPrincipal must not be negative (0: unlimited), got {PostsPerSecondPerPrincipal}";
         if (PostBurstPerPrincipal < 0) yield return $"{section}:PostBurstPerPrincipal must not be negative (0: twice the rate), got {PostBurstPerPrincipal}";
         if (MaxConnectionsPerAddress < 1) yield return $"{section}:MaxConnectionsPerAddress must be at least 1, got {MaxConnectionsPerAddress}";
+        if (MaxConnectionsPerPrincipal < 0) yield return $"{section}:MaxConnectionsPerPrincipal must not be negative (0: no bound per principal), got {MaxConnectionsPerPrincipal}";
         foreach (var (name, client) in ApiKeys)
         {
             if (ParseKeyHash(client.KeyHash) is null)

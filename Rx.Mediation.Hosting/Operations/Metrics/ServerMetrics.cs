@@ -41,6 +41,7 @@ public sealed class ServerMetrics
             {
                 Tagged(connections.Refused.Total, "reason", "max-connections"),
                 Tagged(connections.Refused.PerAddress, "reason", "max-connections-per-address"),
+                Tagged(connections.Refused.PerPrincipal, "reason", "max-connections-per-principal"),
             }, "{connection}", "Streaming connections (WebSocket, SSE) refused with 503, by the bound they would have passed");
         }
 
