@@ -16,7 +16,8 @@ public static class Program
         if (args is ["--profile-egress", var which, ..])
         {
             var seconds = args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 10;
-            ProfileLoop.RunEgress(TimeSpan.FromSeconds(seconds), newTopics: which == "new");
+            var rounds = args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : int.MaxValue;
+            ProfileLoop.RunEgress(TimeSpan.FromSeconds(seconds), newTopics: which == "new", rounds);
             return;
         }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
