@@ -64,9 +64,18 @@ internal sealed class SequenceOrder
         var size = live * 2 <= _places.Length ? Math.Max(SmallestArray, live * 2) : _places.Length * 2;
         var places = size == _places.Length ? _places : new Place[size];
         var kept = 0;
-        for (var i = _head; i < _end; i++)
+        if (_evicted == 0)
         {
-            if (_places[i].Held) places[kept++] = _places[i];
+            // No gaps: one copy, without reading every place's topic to ask whether its event is held.
+            Array.Copy(_places, _head, places, 0, live);
+            kept = live;
+        }
+        else
+        {
+            for (var i = _head; i < _end; i++)
+            {
+                if (_places[i].Held) places[kept++] = _places[i];
+            }
         }
         Array.Clear(places, kept, places.Length - kept);
         _places = places;
