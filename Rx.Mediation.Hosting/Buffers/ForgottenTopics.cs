@@ -22,13 +22,9 @@ internal sealed class ForgottenTopics
     }
 
     /// <summary>The newest sequence <paramref name="topic"/> may have held when it was forgotten (0: never forgotten).</summary>
-    public long Through(string topic) => _through[Slot(topic)];
+    public long Through(in HashedText topic) => _through[Slot(topic)];
 
-    // FNV-1a: the same slot in every process, so what collides does not change from run to run.
-    public static int Slot(string topic)
-    {
-        var hash = 2166136261u;
-        foreach (var c in topic) hash = (hash ^ c) * 16777619u;
-        return (int)(hash % Slots);
-    }
+    // The name's hash as the log already holds it: forgetting a topic does not read its name again. That hash is
+    // randomised per process, so which topics share a slot changes from run to run, as it should for crafted names.
+    public static int Slot(in HashedText topic) => (int)((uint)topic.Hash % Slots);
 }

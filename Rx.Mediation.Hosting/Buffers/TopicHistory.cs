@@ -27,9 +27,6 @@ internal sealed class TopicHistory
     /// <summary>What the topic itself costs in the log's byte budget.</summary>
     public long Cost { get; private set; }
 
-    /// <summary>Where the log records this topic once forgotten (<see cref="ForgottenTopics"/>), worked out while the name is at hand.</summary>
-    public int ForgottenSlot { get; private set; }
-
     public int Count => _count;
 
     /// <summary>Bytes of the held events.</summary>
@@ -59,7 +56,6 @@ internal sealed class TopicHistory
         if (_count != 0) throw new InvalidOperationException($"topic '{Name}' still holds {_count} events");
         Key = name;
         Cost = cost;
-        ForgottenSlot = ForgottenTopics.Slot(name.Text);
         EvictedThrough = 0;
         MatchedBy = 0;
         Matched = false;

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Rx.Mediation.Events;
 using Rx.Mediation.Replay;
 using Rx.Mediation.Topics;
@@ -23,7 +22,7 @@ public sealed class TopicLog
     private const int PerTopic = 160;
 
     private readonly object _gate = new();
-    private readonly Dictionary<HashedText, TopicHistory> _topics = new();
+    private readonly TopicTable _topics = new();
     private readonly Dictionary<HashedText, IdPlace>? _byId;
     private readonly SequenceOrder _order = new();
     private readonly ForgottenTopics _forgotten = new();
@@ -242,8 +241,9 @@ public sealed class TopicLog
         if (_evictedThrough <= after) return false;
         if (!filter.IsWildcard)
         {
-            var through = _forgotten.Through(filter.Text);
-            if (_topics.TryGetValue(HashedText.Of(filter.Text), out var topic)) through = Math.Max(through, topic.EvictedThrough);
+            var name = HashedText.Of(filter.Text);
+            var through = _forgotten.Through(name);
+            if (_topics.TryGetValue(name, out var topic)) through = Math.Max(through, topic.EvictedThrough);
             return through > after;
         }
         // A forgotten topic's name is not kept: it may have matched.
@@ -259,11 +259,8 @@ public sealed class TopicLog
     private TopicHistory Touch(string name, ref EvictionList evicted)
     {
         var key = HashedText.Of(name);
-        // One lookup finds the topic or makes its entry; the entry is filled before the dictionary changes again.
-        ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_topics, key, out var known);
-        if (known)
+        if (_topics.TryGetValue(key, out var topic))
         {
-            var topic = entry!;
             if (topic != _freshest)
             {
                 Unlink(topic);
@@ -272,21 +269,22 @@ public sealed class TopicLog
             return topic;
         }
         var cost = PerTopic + 2L * name.Length;
-        if (_topics.Count > Limits.Topics && _stalest is { } stalest)
+        if (_topics.Count >= Limits.Topics && _stalest is { } stalest)
         {
-            // The stalest topic's emptied history serves the new topic: at the topic limit, a new topic allocates nothing.
-            entry = stalest;
-            // Its last event gone, the stalest topic is forgotten (its old name leaves the dictionary).
+            // Its last event gone, the stalest topic is forgotten; its emptied history serves the new topic, so at the
+            // topic limit a new topic allocates nothing.
             for (var left = stalest.Count; left > 0; left--) Evict(stalest, EvictionCause.Topics, ref evicted);
-            stalest.Rename(key, cost);
-            LinkFreshest(stalest);
-            _bytes += cost;
-            return stalest;
+            topic = stalest;
+            topic.Rename(key, cost);
         }
-        var created = entry = new TopicHistory(key, cost);
-        LinkFreshest(created);
+        else
+        {
+            topic = new TopicHistory(key, cost);
+        }
+        _topics.Add(topic);
+        LinkFreshest(topic);
         _bytes += cost;
-        return created;
+        return topic;
     }
 
     /// <summary>Lets the oldest event of <paramref name="topic"/> go; a topic left empty is forgotten.</summary>
@@ -301,10 +299,10 @@ public sealed class TopicLog
         evicted.Add(new Eviction(slot.Logged, cause, !slot.Read));
         if (topic.Count == 0)
         {
-            _topics.Remove(topic.Key);
+            _topics.Remove(topic);
             Unlink(topic);
             _bytes -= topic.Cost;
-            _forgotten.Forgot(topic.ForgottenSlot, topic.EvictedThrough);
+            _forgotten.Forgot(ForgottenTopics.Slot(topic.Key), topic.EvictedThrough);
         }
         _order.Evicted();
     }
