@@ -171,7 +171,7 @@ public static class MediationServer
         {
             var tls = certificate is { } loaded
                 ? new ListenerTls(loaded.Certificate, loaded.Chain, options.Security.ClientCertificates,
-                    kestrel.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ClientCertificateTrust).FullName!))
+                    kestrel.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ClientCertificateRefusals).FullName!))
                 : null;
             var shared = ListenAddress.IsHttps(options.Url) ? tls!.Options : (Func<Microsoft.AspNetCore.Server.Kestrel.Https.HttpsConnectionAdapterOptions>?)null;
             ListenAddress.Listen(kestrel, options.Url, https: shared);

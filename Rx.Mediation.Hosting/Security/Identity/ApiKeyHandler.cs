@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -31,9 +30,7 @@ internal sealed class ApiKeyHandler(IOptionsMonitor<AuthenticationSchemeOptions>
             if (CryptographicOperations.FixedTimeEquals(hash, client.Hash) && found is null) (found, roles) = (client.Name, client.Roles);
         }
         if (found is null) return Task.FromResult(AuthenticateResult.Fail("the API key is not known"));
-        var claims = new List<Claim> { new("sub", found) };
-        claims.AddRange(roles!.Select(r => new Claim("roles", r)));
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName, "sub", "roles"));
+        var principal = NamedPrincipal.Create(found, roles!, SchemeName);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
     }
 }

@@ -26,6 +26,6 @@ public sealed class ClientCertificateSettings
             yield return $"{section}:CaFile is required with client certificates on (the PEM certificate of the authority that signs them)";
             yield break;
         }
-        if (Tls.ClientCertificateTrust.Problem(CaFile) is { } problem) yield return $"{section}:CaFile '{CaFile}' {problem}";
+        if (Tls.ClientCertificateAuthority.Problem(CaFile) is { } problem) yield return $"{section}:CaFile '{CaFile}' {problem}";
     }
 }

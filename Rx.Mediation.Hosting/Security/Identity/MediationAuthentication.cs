@@ -8,9 +8,9 @@ namespace Rx.Mediation.Hosting.Security.Identity;
 /// <summary>
 /// ASP.NET Core authentication for the entrypoints: one scheme that hands a JWT-shaped credential to the JwtBearer
 /// handler and anything else to <see cref="ApiKeyHandler"/>, each reading the credential where <see cref="Credentials"/>
-/// says; a request without such a credential on a connection with a client certificate goes to
-/// <see cref="ClientCertificateHandler"/>. Registered only when API keys, JWTs or client certificates are configured;
-/// entrypoints then ask through <see cref="CallerAccess"/>.
+/// says; a request without such a credential on a connection with a client certificate goes to ASP.NET Core's
+/// certificate handler (<see cref="ClientCertificateAuthentication"/>). Registered only when API keys, JWTs or client
+/// certificates are configured; entrypoints then ask through <see cref="CallerAccess"/>.
 /// </summary>
 public static class MediationAuthentication
 {
@@ -25,7 +25,7 @@ public static class MediationAuthentication
         var authentication = services.AddAuthentication(Scheme)
             .AddPolicyScheme(Scheme, "API key, JWT or client certificate", policy => policy.ForwardDefaultSelector = context => Select(context, security))
             .AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(ApiKeyHandler.SchemeName, _ => { })
-            .AddScheme<AuthenticationSchemeOptions, ClientCertificateHandler>(ClientCertificateHandler.SchemeName, _ => { });
+            .AddClientCertificates(security.ClientCertificates);
         if (security.Jwt.IsOn) authentication.AddJwtBearer(jwt => Configure(jwt, security));
     }
 
@@ -33,7 +33,7 @@ public static class MediationAuthentication
     private static string Select(Microsoft.AspNetCore.Http.HttpContext context, SecurityOptions security)
     {
         var credential = Credentials.From(context.Request, security);
-        if (credential is null && security.ClientCertificates.IsOn && context.Connection.ClientCertificate is not null) return ClientCertificateHandler.SchemeName;
+        if (credential is null && security.ClientCertificates.IsOn && context.Connection.ClientCertificate is not null) return ClientCertificateAuthentication.SchemeName;
         return security.Jwt.IsOn && (credential is null || Credentials.LooksLikeJwt(credential) || security.ApiKeys.Count == 0)
             ? JwtBearerDefaults.AuthenticationScheme
             : ApiKeyHandler.SchemeName;

@@ -1,3 +1,4 @@
+using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Configuration;
@@ -9,15 +10,17 @@ namespace Rx.Mediation.Hosting.Security.Tls;
 
 /// <summary>
 /// What every https:// listener does at the handshake: presents the server's certificate (with the intermediates of
-/// its file) and, when client certificates are on, asks for one and accepts only those <see cref="ClientCertificateTrust"/>
-/// accepts. A refused or (with <c>Require</c>) missing client certificate fails the handshake.
+/// its file) and, when client certificates are on, asks for one and accepts only those that chain by the rules of
+/// <see cref="ClientCertificateAuthority"/>. A refused or (with <c>Require</c>) missing client certificate fails the
+/// handshake; who the client is, is then the certificate handler's to say (<see cref="ClientCertificateAuthentication"/>).
 /// </summary>
 public sealed class ListenerTls
 {
     private readonly X509Certificate2 _certificate;
     private readonly X509Certificate2Collection? _chain;
     private readonly ClientCertificateMode _mode;
-    private readonly ClientCertificateTrust? _trust;
+    private readonly X509ChainPolicy? _clientChainPolicy;
+    private readonly ClientCertificateRefusals _refusals;
 
     public ListenerTls(X509Certificate2 certificate, X509Certificate2Collection? chain, ClientCertificateSettings clients, ILogger logger)
     {
@@ -29,7 +32,8 @@ public sealed class ListenerTls
             ClientCertificateRequirement.Allow => ClientCertificateMode.AllowCertificate,
             _ => ClientCertificateMode.NoCertificate,
         };
-        _trust = clients.IsOn ? new ClientCertificateTrust(clients.CaFile!, logger) : null;
+        _clientChainPolicy = clients.IsOn ? ClientCertificateAuthority.Load(clients.CaFile!).HandshakePolicy() : null;
+        _refusals = new ClientCertificateRefusals(logger);
     }
 
     /// <summary>
@@ -57,7 +61,11 @@ public sealed class ListenerTls
             ServerCertificateChain = _chain,
             ClientCertificateMode = _mode,
         };
-        if (_trust is { } trust) options.ClientCertificateValidation = (certificate, _, _) => trust.Validate(certificate);
+        if (_clientChainPolicy is not { } policy) return options;
+        // SslStream builds the client's chain with this policy, so the errors Kestrel hands on are those against the
+        // CA file alone. A clone per handshake: SslStream adds the certificates the client sent to the policy it gets.
+        options.OnAuthenticate = (_, ssl) => ssl.CertificateChainPolicy = policy.Clone();
+        options.ClientCertificateValidation = (certificate, chain, errors) => errors == SslPolicyErrors.None || _refusals.Refuse(certificate, chain, errors);
         return options;
     }
 }

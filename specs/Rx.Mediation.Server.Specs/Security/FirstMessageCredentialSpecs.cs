@@ -21,18 +21,7 @@ public sealed class FirstMessageCredentialSpecs
     private const string SensorKey = "sensor-key-1a2b3c4d5e6f7a8b";
     private const string OperatorKey = "operator-key-8b7a6f5e4d3c2b1a";
 
-    private static string[] Secured(params string[] more) =>
-    [
-        .. SpecCredentials.ApiKey("sensor-1", SensorKey, "devices"),
-        .. SpecCredentials.ApiKey("ops", OperatorKey, "operators"),
-        .. SpecCredentials.JwtIssuer(),
-        "--Mediation:Security:Rights:devices:Publish:0=devices/{name}/#",
-        "--Mediation:Security:Rights:devices:Subscribe:0=alerts/{name}/#",
-        "--Mediation:Security:Rights:operators:Subscribe:0=#",
-        "--Mediation:Security:Rights:users:Publish:0=users/{sub}/#",
-        "--Mediation:Security:Rights:users:Subscribe:0=users/{sub}/#",
-        .. more,
-    ];
+    private static string[] Secured(params string[] more) => SecuredSettings.SensorsOperatorsAndUsers(SensorKey, OperatorKey, more);
 
     private static string Auth(string token) => JsonSerializer.Serialize(new { type = "auth", token });
 
@@ -151,11 +140,7 @@ public sealed class FirstMessageCredentialSpecs
     public async Task The_credential_of_the_first_message_never_reaches_a_log_line()
     {
         var log = new CapturedLog();
-        await using var server = await RunningServer.StartAsync(Secured("--Logging:LogLevel:Default=Trace"), b =>
-        {
-            b.Web.Logging.AddProvider(log);
-            b.Web.Logging.SetMinimumLevel(LogLevel.Trace);
-        });
+        await using var server = await TracedServer.StartAsync(log, Secured());
         var refusedToken = SpecCredentials.Jwt("alice", key: RandomNumberGenerator.GetBytes(32));
 
         await using (var accepted = await WebSocketClient.ConnectAsync(server.WebSocketUri("/ws?topic=alerts/sensor-1/t")))

@@ -3,12 +3,10 @@ using System.Net.Http.Headers;
 using System.Net.WebSockets;
 using System.Security.Claims;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 using Rx.Mediation.Hosting.Options;
+using Rx.Mediation.Server.Specs.Support;
 using Rx.Mediation.Testing;
 
 namespace Rx.Mediation.Server.Specs.Security;
@@ -23,41 +21,14 @@ public sealed class IdentitySpecs
 {
     private const string SensorKey = "sensor-key-7f3c9a1e5b2d4f60";
     private const string OperatorKey = "operator-key-0a9b8c7d6e5f4321";
-    private const string Issuer = "https://issuer.example";
-    private const string Audience = "rx-mediation";
-    private static readonly byte[] SigningKey = RandomNumberGenerator.GetBytes(32);
 
-    private static string Hash(string key) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
-
-    /// <summary>Two API-key clients and a JWT issuer; devices publish under their own name, operators read alerts.</summary>
+    /// <summary>The identity specs' secured server (<see cref="SecuredSettings"/>), with the <c>tenant</c> claim as a header.</summary>
     private static string[] Secured(params string[] more) =>
-    [
-        $"--Mediation:Security:ApiKeys:sensor-1:KeyHash={Hash(SensorKey)}",
-        "--Mediation:Security:ApiKeys:sensor-1:Roles:0=devices",
-        $"--Mediation:Security:ApiKeys:ops:KeyHash={Hash(OperatorKey)}",
-        "--Mediation:Security:ApiKeys:ops:Roles:0=operators",
-        $"--Mediation:Security:Jwt:Issuer={Issuer}",
-        $"--Mediation:Security:Jwt:Audience={Audience}",
-        $"--Mediation:Security:Jwt:SigningKeys:0={Convert.ToBase64String(SigningKey)}",
-        "--Mediation:Security:Rights:devices:Publish:0=devices/{name}/#",
-        "--Mediation:Security:Rights:devices:Subscribe:0=alerts/{name}/#",
-        "--Mediation:Security:Rights:operators:Subscribe:0=#",
-        "--Mediation:Security:Rights:users:Publish:0=users/{sub}/#",
-        "--Mediation:Security:Rights:users:Subscribe:0=users/{sub}/#",
-        "--Mediation:Security:ClaimHeaders:0=tenant",
-        .. more,
-    ];
+        SecuredSettings.SensorsOperatorsAndUsers(SensorKey, OperatorKey, ["--Mediation:Security:ClaimHeaders:0=tenant", .. more]);
 
-    private static string Jwt(string subject, DateTime? expires = null, string issuer = Issuer, byte[]? key = null, string role = "users") =>
-        new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = issuer,
-            Audience = Audience,
-            Subject = new ClaimsIdentity([new Claim("sub", subject), new Claim("roles", role), new Claim("tenant", "acme")]),
-            NotBefore = (expires ?? DateTime.UtcNow.AddMinutes(5)).AddMinutes(-10),
-            Expires = expires ?? DateTime.UtcNow.AddMinutes(5),
-            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(key ?? SigningKey), SecurityAlgorithms.HmacSha256),
-        });
+    /// <summary>A JWT with the <c>tenant</c> claim, which <see cref="Secured"/> makes a header of every event its principal sends.</summary>
+    private static string Jwt(string subject, DateTime? expires = null, string issuer = SpecCredentials.Issuer, byte[]? key = null) =>
+        SpecCredentials.Jwt(subject, key: key, expires: expires, issuer: issuer, claims: [new Claim("tenant", "acme")]);
 
     private static async Task<HttpResponseMessage> PostAsync(RunningServer server, string topic, string? credential, string body = "x", params (string Name, string Value)[] headers)
     {
@@ -245,11 +216,7 @@ public sealed class IdentitySpecs
     public async Task A_credential_in_the_query_never_reaches_a_log_line_and_refusals_are_audited_without_it()
     {
         var log = new CapturedLog();
-        await using var server = await RunningServer.StartAsync(Secured("--Logging:LogLevel:Default=Trace"), b =>
-        {
-            b.Web.Logging.AddProvider(log);
-            b.Web.Logging.SetMinimumLevel(LogLevel.Trace);
-        });
+        await using var server = await TracedServer.StartAsync(log, Secured());
 
         await using (var sse = await SseClient.ConnectAsync(new Uri(server.BaseAddress, $"/sse?topic=%23&access_token={SensorKey}"), read: false))
             sse.Response.StatusCode.ShouldBe(HttpStatusCode.Forbidden);

@@ -280,6 +280,19 @@ public sealed class TlsListenerSpecs
     }
 
     [Fact]
+    public async Task A_client_certificate_whose_cn_is_given_no_roles_is_that_principal_with_no_rights()
+    {
+        await using var certificates = TestCertificates.Create();
+        await using var server = await RunningServer.StartAsync(ClientCertificates(certificates, "Require"));
+        using var unlisted = HttpsClient(server, certificates, certificates.IssueClient("sensor-9"));
+
+        using var own = await unlisted.PostAsync("/events?topic=devices/sensor-9/temp", new StringContent("20"));
+
+        own.StatusCode.ShouldBe(HttpStatusCode.Forbidden, "authenticated (not 401), but the devices role is only rx-mediation-client's");
+        (await own.Content.ReadAsStringAsync()).ShouldContain("'sensor-9' may not publish 'devices/sensor-9/temp'");
+    }
+
+    [Fact]
     public async Task With_client_certificates_allowed_a_client_without_one_needs_another_credential_on_either_listener()
     {
         await using var certificates = TestCertificates.Create();

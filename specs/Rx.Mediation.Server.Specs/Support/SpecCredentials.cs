@@ -29,16 +29,23 @@ public static class SpecCredentials
         $"--Mediation:Security:Jwt:SigningKeys:0={Convert.ToBase64String(SigningKey)}",
     ];
 
-    public static string Jwt(string subject, string role = "users", byte[]? key = null) =>
-        new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+    /// <summary>
+    /// A JWT for <paramref name="subject"/> with one role, signed with <see cref="SigningKey"/> unless given another
+    /// <paramref name="key"/>, valid for 10 minutes until <paramref name="expires"/> (5 minutes from now by default).
+    /// </summary>
+    public static string Jwt(string subject, string role = "users", byte[]? key = null, DateTime? expires = null, string issuer = Issuer, IEnumerable<Claim>? claims = null)
+    {
+        var until = expires ?? DateTime.UtcNow.AddMinutes(5);
+        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
-            Issuer = Issuer,
+            Issuer = issuer,
             Audience = Audience,
-            Subject = new ClaimsIdentity([new Claim("sub", subject), new Claim("roles", role)]),
-            NotBefore = DateTime.UtcNow.AddMinutes(-5),
-            Expires = DateTime.UtcNow.AddMinutes(5),
+            Subject = new ClaimsIdentity([new Claim("sub", subject), new Claim("roles", role), .. claims ?? []]),
+            NotBefore = until.AddMinutes(-10),
+            Expires = until,
             SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(key ?? SigningKey), SecurityAlgorithms.HmacSha256),
         });
+    }
 
     /// <summary>POSTs <paramref name="body"/> on <paramref name="topic"/> as <paramref name="credential"/>, addressed to <paramref name="clientId"/> when given.</summary>
     public static Task<HttpResponseMessage> PostAsync(this HttpClient http, string topic, string? credential, string body = "x", string? clientId = null)
