@@ -160,7 +160,7 @@ public sealed class SecurityOptions
 
     /// <summary>
     /// Every problem of <paramref name="rights"/> (the <c>Rights</c> of <paramref name="section"/>), each naming its key:
-    /// checked at start and again for each reload of them (<c>RightsReload</c>).
+    /// checked at start and again for each reload of them (<see cref="Identity.RightsReload"/>).
     /// </summary>
     public static IEnumerable<string> RightsProblems(string section, IReadOnlyDictionary<string, Identity.TopicRightsSettings> rights)
     {

@@ -7,7 +7,7 @@ namespace Rx.Mediation.Hosting.Security.Identity;
 /// named after the principal, after each of its roles, and <c>*</c> (every authenticated principal). An anonymous
 /// caller, let in only with <c>AllowAnonymous</c>, has the entry <c>anonymous</c>. With no <c>Rights</c> at all,
 /// authentication alone decides: every caller let in may do everything.
-/// <para>The rights are the current <see cref="Rights"/>, which a reload replaces (<c>RightsReload</c>): a caller
+/// <para>The rights are the current <see cref="Rights"/>, which a reload replaces (<see cref="RightsReload"/>): a caller
 /// made before keeps its principal and roles, and is judged by the rights of the moment.</para>
 /// </summary>
 public sealed class CallerAccess(SecurityOptions security)
