@@ -195,6 +195,22 @@ public sealed class LiveRightsSpecs : IDisposable
     }
 
     [Fact]
+    public async Task An_edit_that_also_changes_the_api_keys_is_refused_until_a_restart_and_its_rights_do_not_apply()
+    {
+        await using var server = await StartAsync();
+        var edited = Config(After).Replace(Hash(BobKey), Hash("bob-key-rotated-0a1b2c3d4e5f"));
+
+        Edit(edited);
+        await Eventually.TrueAsync(() => Status(server).Current.LastError is not null, "the edit is refused");
+
+        var error = (await AdminConfigAsync(server)).GetProperty("lastError");
+        error.GetProperty("message").GetString()!.ShouldContain("the 'server' section changed: it is read at start only; restart the server to apply it");
+        error.GetProperty("message").GetString()!.ShouldNotContain(Hash(BobKey)[7..], Case.Insensitive);
+        (await server.Http.PostAsync("alerts/1", AnnKey)).StatusCode.ShouldBe(HttpStatusCode.Accepted, "the rights of the refused edit are not in force");
+        (await server.Http.PostAsync("news/1", AnnKey)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
     public async Task Rights_from_a_json_settings_file_follow_its_edits_and_bad_ones_are_logged_by_key_while_the_running_ones_stay()
     {
         // A JSON file that reloads, as appsettings.json does; it is added last, so its rights are the ones bound.
