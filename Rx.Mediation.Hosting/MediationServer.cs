@@ -33,15 +33,15 @@ public static class MediationServer
         var web = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         var configFile = ConfigFileLocator.Find(web.Configuration["config"]);
         // The file's server: section joins the one configuration, so the options are bound once from every source.
-        var fileKeys = configFile is null ? null : ServerConfigReader.ServerKeys(configFile);
-        if (fileKeys is not null) YamlConfigurationSource.AddBeforeEnvironment(web.Configuration, new YamlConfigurationSource(fileKeys));
+        var fileSection = configFile is null ? null : new YamlConfigurationSource(ServerConfigReader.ServerKeys(configFile));
+        if (fileSection is not null) YamlConfigurationSource.AddBeforeEnvironment(web.Configuration, fileSection);
         var (options, bindingErrors) = BindOptions(web.Configuration);
         var builder = new MediationServerBuilder(web, options);
         AddJsonLogging(web);
         configure?.Invoke(builder);
 
         var loggers = new DeferredLoggerFactory();
-        if (configFile is not null) return BuildFromFile(web, builder, configFile, loggers, bindingErrors);
+        if (configFile is not null) return BuildFromFile(web, builder, configFile, fileSection!, loggers, bindingErrors);
 
         ThrowIfInvalid(bindingErrors, options);
         var routes = builder.Routes?.ToList() ?? ConfiguredRoutes.FromOptions(options);
@@ -64,7 +64,7 @@ public static class MediationServer
     /// nodes and code routes; the file is then watched and reloaded. An invalid file stops the start with its errors.
     /// </summary>
     private static WebApplication BuildFromFile(
-        WebApplicationBuilder web, MediationServerBuilder builder, string file, DeferredLoggerFactory loggers, IReadOnlyList<string> bindingErrors)
+        WebApplicationBuilder web, MediationServerBuilder builder, string file, YamlConfigurationSource fileSection, DeferredLoggerFactory loggers, IReadOnlyList<string> bindingErrors)
     {
         var options = builder.Options;
         var catalog = new EndpointCatalog(builder.Connectors);
@@ -92,7 +92,7 @@ public static class MediationServer
         web.Services.AddSingleton(status);
         web.Services.AddSingleton(sp => new ConfigRuntime(
             sp.GetRequiredService<MediationEngine>(), catalog, sp.GetRequiredService<EntrypointRegistry>(), options,
-            sp.GetRequiredService<ILoggerFactory>(), codeRoutes, config, status));
+            sp.GetRequiredService<ILoggerFactory>(), codeRoutes, config, status, fileSection));
         web.Services.AddSingleton(sp => new ConfigReloader(
             file, sp.GetRequiredService<ConfigRuntime>(), catalog.KnownTypes, codeNodes, sp.GetRequiredService<ILogger<ConfigReloader>>()));
         // Registered after MediationHost, so watching starts once the first version runs.

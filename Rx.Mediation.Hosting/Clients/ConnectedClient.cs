@@ -15,16 +15,37 @@ public sealed class ConnectedClient(string id, IReadOnlyList<TopicPattern> topic
 
     public string? RemoteAddress { get; init; }
 
+    private IReadOnlyList<TopicPattern>? _readable;
+    private string? _revokedBecause;
+
     /// <summary>
     /// The filters of its principal's subscribe rights (null: any topic). An event addressed to this client skips its
-    /// topic filters but not these: addressing reaches a client, never past what its principal may read.
+    /// topic filters but not these: addressing reaches a client, never past what its principal may read. Set again
+    /// when the rights are reloaded and the client may stay.
     /// </summary>
-    public IReadOnlyList<TopicPattern>? Readable { get; init; }
+    public IReadOnlyList<TopicPattern>? Readable
+    {
+        get => Volatile.Read(ref _readable);
+        set => Volatile.Write(ref _readable, value);
+    }
+
+    /// <summary>Why the server ended this client's subscription for want of the right to it (a rights reload), or null.</summary>
+    public string? RevokedBecause => Volatile.Read(ref _revokedBecause);
+
+    /// <summary>
+    /// Ends the subscription now, for want of the right to it: nothing more is sent, what is queued included (the
+    /// principal may no longer read it); its session closes and tells the client <paramref name="reason"/>.
+    /// </summary>
+    public void Revoke(string reason)
+    {
+        Interlocked.CompareExchange(ref _revokedBecause, reason, null);
+        Outbox.Close(reason);
+    }
 
     public bool MayRead(string topic)
     {
-        if (Readable is null) return true;
-        foreach (var filter in Readable)
+        if (Readable is not { } readable) return true;
+        foreach (var filter in readable)
         {
             if (filter.Matches(topic)) return true;
         }

@@ -19,7 +19,9 @@ namespace Rx.Mediation.Hosting.Configuration;
 /// do the replaced routes drain into the instances they were built with. Last, entrypoints that went away let their
 /// clients finish (SSE streams end, WebSockets close with 1001, long polls answer) and stop, and old endpoints stop.</para>
 /// <para>The <c>server:</c> section, and an entrypoint port Kestrel does not already listen on, need a restart: such a
-/// version is refused with an error at its line.</para>
+/// version is refused with an error at its line. Except what follows reloads (<see cref="ServerSections.FollowingReloads"/>):
+/// the section's new keys go into the server's configuration (<see cref="YamlConfigurationSource.Replace"/>), from
+/// which the rights are applied before the new version is announced, and the packet log follows it.</para>
 /// </summary>
 public sealed class ConfigRuntime
 {
@@ -32,13 +34,15 @@ public sealed class ConfigRuntime
     private readonly ILogger logger;
     private readonly IReadOnlyList<RouteDefinition> _codeRoutes;
     private readonly List<RouteRuntime> _everyRoute = [];
+    private readonly YamlConfigurationSource? _serverSection;
     private bool _closed;
 
     /// <param name="codeRoutes">Routes written in code, run beside the file's; fingerprint them with <see cref="Fingerprinted"/>.</param>
     public ConfigRuntime(
         MediationEngine engine, EndpointCatalog catalog, EntrypointRegistry registry, MediationOptions options, ILoggerFactory loggers,
-        IReadOnlyList<RouteDefinition> codeRoutes, ServerConfig initial, ConfigStatus status)
+        IReadOnlyList<RouteDefinition> codeRoutes, ServerConfig initial, ConfigStatus status, YamlConfigurationSource? serverSection = null)
     {
+        _serverSection = serverSection;
         this.engine = engine;
         this.catalog = catalog;
         this.registry = registry;
@@ -125,6 +129,8 @@ public sealed class ConfigRuntime
                 await StopAsync(engine.Find(name), remove: true).ConfigureAwait(false);
             }
             Active = next;
+            // Before the new version is announced: whoever waits for it finds its rights in force.
+            _serverSection?.Replace(next.Server.Keys);
             Status.Loaded(next, DateTimeOffset.UtcNow);
 
             logger.LogInformation("Configuration {File} applied: {Routes} routes{Changes}", next.File, final.Count, Changes(

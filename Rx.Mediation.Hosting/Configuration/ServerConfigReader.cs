@@ -95,8 +95,8 @@ public static class ServerConfigReader
             var placed = keys.Place(problem) ?? new ConfigError(diagnostics.At(node), problem);
             diagnostics.Error(placed.Location, placed.Message);
         }
-        // packet-log follows reloads, so a change to it alone is not a change of the (restart-only) section.
-        var canonical = node is YamlMappingNode mapping ? YamlCanonical.Write(Operations.PacketLog.PacketLogConfigReader.WithoutSection(mapping)) : "";
+        // packet-log and security: rights follow reloads, so a change to them alone is not a change of the (restart-only) section.
+        var canonical = node is YamlMappingNode mapping ? YamlCanonical.Write(ServerSections.RestartOnly(mapping)) : "";
         return (new ServerSettings { Keys = keys, Options = options }, canonical);
     }
 

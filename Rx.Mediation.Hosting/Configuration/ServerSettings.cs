@@ -5,7 +5,7 @@ namespace Rx.Mediation.Hosting.Configuration;
 /// <summary>
 /// The file's <c>server:</c> section: the <c>Mediation:</c> options tree in kebab case (<see cref="MediationOptions.ServerSection"/>),
 /// as configuration keys fed to the server's one configuration (<see cref="YamlConfigurationSource"/>). Read at start;
-/// a change needs a restart, except <c>packet-log</c>, which follows reloads.
+/// a change needs a restart, except <c>packet-log</c> and <c>security: rights</c>, which follow reloads (<see cref="ServerSections"/>).
 /// </summary>
 public sealed record ServerSettings
 {

@@ -10,9 +10,25 @@ namespace Rx.Mediation.Hosting.Configuration;
 /// </summary>
 public sealed class YamlConfigurationSource(YamlKeys keys) : IConfigurationSource
 {
-    public YamlKeys Keys { get; } = keys;
+    private Provider? _provider;
 
-    public IConfigurationProvider Build(IConfigurationBuilder builder) => new Provider(Keys);
+    public YamlKeys Keys { get; private set; } = keys;
+
+    public IConfigurationProvider Build(IConfigurationBuilder builder) => _provider = new Provider(this);
+
+    /// <summary>
+    /// A new version of the file was applied: its <c>server:</c> keys replace these, and the configuration signals a
+    /// reload, so what follows reloads (<see cref="Security.Identity.RightsReload"/>) sees them. Nothing is signalled when
+    /// the keys are the same.
+    /// </summary>
+    public void Replace(YamlKeys next)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        var same = next.Values.Count == Keys.Values.Count
+                   && next.Values.All(v => Keys.Values.TryGetValue(v.Key, out var value) && value == v.Value);
+        Keys = next;
+        if (!same) _provider?.Reload();
+    }
 
     /// <summary>
     /// Adds <paramref name="source"/> after the JSON files (appsettings) and before the environment variables and the
@@ -29,8 +45,14 @@ public sealed class YamlConfigurationSource(YamlKeys keys) : IConfigurationSourc
         sources.Insert(lastJson >= 0 ? lastJson + 1 : 0, source);
     }
 
-    private sealed class Provider(YamlKeys keys) : ConfigurationProvider
+    private sealed class Provider(YamlConfigurationSource source) : ConfigurationProvider
     {
-        public override void Load() => Data = new Dictionary<string, string?>(keys.Values, StringComparer.OrdinalIgnoreCase);
+        public override void Load() => Data = new Dictionary<string, string?>(source.Keys.Values, StringComparer.OrdinalIgnoreCase);
+
+        public void Reload()
+        {
+            Load();
+            OnReload();
+        }
     }
 }

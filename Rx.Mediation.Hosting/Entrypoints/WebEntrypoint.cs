@@ -38,6 +38,7 @@ public abstract class WebEntrypoint : MediationNode, IEntrypoint
         TopicRules = new TopicRules(options.MaxTopicBytes);
         // Client writer loops report drops from many threads; observers see them one at a time.
         _dropSink = Observer.Synchronize(_drops);
+        Granted = new GrantedSubscriptions(this);
     }
 
     public string Path { get; }
@@ -78,6 +79,15 @@ public abstract class WebEntrypoint : MediationNode, IEntrypoint
 
     /// <summary>Sessions (streaming clients, long polls) currently open.</summary>
     public ClientSessions Sessions { get; } = new();
+
+    /// <summary>The open subscriptions held under their callers' rights, checked again when the rights are reloaded.</summary>
+    internal GrantedSubscriptions Granted { get; }
+
+    /// <summary>
+    /// Ends every open subscription (WebSocket, SSE stream, waiting long poll) that the rights in force no longer
+    /// cover, counted and audited as refusals; returns how many it ended. Called once a reload changed the rights.
+    /// </summary>
+    public int EndRevokedSubscriptions() => Granted.Reassess();
 
     public abstract IEndpointConventionBuilder Map(IEndpointRouteBuilder routes);
 
@@ -154,10 +164,17 @@ public abstract class WebEntrypoint : MediationNode, IEntrypoint
         CountRefusedRight(context, caller, topic, "forbidden-" + action);
 
     /// <summary>Counts a refusal for want of a right and audits it; <paramref name="reason"/> is a fixed word (it keys the audit's rate limit).</summary>
-    internal void CountRefusedRight(HttpContext context, Security.Identity.Caller caller, string? topic, string reason)
+    internal void CountRefusedRight(HttpContext context, Security.Identity.Caller caller, string? topic, string reason) =>
+        CountRefusedRight(AuditLog(context), caller, topic, reason, context.Connection.RemoteIpAddress?.ToString());
+
+    /// <summary>Counts and audits a subscription ended because reloaded rights no longer cover <paramref name="topic"/>.</summary>
+    internal void CountRevoked(GrantedSubscription subscription, string topic) =>
+        CountRefusedRight(subscription.Audit, subscription.Caller, topic, "forbidden-revoked", subscription.RemoteAddress);
+
+    private void CountRefusedRight(Microsoft.Extensions.Logging.ILogger audit, Security.Identity.Caller caller, string? topic, string reason, string? address)
     {
         Interlocked.Increment(ref _forbidden);
-        ClientFaults.Refused(AuditLog(context), Name, caller.Display, topic, reason, context.Connection.RemoteIpAddress?.ToString());
+        ClientFaults.Refused(audit, Name, caller.Display, topic, reason, address);
     }
 
     /// <summary>Counts a caller without a valid credential (401, or a WebSocket closed for want of one) and audits it.</summary>
@@ -189,7 +206,7 @@ public abstract class WebEntrypoint : MediationNode, IEntrypoint
         return null;
     }
 
-    private static Microsoft.Extensions.Logging.ILogger AuditLog(HttpContext context) =>
+    internal static Microsoft.Extensions.Logging.ILogger AuditLog(HttpContext context) =>
         (context.RequestServices?.GetService(typeof(Microsoft.Extensions.Logging.ILoggerFactory)) as Microsoft.Extensions.Logging.ILoggerFactory)
             ?.CreateLogger("Rx.Mediation.Hosting.Security.Audit") ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
@@ -268,7 +285,8 @@ public abstract class WebEntrypoint : MediationNode, IEntrypoint
             return null;
         }
         refusal = null;
-        return (client, new Leases(registration, lease, claim));
+        var held = Granted.Hold(new GrantedSubscription(context, caller, topics, clientId, client));
+        return (client, new Leases(held, registration, lease, claim));
     }
 
     /// <summary>

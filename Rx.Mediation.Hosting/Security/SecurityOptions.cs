@@ -151,28 +151,37 @@ public sealed class SecurityOptions
         }
         foreach (var problem in JwtProblems($"{section}:Jwt")) yield return problem;
         foreach (var problem in ClientCertificates.Validate($"{section}:ClientCertificates")) yield return problem;
-        foreach (var (key, rights) in Rights)
+        foreach (var problem in RightsProblems(section, Rights)) yield return problem;
+        if (ClientIdHold < TimeSpan.Zero) yield return $"{section}:ClientIdHold must not be negative, got {ClientIdHold}";
+        if (WebSocketAuthTimeout < TimeSpan.Zero) yield return $"{section}:WebSocketAuthTimeout must not be negative (0: no first-message credential), got {WebSocketAuthTimeout}";
+        if (string.IsNullOrWhiteSpace(CredentialQuery) is false && CredentialQuery.Any(c => !char.IsAsciiLetterOrDigit(c) && c is not ('_' or '-')))
+            yield return $"{section}:CredentialQuery must be a plain parameter name, got '{CredentialQuery}'";
+    }
+
+    /// <summary>
+    /// Every problem of <paramref name="rights"/> (the <c>Rights</c> of <paramref name="section"/>), each naming its key:
+    /// checked at start and again for each reload of them (<see cref="Identity.RightsReload"/>).
+    /// </summary>
+    public static IEnumerable<string> RightsProblems(string section, IReadOnlyDictionary<string, Identity.TopicRightsSettings> rights)
+    {
+        foreach (var (key, entry) in rights)
         {
-            foreach (var (list, filters) in new[] { ("Publish", rights.Publish), ("Subscribe", rights.Subscribe) })
+            foreach (var (list, filters) in new[] { ("Publish", entry.Publish), ("Subscribe", entry.Subscribe) })
             {
                 for (var i = 0; i < filters.Count; i++)
                 {
                     // Placeholders stand for one level; any value stands in for checking the filter's shape.
                     var shape = System.Text.RegularExpressions.Regex.Replace(filters[i] ?? "", "\\{[A-Za-z0-9_.:-]+\\}", "x");
                     if (!Topics.TopicPattern.TryParse(shape, out _, out var error) || shape.Contains('{') || shape.Contains('}'))
-                        yield return $"{section}:Rights:{key}:{list}:{i} '{filters[i]}' is not a topic filter with {{placeholders}} ({error ?? "unbalanced braces"})";
+                        yield return $"{section}:Rights:{key}:{list}:{i} '{filters[i]}' is not a topic filter with {{placeholders}} ({error ?? "a placeholder is {name}, {client_id} or a claim's name in braces, e.g. {sub}: letters, digits, '_', '.', ':' and '-'"})";
                 }
             }
-            for (var i = 0; i < rights.Address.Count; i++)
+            for (var i = 0; i < entry.Address.Count; i++)
             {
-                if (Identity.ClientIdPattern.Problem(rights.Address[i]) is { } problem)
-                    yield return $"{section}:Rights:{key}:Address:{i} '{rights.Address[i]}' is not a client-id pattern with * and {{placeholders}} ({problem})";
+                if (Identity.ClientIdPattern.Problem(entry.Address[i]) is { } problem)
+                    yield return $"{section}:Rights:{key}:Address:{i} '{entry.Address[i]}' is not a client-id pattern with * and {{placeholders}} ({problem})";
             }
         }
-        if (ClientIdHold < TimeSpan.Zero) yield return $"{section}:ClientIdHold must not be negative, got {ClientIdHold}";
-        if (WebSocketAuthTimeout < TimeSpan.Zero) yield return $"{section}:WebSocketAuthTimeout must not be negative (0: no first-message credential), got {WebSocketAuthTimeout}";
-        if (string.IsNullOrWhiteSpace(CredentialQuery) is false && CredentialQuery.Any(c => !char.IsAsciiLetterOrDigit(c) && c is not ('_' or '-')))
-            yield return $"{section}:CredentialQuery must be a plain parameter name, got '{CredentialQuery}'";
     }
 
     /// <summary>Each key of <see cref="Origins"/> that names no web entrypoint, with the names there are.</summary>

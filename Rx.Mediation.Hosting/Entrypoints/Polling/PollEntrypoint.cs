@@ -76,7 +76,7 @@ public sealed class PollEntrypoint : WebEntrypoint
             await JsonErrors.WriteBadTopicAsync(context, refusal);
             return;
         }
-        if (await AdmitSubscriberAsync(context, [topic]) is null) return;
+        if (await AdmitSubscriberAsync(context, [topic]) is not { } caller) return;
 
         var limit = _options.DefaultLimit;
         var limitText = query["limit"].ToString();
@@ -124,12 +124,20 @@ public sealed class PollEntrypoint : WebEntrypoint
         }
 
         using var session = Sessions.Open();
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, Sessions.Closing);
+        // Held while it waits: reloaded rights that no longer cover the filter answer it 403 at once.
+        var granted = new GrantedSubscription(context, caller, [topic!], ClientQuery.TryGivenClientId(context.Request, out var given, out _) ? given : null);
+        using var held = Granted.Hold(granted);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, Sessions.Closing, granted.Ended);
         if (broker is not null)
         {
             // Whatever reaches the log from now on is read from it next, the seam dropping what the replay gave already.
             var logEnd = Log.LastSequence;
             var page = await ReplayAsync(context, broker, position, topic!, limit, _options.MaxPageBytes, stop.Token);
+            if (granted.EndedBecause is { } revoked)
+            {
+                await JsonErrors.WriteAsync(context, StatusCodes.Status403Forbidden, "forbidden", revoked);
+                return;
+            }
             if (page.Error is { } error)
             {
                 context.Response.Headers.RetryAfter = "1";
@@ -179,6 +187,12 @@ public sealed class PollEntrypoint : WebEntrypoint
             after = page.Through;
             // Only events the client already had (after a replay): wait for the rest of the timeout.
             if (answered.Count > 0 || page.Items.Count == 0 || remaining <= TimeSpan.Zero) break;
+        }
+        if (granted.EndedBecause is { } ended)
+        {
+            // What was read may be what the caller can no longer read: none of it is answered.
+            await JsonErrors.WriteAsync(context, StatusCodes.Status403Forbidden, "forbidden", ended);
+            return;
         }
         await WriteAsync(context, answered, new PollCursor(_epoch, after, position.Text), new PollFlags(reset, resumed, gap));
         Operations.Metrics.ClientDelivery.Written(this, answered.Select(a => a.Value));

@@ -131,7 +131,7 @@ public sealed class SseEntrypoint : WebEntrypoint
                 SseFormat.WriteComment(response.BodyWriter, "resume: the Last-Event-ID is not known here; live events only");
             }
             var replayed = resume.Kind is "buffer" or "gap" ? await ReplayAsync(response.BodyWriter, topics, resume, stop.Token) : null;
-            reason = await StreamAsync(response, outbox, replayed, seam, stop.Token) ?? reason;
+            reason = await StreamAsync(response, client, replayed, seam, stop.Token) ?? reason;
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException or ObjectDisposedException)
         {
@@ -139,6 +139,7 @@ public sealed class SseEntrypoint : WebEntrypoint
         }
         finally
         {
+            if (client.RevokedBecause is { } revoked) await EndRevokedAsync(context, revoked);
             outbox.Close();
             Announce(Event.Disconnect(Name, clientId, firstTopic, reason));
         }
@@ -177,8 +178,9 @@ public sealed class SseEntrypoint : WebEntrypoint
     /// <summary>Writes live events and heartbeats until the outbox ends; returns why it ended, if the server ended it.</summary>
     /// <param name="replayed">Ids the replay wrote already: skipped when they come live.</param>
     /// <param name="seam">For a client that resumed from the broker: drops live events it already got, and gives the ids.</param>
-    private async Task<string?> StreamAsync(HttpResponse response, ClientOutbox outbox, HashSet<string>? replayed, ReplaySeam? seam, CancellationToken cancellationToken)
+    private async Task<string?> StreamAsync(HttpResponse response, ConnectedClient client, HashSet<string>? replayed, ReplaySeam? seam, CancellationToken cancellationToken)
     {
+        var outbox = client.Outbox;
         var output = response.BodyWriter;
         await output.FlushAsync(cancellationToken);
         var flusher = new ResponseFlusher(output);
@@ -189,7 +191,7 @@ public sealed class SseEntrypoint : WebEntrypoint
         while (true)
         {
             var written = false;
-            while (outbox.TryRead(out var value))
+            while (client.RevokedBecause is null && outbox.TryRead(out var value))
             {
                 if (replayed is { Count: > 0 } && replayed.Remove(value.Id)) continue;
                 long bytes;
@@ -201,6 +203,7 @@ public sealed class SseEntrypoint : WebEntrypoint
                 await flusher.WroteAsync(bytes, cancellationToken);
             }
             if (written) await flusher.FlushAsync(cancellationToken);
+            if (client.RevokedBecause is { } revoked) return revoked;
 
             waiting ??= outbox.WaitToReadAsync(cancellationToken).AsTask();
             var ready = await Task.WhenAny(waiting, heartbeat);
@@ -214,6 +217,29 @@ public sealed class SseEntrypoint : WebEntrypoint
             var more = await waiting;
             waiting = null;
             if (!more) return Sessions.Closing.IsCancellationRequested ? "server stopping" : outbox.CloseReason;
+        }
+    }
+
+    /// <summary>
+    /// Reloaded rights no longer cover the stream: a stream not yet started is answered 403 as a refused subscribe is;
+    /// a running one gets a last comment with the reason, then ends. EventSource comes back and is answered 403,
+    /// which makes it stop.
+    /// </summary>
+    private static async Task EndRevokedAsync(HttpContext context, string reason)
+    {
+        try
+        {
+            if (!context.Response.HasStarted)
+            {
+                await JsonErrors.WriteAsync(context, StatusCodes.Status403Forbidden, "forbidden", reason);
+                return;
+            }
+            SseFormat.WriteComment(context.Response.BodyWriter, $"forbidden: {reason}");
+            await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The client is gone already: nobody is left to tell.
         }
     }
 

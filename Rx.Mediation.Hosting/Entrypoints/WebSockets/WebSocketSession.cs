@@ -10,8 +10,9 @@ namespace Rx.Mediation.Hosting.Entrypoints.WebSockets;
 /// One WebSocket client: a receive loop (frames → events) and a send loop (its outbox → frames). A WebSocket allows
 /// one send at a time, so every send — events, control messages, the close frame — goes through one lock.
 /// <para>Who ends it: the client (close frame: we stop sending and answer), the server at shutdown (the outbox is
-/// completed, queued events are sent, then 1001), the slow-client policy (1013 with the reason), or a message over
-/// the size limit (1009).</para>
+/// completed, queued events are sent, then 1001), the slow-client policy (1013 with the reason), a message over
+/// the size limit (1009), or reloaded rights that no longer cover its subscription (1008 with the reason, nothing more
+/// sent).</para>
 /// </summary>
 internal sealed class WebSocketSession(
     WebSocketEntrypoint entrypoint, WebSocket socket, ConnectedClient client, string publishTopic, bool envelope,
@@ -19,8 +20,9 @@ internal sealed class WebSocketSession(
     Microsoft.AspNetCore.Http.HttpContext? context = null, bool holdBackAuth = false)
 {
     private readonly Security.Identity.Caller _caller = caller ?? Security.Identity.Caller.Everyone;
-    // Worked out once per connection: plain messages go to the publish topic with the same stamped headers.
-    private readonly bool _mayPublishDefault = (caller ?? Security.Identity.Caller.Everyone).MayPublish(publishTopic, client.Id);
+    // Worked out once per version of the rights: plain messages go to the publish topic with the same stamped headers.
+    private long _publishCheckedAt = long.MinValue; // the receive loop's alone
+    private bool _mayPublishDefault; // the receive loop's alone
     private readonly EventHeaders _textHeaders = (caller ?? Security.Identity.Caller.Everyone).Stamp(TextHeaders);
     private readonly EventHeaders _binaryHeaders = (caller ?? Security.Identity.Caller.Everyone).Stamp(BinaryHeaders);
 
@@ -167,13 +169,25 @@ internal sealed class WebSocketSession(
         }
         if (messageRate is not null && !TakeMessageToken()) return RefuseOverRateAsync(data, type, _receiveToken);
         EnterInFlight();
-        if ((envelope && type == WebSocketMessageType.Text) || !_mayPublishDefault) return HandleInboundAsync(data, type, _receiveToken);
+        if ((envelope && type == WebSocketMessageType.Text) || !MayPublishDefault()) return HandleInboundAsync(data, type, _receiveToken);
         // Immutable headers shared by every message of a type: only the event itself is allocated.
         var value = Event.Create(entrypoint.Name, publishTopic, data, type == WebSocketMessageType.Text ? _textHeaders : _binaryHeaders, client.Id);
         var pending = entrypoint.OfferInboundAsync(value, _receiveToken);
         if (!pending.IsCompletedSuccessfully) return AnswerWhenAdmittedAsync(pending, value);
         var admission = pending.Result;
         return admission.Status is AdmissionStatus.Rejected or AdmissionStatus.NoRoute ? new ValueTask(AnswerAsync(admission, value, _receiveToken)) : default;
+    }
+
+    /// <summary>Whether the caller may publish on the connection's publish topic under the rights in force now.</summary>
+    private bool MayPublishDefault()
+    {
+        var generation = _caller.RightsGeneration;
+        if (generation != _publishCheckedAt)
+        {
+            _mayPublishDefault = _caller.MayPublish(publishTopic, client.Id);
+            _publishCheckedAt = generation;
+        }
+        return _mayPublishDefault;
     }
 
     private bool TakeMessageToken()
@@ -255,27 +269,49 @@ internal sealed class WebSocketSession(
         {
             while (await outbox.WaitToReadAsync(cancellationToken))
             {
-                while (!_clientClosing && outbox.TryRead(out var value))
+                while (!_clientClosing && client.RevokedBecause is null && outbox.TryRead(out var value))
                 {
                     await SendEventAsync(value, cancellationToken);
                     Operations.Metrics.ClientDelivery.Written(entrypoint, value);
                 }
                 if (_clientClosing) return;
+                if (client.RevokedBecause is not null) break;
+            }
+            if (client.RevokedBecause is { } revoked)
+            {
+                await CloseRevokedAsync(revoked);
+                return;
             }
             // The outbox was completed with its queue sent: the server is stopping, or the entrypoint is going away.
             if (!_clientClosing)
             {
                 _closedBecause ??= entrypoint.ClosingReason;
-                await CloseAsync(WebSocketCloseStatus.EndpointUnavailable, entrypoint.ClosingReason);
-                // A peer that never answers the close frame must not hold shutdown for the whole client grace period.
-                if (await Task.WhenAny(_receiveEnded.Task, Task.Delay(CloseTimeout, CancellationToken.None)) != _receiveEnded.Task) socket.Abort();
+                await CloseAwaitingPeerAsync(WebSocketCloseStatus.EndpointUnavailable, entrypoint.ClosingReason);
             }
+        }
+        catch (OperationCanceledException) when (client.RevokedBecause is { } revoked)
+        {
+            await CloseRevokedAsync(revoked);
         }
         catch (OperationCanceledException) when (outbox.Closed.IsCancellationRequested && outbox.CloseReason is not null)
         {
             _closedBecause ??= "slow client: " + outbox.CloseReason;
             await CloseAsync((WebSocketCloseStatus)WebSocketEntrypoint.SlowClientCloseStatus, outbox.CloseReason);
         }
+    }
+
+    /// <summary>The rights no longer cover the subscription: closed with 1008 and the reason, as a refused subscribe is.</summary>
+    private Task CloseRevokedAsync(string reason)
+    {
+        _closedBecause ??= reason;
+        return CloseAwaitingPeerAsync(WebSocketCloseStatus.PolicyViolation, reason);
+    }
+
+    /// <summary>Sends the close frame; a peer that never answers it must not hold the session (or shutdown's grace period).</summary>
+    private async Task CloseAwaitingPeerAsync(WebSocketCloseStatus status, string reason)
+    {
+        await CloseAsync(status, reason);
+        if (await Task.WhenAny(_receiveEnded.Task, Task.Delay(CloseTimeout, CancellationToken.None)) != _receiveEnded.Task) socket.Abort();
     }
 
     private Task SendEventAsync(Event value, CancellationToken cancellationToken)

@@ -9,34 +9,40 @@ namespace Rx.Mediation.Hosting.Security.Identity;
 /// subscribe filters of its rights with <c>{name}</c>, <c>{client_id}</c> and <c>{claim}</c> filled in. A filter whose
 /// value is missing, empty or holds a topic separator or wildcard (<c>/</c>, <c>+</c>, <c>#</c>) grants nothing, so a
 /// principal named <c>#</c> cannot widen its own rights. Which clients it may address directly: its own client ids
-/// (<see cref="Clients.ClientIdOwners"/>) and those its <c>Address</c> patterns match.
+/// (<see cref="Clients.ClientIdOwners"/>) and those its <c>Address</c> patterns match. Every check is made against the
+/// rights in force at that moment (<see cref="CallerAccess.Rights"/>), so a reload applies to callers already connected.
 /// </summary>
 public sealed class Caller
 {
     /// <summary>The event header holding the publisher's principal name; <c>principal-{claim}</c> hold chosen claims.</summary>
     public const string PrincipalHeader = "principal";
 
-    private readonly IReadOnlyList<string>? _publish;
-    private readonly IReadOnlyList<string>? _subscribe;
-    private readonly IReadOnlyList<string>? _address;
+    private readonly IReadOnlyList<string> _keys;
+    private readonly CallerAccess? _access; // null: every right, for good (a server without authentication)
     private readonly IReadOnlyList<string> _claimHeaders;
+    private RightsGrant? _grant; // worked out for the last generation of the rights this caller was checked against
 
-    internal Caller(ClaimsPrincipal? principal, IReadOnlyList<string>? publish, IReadOnlyList<string>? subscribe, IReadOnlyList<string> claimHeaders,
-        IReadOnlyList<string>? address = null)
+    /// <param name="keys">The entries of the rights that apply: the principal's name, its roles, <c>*</c>; or <c>anonymous</c>.</param>
+    internal Caller(ClaimsPrincipal? principal, IReadOnlyList<string> keys, CallerAccess? access, IReadOnlyList<string> claimHeaders)
     {
         Principal = principal;
         Name = principal?.Identity?.Name;
-        _publish = publish;
-        _subscribe = subscribe;
-        _address = publish is null ? null : address ?? [];
+        _keys = keys;
+        _access = access;
         _claimHeaders = claimHeaders;
     }
 
     /// <summary>A caller of a server without authentication: anonymous, and may do everything.</summary>
-    public static Caller Everyone { get; } = new(null, null, null, []);
+    public static Caller Everyone { get; } = new(null, [], null, []);
 
-    /// <summary>Whether the caller has every right (no authentication, or no <c>Rights</c> configured).</summary>
-    public bool IsUnrestricted => _publish is null;
+    /// <summary>Whether the caller has every right now (no authentication, or no <c>Rights</c> configured).</summary>
+    public bool IsUnrestricted => Grant().Publish is null;
+
+    /// <summary>Whether a reload may change what this caller may do (authentication is on); false for <see cref="Everyone"/>.</summary>
+    public bool HasLiveRights => _access is not null;
+
+    /// <summary>The generation of the rights in force (<see cref="RightsTable.Generation"/>): what this caller may do changes only with it.</summary>
+    public long RightsGeneration => _access?.Rights.Generation ?? -1;
 
     public ClaimsPrincipal? Principal { get; }
 
@@ -47,11 +53,11 @@ public sealed class Caller
     public string Display => Name ?? "anonymous";
 
     public bool MayPublish(string topic, string? clientId = null) =>
-        _publish is null || Filters(_publish, clientId).Any(filter => filter.Matches(topic));
+        Grant().Publish is not { } publish || Filters(publish, clientId).Any(filter => filter.Matches(topic));
 
     /// <summary>Whether every topic <paramref name="filter"/> matches is one the caller may read.</summary>
     public bool MaySubscribe(TopicPattern filter, string? clientId = null) =>
-        _subscribe is null || Filters(_subscribe, clientId).Any(filter.IsWithin);
+        Grant().Subscribe is not { } subscribe || Filters(subscribe, clientId).Any(filter.IsWithin);
 
     /// <summary>
     /// Whether the caller may send events straight to client <paramref name="clientId"/>: one of its own (held by its
@@ -59,9 +65,9 @@ public sealed class Caller
     /// </summary>
     public bool MayAddress(string clientId, Clients.ClientIdOwners? owners)
     {
-        if (_address is null) return true;
+        if (Grant().Address is not { } address) return true;
         if (Name is not null && owners?.IsHeldBy(clientId, Name) == true) return true;
-        foreach (var template in _address)
+        foreach (var template in address)
         {
             // A value holding '*' would widen the pattern; {client_id} has no value here (the id is what is checked).
             if (Fill(template, null, "*") is { } pattern && ClientIdPattern.Matches(pattern, clientId)) return true;
@@ -70,7 +76,7 @@ public sealed class Caller
     }
 
     /// <summary>The filters every topic this caller reads must match, for client <paramref name="clientId"/>; null: any topic.</summary>
-    public IReadOnlyList<TopicPattern>? ReadableFilters(string? clientId) => _subscribe is null ? null : [.. Filters(_subscribe, clientId)];
+    public IReadOnlyList<TopicPattern>? ReadableFilters(string? clientId) => Grant().Subscribe is not { } subscribe ? null : [.. Filters(subscribe, clientId)];
 
     /// <summary>The headers with who published: the principal's name and the chosen claims, set by the server only.</summary>
     public EventHeaders Stamp(EventHeaders headers)
@@ -83,6 +89,18 @@ public sealed class Caller
             if (values.Count > 0) headers = headers.With($"{PrincipalHeader}-{claim}", string.Join(',', values));
         }
         return headers;
+    }
+
+    /// <summary>What this caller may do under the rights in force, worked out again only when they changed.</summary>
+    private RightsGrant Grant()
+    {
+        if (_access is null) return RightsGrant.Everything;
+        var rights = _access.Rights;
+        var grant = Volatile.Read(ref _grant);
+        if (grant?.Generation == rights.Generation) return grant;
+        grant = rights.Grant(_keys);
+        Volatile.Write(ref _grant, grant);
+        return grant;
     }
 
     private IEnumerable<TopicPattern> Filters(IReadOnlyList<string> templates, string? clientId)

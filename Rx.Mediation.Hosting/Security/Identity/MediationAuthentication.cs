@@ -19,7 +19,11 @@ public static class MediationAuthentication
     public static void AddMediationAuthentication(this IServiceCollection services, SecurityOptions security)
     {
         if (!security.AuthenticationIsOn) return;
-        services.AddSingleton(new CallerAccess(security));
+        var access = new CallerAccess(security);
+        services.AddSingleton(access);
+        // Rights follow reloads of the configuration; the rest of identity is read at start.
+        services.AddHostedService(sp => new RightsReload(access, sp.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>(),
+            sp.GetRequiredService<EntrypointRegistry>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RightsReload>>()));
         services.AddSingleton(security);
         services.AddSingleton(new Clients.ClientIdOwners(security.ClientIdHold));
         var authentication = services.AddAuthentication(Scheme)
