@@ -23,7 +23,7 @@ public sealed class TopicLog
 
     private readonly object _gate = new();
     private readonly TopicTable _topics = new();
-    private readonly Dictionary<HashedText, IdPlace>? _byId;
+    private readonly Dictionary<HashedText, long>? _byId; // id → sequence
     private readonly SequenceOrder _order = new();
     private readonly ForgottenTopics _forgotten = new();
     private readonly Action<Eviction>? _onEvicted;
@@ -46,7 +46,7 @@ public sealed class TopicLog
         Limits = limits ?? new TopicLogLimits();
         Limits.Validate();
         _onEvicted = onEvicted;
-        if (indexIds) _byId = new Dictionary<HashedText, IdPlace>();
+        if (indexIds) _byId = new Dictionary<HashedText, long>();
     }
 
     public TopicLogLimits Limits { get; }
@@ -74,7 +74,7 @@ public sealed class TopicLog
         {
             sequence = ++_sequence;
             var topic = Touch(value.Topic, ref evicted);
-            topic.Add(new LogSlot(sequence, value, bytes, Index(value, topic, sequence, out var hasResumeId), hasResumeId));
+            topic.Add(new LogSlot(sequence, value, bytes, Index(value, sequence, out var hasResumeId), hasResumeId));
             _order.Add(sequence, topic);
             _bytes += bytes;
             _events++;
@@ -136,7 +136,7 @@ public sealed class TopicLog
     {
         ArgumentNullException.ThrowIfNull(id);
         if (_byId is null) throw new InvalidOperationException("this log was made without an id index");
-        lock (_gate) return _byId.TryGetValue(HashedText.Of(id), out var place) ? place.Sequence : null;
+        lock (_gate) return _byId.TryGetValue(HashedText.Of(id), out var sequence) ? sequence : null;
     }
 
     /// <summary>
@@ -308,16 +308,15 @@ public sealed class TopicLog
     }
 
     /// <summary>Indexes the event's id (and resume id); returns the id as the slot keeps it, for <see cref="Unindex"/>.</summary>
-    private HashedText Index(Event value, TopicHistory topic, long sequence, out bool hasResumeId)
+    private HashedText Index(Event value, long sequence, out bool hasResumeId)
     {
         hasResumeId = false;
         if (_byId is null) return default;
         var id = HashedText.Of(value.Id);
-        var place = new IdPlace(topic, sequence);
-        _byId[id] = place;
+        _byId[id] = sequence;
         if (ResumeIdOf(value) is { } resumeId)
         {
-            _byId[HashedText.Of(resumeId)] = place;
+            _byId[HashedText.Of(resumeId)] = sequence;
             hasResumeId = true;
         }
         return id;
@@ -330,10 +329,10 @@ public sealed class TopicLog
         if (slot.HasResumeId && ResumeIdOf(slot.Event) is { } resumeId) Remove(_byId, HashedText.Of(resumeId), slot.Sequence);
     }
 
-    private static void Remove(Dictionary<HashedText, IdPlace> index, HashedText id, long sequence)
+    private static void Remove(Dictionary<HashedText, long> index, HashedText id, long sequence)
     {
         // A later event under the same id took its place in the index: that one stays findable.
-        if (index.Remove(id, out var indexed) && indexed.Sequence != sequence) index[id] = indexed;
+        if (index.Remove(id, out var indexed) && indexed != sequence) index[id] = indexed;
     }
 
     private static string? ResumeIdOf(Event value)
@@ -359,7 +358,4 @@ public sealed class TopicLog
         else _freshest = topic.Staler;
         topic.Staler = topic.Fresher = null;
     }
-
-    /// <summary>Where an indexed id's event is held.</summary>
-    private readonly record struct IdPlace(TopicHistory Topic, long Sequence);
 }
