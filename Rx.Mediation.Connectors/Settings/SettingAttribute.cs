@@ -17,6 +17,9 @@ public sealed class SettingAttribute(string description) : Attribute
     /// <summary>Must be given: an empty value is refused as <c>is required</c> and the docs say so.</summary>
     public bool Required { get; set; }
 
+    /// <summary>Whether a configuration file takes it (a file's entrypoint is named by its key, so it has no <c>name</c>).</summary>
+    public bool InFile { get; set; } = true;
+
     /// <summary>A value as written in the configuration, given in the refusal of a missing required setting.</summary>
     public string? Example { get; set; }
 }

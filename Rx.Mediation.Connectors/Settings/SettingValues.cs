@@ -6,7 +6,7 @@ namespace Rx.Mediation.Connectors.Settings;
 public static class SettingValues
 {
     /// <summary>
-    /// <c>10000</c>, <c>true</c>, and durations with the unit the configuration reads (<c>2m</c>, <c>10s</c>,
+    /// <c>10000</c>, <c>true</c>, choices as the file writes them (<c>drop-oldest</c>), and durations with the unit the configuration reads (<c>2m</c>, <c>10s</c>,
     /// <c>200ms</c>), rather than <see cref="TimeSpan"/>'s <c>00:00:00.2000000</c>.
     /// </summary>
     public static string Format(object? value) => value switch
@@ -14,6 +14,7 @@ public static class SettingValues
         null => "",
         TimeSpan duration => Duration(duration),
         bool flag => flag ? "true" : "false",
+        Enum choice => Kebab(choice.ToString()),
         IFormattable number => number.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",
     };

@@ -27,6 +27,7 @@ public static class SettingsTable
             var declared = property.GetCustomAttribute<SettingAttribute>()
                 ?? throw new InvalidOperationException($"{settings.Name}.{property.Name} is a setting without a [Setting] description: declare it, or mark a former name [Renamed]");
             var (key, yaml) = Keys(property, section);
+            if (!declared.InFile) yaml = "—";
             var type = TypeName(property.PropertyType);
             if (SettingRules.Describe(property) is { } bounds) type += $", {bounds}";
             table.Append("| ").Append(key)
@@ -57,7 +58,16 @@ public static class SettingsTable
     private static IEnumerable<PropertyInfo> Settable(Type settings) =>
         settings.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.SetMethod is { IsPublic: true } && p.GetCustomAttribute<RenamedAttribute>() is null)
-            .OrderBy(p => p.MetadataToken);
+            .OrderBy(p => Depth(p.DeclaringType!))
+            .ThenBy(p => p.MetadataToken);
+
+    /// <summary>How far below <see cref="object"/> a class is, so that a base class's settings come first.</summary>
+    private static int Depth(Type type)
+    {
+        var depth = 0;
+        for (var t = type.BaseType; t is not null; t = t.BaseType) depth++;
+        return depth;
+    }
 
     private static (string Key, string Yaml) Keys(PropertyInfo property, string? section)
     {
@@ -90,7 +100,7 @@ public static class SettingsTable
             null => "none",
             "" => "`\"\"`",
             IDictionary { Count: 0 } => "none",
-            long or int when property.Name.EndsWith("Bytes", StringComparison.Ordinal) && Convert.ToInt64(value) % MiB == 0
+            long or int when property.Name.Contains("Bytes", StringComparison.Ordinal) && Convert.ToInt64(value) % MiB == 0
                 => $"`{SettingValues.Format(value)}` ({Convert.ToInt64(value) / MiB} MiB)",
             _ when IsSection(property.PropertyType) => throw new InvalidOperationException($"{property.DeclaringType!.Name}.{property.Name} is a section: declare its default in words ([Setting(Default = …)])"),
             _ => $"`{SettingValues.Format(value)}`",

@@ -1,6 +1,7 @@
 using Rx.Mediation.Amqp;
 using Rx.Mediation.Connectors.Settings;
 using Rx.Mediation.Connectors.Tls;
+using Rx.Mediation.Hosting.Options;
 using Rx.Mediation.Kafka;
 using Rx.Mediation.Mqtt;
 using Rx.Mediation.RabbitMq;
@@ -9,7 +10,8 @@ using Rx.Mediation.Solace;
 namespace Rx.Mediation.Config.Specs;
 
 /// <summary>
-/// Each connector's docs page shows the settings table generated from its settings class. With
+/// Each connector's docs page, and docs/configuration.md for the web entrypoints, shows the settings table generated
+/// from its settings class. With
 /// <c>RX_MEDIATION_WRITE_SETTINGS_DOCS=1</c> (eng/docs-settings.sh) the specs write the tables instead of comparing them.
 /// </summary>
 public sealed class SettingsDocsSpecs
@@ -23,6 +25,10 @@ public sealed class SettingsDocsSpecs
         ["amqp10"] = ("docs/endpoints/amqp10.md", typeof(AmqpSettings), null),
         ["solace"] = ("docs/endpoints/solace.md", typeof(SolaceSettings), null),
         ["tls"] = ("docs/endpoints/tls.md", typeof(TlsSettings), "Tls"),
+        ["http"] = ("docs/configuration.md", typeof(HttpEntrypointOptions), null),
+        ["websocket"] = ("docs/configuration.md", typeof(WebSocketEntrypointOptions), null),
+        ["sse"] = ("docs/configuration.md", typeof(SseEntrypointOptions), null),
+        ["poll"] = ("docs/configuration.md", typeof(PollEntrypointOptions), null),
     };
 
     public static TheoryData<string> Markers => new(Tables.Keys);
@@ -47,13 +53,13 @@ public sealed class SettingsDocsSpecs
     }
 
     [Fact]
-    public void Every_connector_settings_class_in_the_server_has_a_docs_table()
+    public void Every_settings_class_in_the_server_has_a_docs_table()
     {
         var declared = Directory.GetFiles(AppContext.BaseDirectory, "Rx.Mediation*.dll")
             .Where(file => !Path.GetFileName(file).Contains(".Specs", StringComparison.Ordinal))
             .Select(file => System.Reflection.Assembly.LoadFrom(file))
             .SelectMany(assembly => assembly.GetExportedTypes())
-            .Where(type => type.GetProperties().Any(p => p.GetCustomAttributes(typeof(SettingAttribute), false).Length > 0))
+            .Where(type => !type.IsAbstract && type.GetProperties().Any(p => p.GetCustomAttributes(typeof(SettingAttribute), false).Length > 0))
             .Select(type => type.Name);
 
         declared.ShouldBe(Tables.Values.Select(t => t.Settings.Name), ignoreOrder: true);
