@@ -43,7 +43,11 @@ public sealed class SolaceEndpointProvider : IEndpointProvider
     private static MqttEndpoint CreateMqtt(EndpointContext context, SolaceSettings solace)
     {
         var vpn = solace.MessageVpn!.Trim();
-        foreach (var (setting, value) in new[] { ("Queue", solace.Queue), ("Queues", solace.Queues), ("Destination", solace.Destination), ("AddressStyle", solace.AddressStyle) })
+        foreach (var (setting, value) in new[]
+        {
+            (nameof(SolaceSettings.Queue), solace.Queue), (nameof(SolaceSettings.Queues), solace.Queues),
+            (nameof(SolaceSettings.Destination), solace.Destination), (nameof(SolaceSettings.AddressStyle), solace.AddressStyle),
+        })
         {
             if (string.IsNullOrWhiteSpace(value)) continue;
             throw new EndpointConfigurationException(context.Name, $"{context.Key}:{setting}", setting is "Queue" or "Queues"
