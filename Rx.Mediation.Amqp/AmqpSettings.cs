@@ -1,4 +1,6 @@
 using Rx.Mediation.Connectors;
+using Rx.Mediation.Connectors.Sending;
+using Rx.Mediation.Connectors.Settings;
 
 namespace Rx.Mediation.Amqp;
 
@@ -8,59 +10,65 @@ namespace Rx.Mediation.Amqp;
 /// </summary>
 public sealed class AmqpSettings
 {
+    [Setting("Broker host.", Required = true, Default = "`127.0.0.1`")]
     public string Host { get; set; } = "127.0.0.1";
 
-    /// <summary>5672, or 5671 with TLS.</summary>
+    [Setting("Broker port.", Default = "`5672`, `5671` with TLS")]
+    [AtLeast(1), AtMost(65535)]
     public int? Port { get; set; }
 
     /// <summary>The port connected to: <see cref="Port"/>, else the AMQP default for plain TCP or TLS.</summary>
     public int EffectivePort => Port ?? (Tls.IsOn ? 5671 : 5672);
 
-    /// <summary>Hostname sent in the AMQP open frame (RabbitMQ reads <c>vhost:NAME</c> here); default: <see cref="Host"/>.</summary>
+    [Setting("Hostname sent in the AMQP `open` frame. RabbitMQ selects a vhost with `vhost:NAME`; Azure Service Bus wants the namespace host.", Default = "= `Host`")]
     public string? VirtualHost { get; set; }
 
-    /// <summary>SASL PLAIN user; without one the connection uses SASL ANONYMOUS.</summary>
+    [Setting("SASL PLAIN user. Without one the connection uses SASL ANONYMOUS. With one, only PLAIN is allowed (no silent fallback to ANONYMOUS).")]
     public string? Username { get; set; }
 
+    [Setting("Password for `Username`. Prefer `PasswordEnv`. Never logged.")]
     public string? Password { get; set; }
 
-    /// <summary>Name of an environment variable holding the password (preferred over <see cref="Password"/>).</summary>
+    [Setting("Name of an environment variable holding the password (preferred to `Password`); a name that is not set is a configuration error.")]
     public string? PasswordEnv { get; set; }
 
-    /// <summary>TLS to the broker (<c>amqps</c>, <see cref="Connectors.Tls.TlsSettings"/>).</summary>
+    [Setting("TLS to the broker (`amqps`): `Enabled`, `CaFile`, `CertFile`/`KeyFile`, `CheckHostname` ([TLS to brokers](tls.md), the same for every connector). "
+        + "`ServerName` is not supported here (AMQPNetLite checks `Host`).", Default = "off")]
     public Connectors.Tls.TlsSettings Tls { get; set; } = new();
 
-    /// <summary>AMQP container id; default <c>rx-mediation-{endpoint}-{random}</c>.</summary>
+    [Setting("AMQP container id.", Default = "`rx-mediation-{endpoint}-{random}`")]
     public string? ContainerId { get; set; }
 
-    /// <summary>Where sent events go: an address, or a template with <c>{topic}</c>.</summary>
+    [Setting("Where sent events go: a fixed address (`/queue/orders`) or a template where `{topic}` is replaced by the event's topic "
+        + "(`/queue/{topic}`, `/topic/{topic}`, `/exchange/amq.topic/{topic}`, `topic://{topic}`). `{topic}` at most once.")]
     public string Address { get; set; } = AmqpAddressTemplate.Placeholder;
 
-    /// <summary>Sent messages are durable (JMS PERSISTENT) and links ask for durable termini, unless an event says otherwise.</summary>
+    [Setting("Sent messages are durable (JMS `PERSISTENT`) unless an event's `jms-delivery-mode` header says otherwise; link termini ask for durability `unsettled-state`.")]
     public bool Durable { get; set; } = true;
 
-    /// <summary>Comma-separated addresses to consume; empty: the endpoint only sends.</summary>
+    [Setting("Comma-separated addresses to consume (no templates). Empty: the endpoint only sends.")]
     public string? Receive { get; set; }
 
-    /// <summary>Link credit per receive address: how many unsettled messages the broker may push to us.</summary>
+    [Setting("Link credit per receive address: how many unsettled messages the broker may push.")]
+    [AtLeast(1), AtMost(100_000)]
     public int Credit { get; set; } = 100;
 
-    /// <summary>Sent events held at once (waiting for credit, in flight or waiting to retry).</summary>
+    [Setting("Sent events held by the connection at once (waiting for credit, unsettled, or waiting to be retried).")]
+    [AtLeast(1)]
     public int MaxInFlight { get; set; } = 1000;
 
-    /// <summary>
-    /// Outbound queue in front of the connection. Routes sending here hold back once half of it is queued (resumed at a
-    /// quarter), so it overflows only when events are handed over other than through a route; then they are dropped and counted.
-    /// </summary>
+    [Setting(OutboundQueueSettings.Capacity)]
+    [AtLeast(1)]
     public int OutboundCapacity { get; set; } = 10_000;
 
-    /// <summary>Payload bytes in the outbound queue, at most: it is full at this or at <see cref="OutboundCapacity"/>, routes hold back at half of either.</summary>
+    [Setting(OutboundQueueSettings.MaxBytes)]
+    [AtLeast(1)]
     public long OutboundMaxBytes { get; set; } = Rx.Mediation.Bridging.OutboundQueue.DefaultMaxBytes;
 
-    /// <summary>The former name of <see cref="OutboundCapacity"/>: refused, naming the new one.</summary>
+    [Renamed(nameof(OutboundCapacity))]
     public string? QueueCapacity { get; set; }
 
-    /// <summary>The former name of <see cref="OutboundMaxBytes"/>: refused, naming the new one.</summary>
+    [Renamed(nameof(OutboundMaxBytes))]
     public string? QueueMaxBytes { get; set; }
 
     /// <summary>
@@ -78,41 +86,41 @@ public sealed class AmqpSettings
         MaxRetryDelay = TimeSpan.FromSeconds(10),
     };
 
-    /// <summary>Resends of a message the broker REJECTED, RELEASED or MODIFIED before it counts as failed.</summary>
+    [Setting("Resends of a message the broker answered REJECTED, RELEASED or MODIFIED (or whose link the broker closed) before it counts as failed.")]
+    [AtLeast(0)]
     public int MaxRetries { get; set; } = 5;
 
-    /// <summary>The first wait before sending a refused message again, doubled per retry up to 10 s.</summary>
+    [Setting("First retry delay, doubled per attempt, at most 10 s.")]
+    [AtLeast("0s")]
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>The first wait before connecting again, doubled per failed attempt up to <see cref="MaxReconnectDelay"/>.</summary>
+    [Setting("First reconnect delay, doubled per failed attempt …")]
+    [Positive]
     public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
+    [Setting("… up to this (not below `ReconnectDelay`). Also the delay before re-attaching a receive link the broker refused.")]
     public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How long StopAsync waits for queued and in-flight events to be acknowledged.</summary>
+    [Setting("How long stopping waits for queued and in-flight events to be accepted by the broker.")]
+    [AtLeast("0s")]
     public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Former names (<see cref="RenamedSettings"/>): refused, naming the new one.</summary>
+    [Renamed(nameof(RetryDelay))]
     public string? RetryBackoff { get; set; }
 
+    [Renamed(nameof(ReconnectDelay))]
     public string? ReconnectBackoff { get; set; }
 
+    [Renamed(nameof(MaxReconnectDelay))]
     public string? MaxReconnectBackoff { get; set; }
 
+    [Renamed(nameof(StopTimeout))]
     public string? DrainTimeout { get; set; }
 
+    [Renamed(nameof(Username))]
     public string? User { get; set; }
 
-    /// <summary>Settings renamed so that one concept has one name on every connector (README, Changes): old → new.</summary>
-    internal static readonly IReadOnlyList<(string Old, string New)> RenamedSettings =
-    [
-        (nameof(QueueCapacity), nameof(OutboundCapacity)), (nameof(QueueMaxBytes), nameof(OutboundMaxBytes)),
-        (nameof(RetryBackoff), nameof(RetryDelay)), (nameof(ReconnectBackoff), nameof(ReconnectDelay)),
-        (nameof(MaxReconnectBackoff), nameof(MaxReconnectDelay)), (nameof(DrainTimeout), nameof(StopTimeout)),
-        (nameof(User), nameof(Username)),
-    ];
-
-    /// <summary>Delay before releasing a message the routes refused when they name no Retry-After.</summary>
+    [Setting("Delay before releasing a message the routes refused when they name no Retry-After.")]
     public TimeSpan RedeliveryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
     public IReadOnlyList<string> ReceiveAddresses =>
@@ -125,23 +133,10 @@ public sealed class AmqpSettings
     /// <summary>What is wrong, as (setting, problem) pairs; empty when valid.</summary>
     public IEnumerable<(string Setting, string Problem)> Validate()
     {
-        if (string.IsNullOrWhiteSpace(Host)) yield return (nameof(Host), "is required");
-        if (Port is < 1 or > 65535) yield return (nameof(Port), $"must be 1–65535, got {Port}");
+        foreach (var problem in SettingRules.Problems(this)) yield return problem;
         if (string.IsNullOrWhiteSpace(Address)) yield return (nameof(Address), "must not be empty");
         else if (Address.Split(AmqpAddressTemplate.Placeholder).Length > 2) yield return (nameof(Address), $"may hold {AmqpAddressTemplate.Placeholder} once, got '{Address}'");
-        if (Credit is < 1 or > 100_000) yield return (nameof(Credit), $"must be 1–100000, got {Credit}");
-        if (MaxInFlight < 1) yield return (nameof(MaxInFlight), $"must be at least 1, got {MaxInFlight}");
-        foreach (var (old, renamed) in RenamedSettings)
-        {
-            if (Former(old) is not null) yield return (old, $"was renamed {renamed}, as on every connector (README, Changes)");
-        }
-        if (OutboundCapacity < 1) yield return (nameof(OutboundCapacity), $"must be at least 1, got {OutboundCapacity}");
-        if (OutboundMaxBytes < 1) yield return (nameof(OutboundMaxBytes), $"must be at least 1, got {OutboundMaxBytes}");
-        if (MaxRetries < 0) yield return (nameof(MaxRetries), $"must not be negative, got {MaxRetries}");
-        if (RetryDelay < TimeSpan.Zero) yield return (nameof(RetryDelay), "must not be negative");
-        if (ReconnectDelay <= TimeSpan.Zero) yield return (nameof(ReconnectDelay), "must be positive");
         if (MaxReconnectDelay < ReconnectDelay) yield return (nameof(MaxReconnectDelay), "must be at least ReconnectDelay");
-        if (StopTimeout < TimeSpan.Zero) yield return (nameof(StopTimeout), "must not be negative");
         if (!string.IsNullOrWhiteSpace(PasswordEnv) && Environment.GetEnvironmentVariable(PasswordEnv) is null)
             yield return (nameof(PasswordEnv), $"names environment variable '{PasswordEnv}', which is not set");
         if (!string.IsNullOrWhiteSpace(Password) && string.IsNullOrWhiteSpace(Username))
@@ -155,18 +150,6 @@ public sealed class AmqpSettings
                 yield return (nameof(Receive), $"names addresses to consume, not templates: '{address}'");
         }
     }
-
-    private string? Former(string name) => name switch
-    {
-        nameof(QueueCapacity) => QueueCapacity,
-        nameof(QueueMaxBytes) => QueueMaxBytes,
-        nameof(RetryBackoff) => RetryBackoff,
-        nameof(ReconnectBackoff) => ReconnectBackoff,
-        nameof(MaxReconnectBackoff) => MaxReconnectBackoff,
-        nameof(DrainTimeout) => DrainTimeout,
-        nameof(User) => User,
-        _ => null,
-    };
 
     /// <summary>The TLS settings' first problem, with its key relative to the endpoint (<c>Tls:CaFile</c>).</summary>
     private (string Setting, string Problem)? TlsProblem()

@@ -1,4 +1,5 @@
 using Rx.Mediation.Connectors;
+using Rx.Mediation.Connectors.Settings;
 using Rx.Mediation.Topics;
 
 namespace Rx.Mediation.Kafka;
@@ -62,7 +63,7 @@ public sealed record KafkaEndpointOptions
     {
         EndpointConfigurationException Bad(string setting, string problem) => new(name, $"{key}:{setting}", problem);
 
-        if (string.IsNullOrWhiteSpace(settings.BootstrapServers)) throw Bad("BootstrapServers", "is required (e.g. 127.0.0.1:9092)");
+        SettingRules.Check(settings, name, key);
         var servers = Split(settings.BootstrapServers);
         foreach (var server in servers)
         {
@@ -98,17 +99,6 @@ public sealed record KafkaEndpointOptions
         if (!AcksValues.Contains(acks)) throw Bad("Acks", $"'{settings.Acks}' is not one of all, leader, none");
         if (settings.EnableIdempotence && acks is not ("all" or "-1")) throw Bad("Acks", "must be all while EnableIdempotence is true");
         if (string.IsNullOrWhiteSpace(settings.KeyHeader)) throw Bad("KeyHeader", "must not be empty");
-        if (settings.MessageTimeout <= TimeSpan.Zero) throw Bad("MessageTimeout", "must be positive");
-        if (settings.SendRetries < 0) throw Bad("SendRetries", "must not be negative");
-        if (settings.MaxInFlight < 1) throw Bad("MaxInFlight", "must be at least 1");
-        if (settings.QueueCapacity is not null) throw Bad("QueueCapacity", "was renamed OutboundCapacity, as on every connector (README, Changes)");
-        if (settings.QueueMaxBytes is not null) throw Bad("QueueMaxBytes", "was renamed OutboundMaxBytes, as on every connector (README, Changes)");
-        if (settings.OutboundCapacity < 1) throw Bad("OutboundCapacity", "must be at least 1");
-        if (settings.OutboundMaxBytes < 1) throw Bad("OutboundMaxBytes", "must be at least 1");
-        if (settings.CommitInterval <= TimeSpan.Zero) throw Bad("CommitInterval", "must be positive");
-        if (settings.StopTimeout < TimeSpan.Zero) throw Bad("StopTimeout", "must not be negative");
-        if (settings.MaxReplays < 1) throw Bad("MaxReplays", "must be at least 1");
-        if (settings.ReplayTimeout <= TimeSpan.Zero) throw Bad("ReplayTimeout", "must be positive");
 
         var common = new Dictionary<string, string>(StringComparer.Ordinal)
         {

@@ -1,92 +1,114 @@
+using Rx.Mediation.Connectors.Settings;
+
 namespace Rx.Mediation.Kafka;
 
 /// <summary>
 /// The settings of a <c>kafka</c> endpoint under <c>Mediation:Endpoints:{name}</c>, as bound from configuration;
-/// <see cref="KafkaEndpointProvider"/> validates them. Defaults are documented in docs/endpoints/kafka.md.
+/// <see cref="KafkaEndpointOptions.From"/> validates them. Each setting's meaning, default and bounds are declared here
+/// once: the table in docs/endpoints/kafka.md is generated from them (eng/docs-settings.sh).
 /// </summary>
 public sealed class KafkaSettings
 {
-    /// <summary>Comma-separated <c>host:port</c> list (librdkafka <c>bootstrap.servers</c>). Required.</summary>
+    [Setting("Comma-separated `host:port` list (librdkafka `bootstrap.servers`).", Required = true, Example = "127.0.0.1:9092")]
     public string? BootstrapServers { get; set; }
 
-    /// <summary>Comma-separated topics to consume; none means the endpoint only sends.</summary>
+    [Setting("Comma-separated topics to consume. Without it the endpoint only sends.")]
     public string? Topics { get; set; }
 
-    /// <summary>Consumer group; default <c>rx-mediation-{endpoint}</c>.</summary>
+    [Setting("Consumer group.", Default = "`rx-mediation-{name}`")]
     public string? GroupId { get; set; }
 
-    /// <summary>Where a group with no committed offset starts: earliest, latest or error.</summary>
+    [Setting("Where a group without a committed offset starts: `earliest`, `latest`, `error`.")]
     public string AutoOffsetReset { get; set; } = "earliest";
 
-    /// <summary>A fixed topic for everything sent; otherwise <see cref="TopicMap"/>, then the event's topic.</summary>
+    [Setting("Fixed topic for everything sent.")]
     public string? Topic { get; set; }
 
-    /// <summary>Comma-separated <c>filter=topic</c> pairs, first match wins, e.g. <c>orders/#=orders, audit=audit-log</c>.</summary>
+    [Setting("`filter=topic` pairs, comma-separated, first match wins (MQTT-style filters): `orders/#=orders, audit=audit-log`. "
+        + "With neither `Topic` nor `TopicMap` (nor a match), the event's topic with `/` turned into `.` (`orders/eu` → `orders.eu`); "
+        + "an invalid Kafka name fails that event (counted, logged).")]
     public string? TopicMap { get; set; }
 
-    /// <summary>The event header whose value becomes the message key; without it the key is the event id.</summary>
+    [Setting("Event header whose value is the message key; without it the key is the event id.")]
     public string KeyHeader { get; set; } = "kafka-key";
 
-    /// <summary>all, leader or none (librdkafka <c>acks</c>).</summary>
+    [Setting("`all`, `leader`, `none` (librdkafka `acks`). Must be `all` while `EnableIdempotence` is true.")]
     public string Acks { get; set; } = "all";
 
+    [Setting("Idempotent producer: librdkafka's retries neither duplicate nor reorder within a partition.")]
     public bool EnableIdempotence { get; set; } = true;
 
-    /// <summary>How long librdkafka keeps retrying one send before it reports it failed (<c>message.timeout.ms</c>).</summary>
+    [Setting("How long librdkafka keeps retrying one send (`message.timeout.ms`) — covers a broker restart.")]
+    [Positive]
     public TimeSpan MessageTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>
-    /// Sends again after a failed delivery report, with backoff, before the event counts as failed. 0 (the default): no
-    /// resend beyond librdkafka's own retries within <see cref="MessageTimeout"/>, and no event is kept until its report.
-    /// </summary>
+    [Setting("Sends again (with backoff 200 ms × 2ⁿ, ≤ 5 s) after a failed delivery report before the event counts as failed. "
+        + "0: librdkafka's own retries within `MessageTimeout` are all there is. Above 0 every event is kept in memory until its "
+        + "delivery report (see [Delivery guarantees](#delivery-guarantees)).")]
+    [AtLeast(0)]
     public int SendRetries { get; set; }
 
-    /// <summary>Sends awaiting their delivery report at once.</summary>
+    [Setting("Sends awaiting their delivery report at once.")]
+    [AtLeast(1)]
     public int MaxInFlight { get; set; } = 10_000;
 
-    /// <summary>Events waiting to be sent; past it new events are dropped and counted.</summary>
+    [Setting("Outbound queue. At half of it, but at most 512 queued events, the endpoint holds its routes back (they keep events "
+        + "in their bridges, under their overflow strategy) until the queue is empty (while it is empty, a route hands events to "
+        + "librdkafka itself, one hand-off fewer than through the queue); see README \"A slow broker holds its routes back\". "
+        + "Events sent straight to the endpoint past a full queue are dropped, counted (`Dropped`) and logged; so are events still "
+        + "queued when the endpoint stops.")]
+    [AtLeast(1)]
     public int OutboundCapacity { get; set; } = 10_000;
 
-    /// <summary>Payload bytes waiting to be sent, at most; the queue is full at this or at <see cref="OutboundCapacity"/>.</summary>
+    [Setting("Payload bytes the outbound queue holds at most: it is full at this or at `OutboundCapacity`, whichever comes first. "
+        + "The routes are held back at half of it too (resumed when the queue is empty). One event larger than this still passes an empty queue.")]
+    [AtLeast(1)]
     public long OutboundMaxBytes { get; set; } = Rx.Mediation.Bridging.OutboundQueue.DefaultMaxBytes;
 
-    /// <summary>The former name of <see cref="OutboundCapacity"/>: refused, naming the new one.</summary>
+    [Renamed(nameof(OutboundCapacity))]
     public string? QueueCapacity { get; set; }
 
-    /// <summary>The former name of <see cref="OutboundMaxBytes"/>: refused, naming the new one.</summary>
+    [Renamed(nameof(OutboundMaxBytes))]
     public string? QueueMaxBytes { get; set; }
 
-    /// <summary>How often the offsets of accepted messages are committed.</summary>
+    [Setting("How often offsets of accepted messages are committed (also on revoke and on stop).")]
+    [Positive]
     public TimeSpan CommitInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>How long stopping waits for queued and in-flight sends.</summary>
+    [Setting("How long stopping waits for queued and in-flight sends and for the consumer to commit.")]
+    [AtLeast("0s")]
     public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Replays for resuming web clients (SSE <c>Last-Event-ID</c>, poll cursors) reading at once; others wait their turn.</summary>
+    [Setting("Replays for resuming web clients (see [Resume from the broker](#resume-from-the-broker-sse-and-get-polling)) reading at once; others wait their turn.")]
+    [AtLeast(1)]
     public int MaxReplays { get; set; } = 4;
 
-    /// <summary>How long a replay waits for the cluster (watermarks, the next message) before it fails.</summary>
+    [Setting("How long a replay waits for the cluster (watermarks, the next message) before it fails.")]
+    [Positive]
     public TimeSpan ReplayTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Default <c>rx-mediation-{endpoint}</c>.</summary>
+    [Setting("librdkafka `client.id`.", Default = "`rx-mediation-{name}`")]
     public string? ClientId { get; set; }
 
-    /// <summary>plaintext, ssl, sasl_plaintext or sasl_ssl.</summary>
+    [Setting("`plaintext`, `ssl`, `sasl_plaintext`, `sasl_ssl`.", Default = "librdkafka's (`plaintext`); `ssl` with a `Tls` section")]
     public string? SecurityProtocol { get; set; }
 
-    /// <summary>PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, …</summary>
+    [Setting("SASL mechanism, e.g. `PLAIN`, `SCRAM-SHA-256`, `SCRAM-SHA-512`.")]
     public string? SaslMechanism { get; set; }
 
+    [Setting("SASL user name; required with a password.")]
     public string? SaslUsername { get; set; }
 
+    [Setting("SASL password; prefer `PasswordEnv`. Never logged, never in error messages.")]
     public string? Password { get; set; }
 
-    /// <summary>Name of an environment variable holding the SASL password (preferred to <see cref="Password"/>).</summary>
+    [Setting("Name of an environment variable holding the SASL password (preferred to `Password`); a name that is not set is a configuration error.")]
     public string? PasswordEnv { get; set; }
 
-    /// <summary>Further librdkafka properties by name, e.g. <c>Properties:linger.ms=20</c>; they win over the above.</summary>
-    /// <summary>TLS to the brokers (<see cref="Connectors.Tls.TlsSettings"/>); <c>SecurityProtocol: ssl</c> or <c>sasl_ssl</c> turns it on too.</summary>
+    [Setting("TLS to the brokers: `CaFile`, `CertFile`/`KeyFile`, `CheckHostname` ([TLS to brokers](tls.md)); mapped to librdkafka's `ssl.*` settings. "
+        + "`SecurityProtocol: ssl` or `sasl_ssl` turns it on too.", Default = "off (on with `ssl`/`sasl_ssl`)")]
     public Connectors.Tls.TlsSettings Tls { get; set; } = new();
 
+    [Setting("Any further librdkafka property, e.g. `Properties:linger.ms=20`; wins over the settings above.")]
     public Dictionary<string, string> Properties { get; set; } = new(StringComparer.Ordinal);
 }

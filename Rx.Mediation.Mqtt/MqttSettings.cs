@@ -1,6 +1,8 @@
 using Rx.Mediation.Bridging;
 using Rx.Mediation.Connectors.Tls;
 using Rx.Mediation.Connectors;
+using Rx.Mediation.Connectors.Sending;
+using Rx.Mediation.Connectors.Settings;
 
 namespace Rx.Mediation.Mqtt;
 
@@ -12,51 +14,75 @@ namespace Rx.Mediation.Mqtt;
 /// </summary>
 public sealed class MqttSettings
 {
+    [Setting("Broker host name or address.", Required = true)]
     public string? Host { get; set; }
 
-    /// <summary>1883, or 8883 with TLS.</summary>
+    [Setting("Broker port.", Default = "`1883`, `8883` with TLS")]
+    [AtLeast(1), AtMost(65535)]
     public int? Port { get; set; }
 
-    /// <summary>TLS to the broker (<see cref="TlsSettings"/>).</summary>
+    [Setting("TLS to the broker: `CaFile`, `CertFile`/`KeyFile`, `CheckHostname`, `ServerName` ([TLS to brokers](tls.md)).", Default = "off")]
     public TlsSettings Tls { get; set; } = new();
 
+    [Setting("MQTT client identifier, without `/`, `+` or `#`. Required when `CleanStart=false`.", Default = "`rx-{name}-{guid}`")]
     public string? ClientId { get; set; }
 
+    [Setting("`false` resumes the broker-side session (subscriptions and queued QoS 1/2 messages).")]
     public bool CleanStart { get; set; } = true;
 
-    /// <summary>Session expiry after disconnect, e.g. <c>00:10:00</c>; zero (the default) ends the session with the connection.</summary>
+    [Setting("How long the broker keeps the session after a disconnect (e.g. `10m`); `0s` ends it with the connection. Must be positive when `CleanStart=false`.")]
+    [AtLeast("0s"), AtMost("4294967295s")]
     public TimeSpan SessionExpiry { get; set; }
 
+    [Setting("User name; required when a password is given.")]
     public string? Username { get; set; }
 
+    [Setting("Password; prefer `PasswordEnv`. Never logged.")]
     public string? Password { get; set; }
 
-    /// <summary>Name of an environment variable holding the password (preferred over <see cref="Password"/>).</summary>
+    [Setting("Name of an environment variable holding the password (preferred to `Password`); a name that is not set is a configuration error.")]
     public string? PasswordEnv { get; set; }
 
+    [Setting("QoS of publishes and subscriptions: 0, 1 or 2.")]
+    [AtLeast(0), AtMost(2)]
     public int Qos { get; set; } = 1;
 
+    [Setting("Publish with the retain flag.")]
     public bool Retain { get; set; }
 
-    /// <summary>Comma-separated topic filters with <c>+</c>/<c>#</c>, shared ones as <c>$share/{group}/{filter}</c>.</summary>
+    [Setting("Comma-separated filters with `+` and `#`; shared subscriptions as `$share/{group}/{filter}` (the group is stripped when matching). Without subscriptions the endpoint only publishes.")]
     public string? Subscriptions { get; set; }
 
+    [Setting("MQTT keep-alive.")]
+    [AtLeast("5s"), AtMost("65535s")]
     public TimeSpan KeepAlive { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Events queued for the broker; routes sending here hold back at half of it (see <see cref="MqttEndpointOptions.OutboundCapacity"/>).</summary>
+    [Setting(OutboundQueueSettings.Capacity)]
+    [AtLeast(1)]
     public int OutboundCapacity { get; set; } = 10_000;
 
-    /// <summary>Payload bytes queued for the broker, at most (see <see cref="MqttEndpointOptions.OutboundMaxBytes"/>).</summary>
+    [Setting(OutboundQueueSettings.MaxBytes)]
+    [AtLeast(1)]
     public long OutboundMaxBytes { get; set; } = OutboundQueue.DefaultMaxBytes;
 
+    [Setting("Publishes awaiting the broker's acknowledgement at once; lowered to the broker's Receive Maximum when its CONNACK "
+        + "announces a smaller one (Mosquitto's `max_inflight_messages`, 20 by default).")]
+    [AtLeast(1), AtMost(65535)]
     public int MaxInFlight { get; set; } = 1_000;
 
+    [Setting("Exponential reconnect back-off: the wait after a lost connection, doubled after every failed attempt up to `MaxReconnectDelay`.")]
+    [AtLeast("1s")]
     public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromSeconds(1);
 
+    [Setting("The longest wait between reconnect attempts; not below `ReconnectDelay`.")]
     public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(30);
 
+    [Setting("How often a received message the routes refuse is offered again (after the route's `RetryAfter`) before the endpoint gives up on it (see below).")]
+    [AtLeast(0)]
     public int MaxAdmissionRetries { get; set; } = 50;
 
+    [Setting("How long stopping waits for queued and in-flight publishes to be acknowledged.")]
+    [AtLeast("0s")]
     public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Checks every setting and returns the endpoint's options; the first problem is thrown naming its key.</summary>
@@ -65,22 +91,13 @@ public sealed class MqttSettings
         string Key(string setting) => $"{context.Key}:{setting}";
         EndpointConfigurationException Bad(string setting, string problem) => new(context.Name, Key(setting), problem);
 
-        var host = context.Required(nameof(Host), Host).Trim();
-        if (Port is < 1 or > 65535) throw Bad(nameof(Port), $"must be between 1 and 65535, got {Port}");
+        SettingRules.Check(this, context.Name, context.Key);
+        var host = Host!.Trim();
         var tls = Tls.ToOptions(context);
-        if (Qos is < 0 or > 2) throw Bad(nameof(Qos), $"must be 0, 1 or 2, got {Qos}");
-        if (SessionExpiry < TimeSpan.Zero || SessionExpiry.TotalSeconds > uint.MaxValue) throw Bad(nameof(SessionExpiry), $"must be between 0 and {uint.MaxValue} seconds, got {SessionExpiry}");
         if (!CleanStart && string.IsNullOrWhiteSpace(ClientId)) throw Bad(nameof(ClientId), "is required when CleanStart is false (the broker finds the session by client id)");
         if (!CleanStart && SessionExpiry <= TimeSpan.Zero) throw Bad(nameof(SessionExpiry), "must be positive when CleanStart is false, or the broker forgets the session at every disconnect");
         if (ClientId is { Length: > 0 } id && (id.Contains('+') || id.Contains('#') || id.Contains('/'))) throw Bad(nameof(ClientId), $"must not contain '/', '+' or '#', got '{id}'");
-        if (KeepAlive < TimeSpan.FromSeconds(5) || KeepAlive > TimeSpan.FromSeconds(65535)) throw Bad(nameof(KeepAlive), $"must be between 5 s and 65,535 s, got {KeepAlive}");
-        if (OutboundCapacity < 1) throw Bad(nameof(OutboundCapacity), $"must be at least 1, got {OutboundCapacity}");
-        if (OutboundMaxBytes < 1) throw Bad(nameof(OutboundMaxBytes), $"must be at least 1, got {OutboundMaxBytes}");
-        if (MaxInFlight is < 1 or > 65535) throw Bad(nameof(MaxInFlight), $"must be between 1 and 65535, got {MaxInFlight}");
-        if (ReconnectDelay < TimeSpan.FromSeconds(1)) throw Bad(nameof(ReconnectDelay), $"must be at least 1 s, got {ReconnectDelay}");
         if (MaxReconnectDelay < ReconnectDelay) throw Bad(nameof(MaxReconnectDelay), $"must not be below ReconnectDelay ({ReconnectDelay}), got {MaxReconnectDelay}");
-        if (MaxAdmissionRetries < 0) throw Bad(nameof(MaxAdmissionRetries), $"must not be negative, got {MaxAdmissionRetries}");
-        if (StopTimeout < TimeSpan.Zero) throw Bad(nameof(StopTimeout), $"must not be negative, got {StopTimeout}");
 
         var password = Password;
         if (!string.IsNullOrWhiteSpace(PasswordEnv))

@@ -1,4 +1,5 @@
 using Rx.Mediation.Connectors;
+using Rx.Mediation.Connectors.Settings;
 
 namespace Rx.Mediation.RabbitMq;
 
@@ -68,7 +69,7 @@ public sealed record RabbitMqOptions
         string Key(string setting) => $"{context.Key}:{setting}";
         EndpointConfigurationException Bad(string setting, string problem) => new(context.Name, Key(setting), problem);
 
-        if (s.User is not null) throw Bad("User", "was renamed Username, as on every connector (README, Changes)");
+        SettingRules.Check(s, context.Name, context.Key);
         Uri address;
         string? password = null;
         if (!string.IsNullOrWhiteSpace(s.Uri))
@@ -86,7 +87,6 @@ public sealed record RabbitMqOptions
             var host = context.Required("Host (or Uri)", s.Host);
             var secure = s.Tls.IsOn;
             var port = s.Port ?? (secure ? 5671 : 5672);
-            if (port is < 1 or > 65535) throw Bad("Port", $"must be 1-65535, not {port}");
             var vhost = string.IsNullOrEmpty(s.VirtualHost) ? "/" : s.VirtualHost;
             var user = string.IsNullOrEmpty(s.Username) ? "guest" : s.Username;
             address = new Uri($"{(secure ? "amqps" : "amqp")}://{System.Uri.EscapeDataString(user)}@{host}:{port}/{System.Uri.EscapeDataString(vhost)}");
@@ -98,24 +98,10 @@ public sealed record RabbitMqOptions
         {
             password = environment(s.PasswordEnv.Trim()) ?? throw Bad("PasswordEnv", $"names environment variable '{s.PasswordEnv.Trim()}', which is not set");
         }
-        var exchangeType = (s.ExchangeType ?? "topic").Trim().ToLowerInvariant();
+        var exchangeType = s.ExchangeType.Trim().ToLowerInvariant();
         if (!ExchangeTypes.Contains(exchangeType)) throw Bad("ExchangeType", $"must be one of {string.Join(", ", ExchangeTypes)}, not '{s.ExchangeType}'");
-        var maxInFlight = s.MaxInFlight ?? 256;
-        if (maxInFlight is < 1 or > 10_000) throw Bad("MaxInFlight", $"must be 1-10000, not {maxInFlight}");
-        var capacity = s.OutboundCapacity ?? 10_000;
-        if (capacity < 1) throw Bad("OutboundCapacity", $"must be at least 1, not {capacity}");
-        var maxBytes = s.OutboundMaxBytes ?? Rx.Mediation.Bridging.OutboundQueue.DefaultMaxBytes;
-        if (maxBytes < 1) throw Bad("OutboundMaxBytes", $"must be at least 1, not {maxBytes}");
-        var prefetch = s.Prefetch ?? 100;
-        if (prefetch is < 1 or > ushort.MaxValue) throw Bad("Prefetch", $"must be 1-65535, not {prefetch}");
-        var redeliveries = s.MaxRedeliveries ?? 0;
-        if (redeliveries < 0) throw Bad("MaxRedeliveries", $"must be 0 (no limit) or more, not {redeliveries}");
-        var interval = s.NetworkRecoveryInterval ?? TimeSpan.FromSeconds(2);
-        if (interval <= TimeSpan.Zero) throw Bad("NetworkRecoveryInterval", "must be positive");
-        var stop = s.StopTimeout ?? TimeSpan.FromSeconds(10);
-        if (stop < TimeSpan.Zero) throw Bad("StopTimeout", "must not be negative");
         var queues = Split(s.Queues);
-        var exchange = s.Exchange?.Trim() ?? "";
+        var exchange = s.Exchange.Trim();
         return new RabbitMqOptions
         {
             Address = address,
@@ -124,21 +110,21 @@ public sealed record RabbitMqOptions
             Exchange = exchange,
             ExchangeType = exchangeType,
             RoutingKey = string.IsNullOrWhiteSpace(s.RoutingKey) ? null : s.RoutingKey.Trim(),
-            Mandatory = s.Mandatory ?? false,
-            Persistent = s.Persistent ?? true,
-            MaxInFlight = maxInFlight,
-            OutboundCapacity = capacity,
-            OutboundMaxBytes = maxBytes,
+            Mandatory = s.Mandatory,
+            Persistent = s.Persistent,
+            MaxInFlight = s.MaxInFlight,
+            OutboundCapacity = s.OutboundCapacity,
+            OutboundMaxBytes = s.OutboundMaxBytes,
             Queues = queues,
-            Prefetch = (ushort)prefetch,
-            MaxRedeliveries = redeliveries,
+            Prefetch = (ushort)s.Prefetch,
+            MaxRedeliveries = s.MaxRedeliveries,
             DeadLetterExchange = string.IsNullOrWhiteSpace(s.DeadLetterExchange) ? null : s.DeadLetterExchange.Trim(),
-            Declare = s.Declare ?? false,
-            BindingKeys = s.BindingKeys is null ? ["#"] : Split(s.BindingKeys),
-            AutomaticRecoveryEnabled = s.AutomaticRecoveryEnabled ?? true,
-            TopologyRecoveryEnabled = s.TopologyRecoveryEnabled ?? true,
-            NetworkRecoveryInterval = interval,
-            StopTimeout = stop,
+            Declare = s.Declare,
+            BindingKeys = Split(s.BindingKeys),
+            AutomaticRecoveryEnabled = s.AutomaticRecoveryEnabled,
+            TopologyRecoveryEnabled = s.TopologyRecoveryEnabled,
+            NetworkRecoveryInterval = s.NetworkRecoveryInterval,
+            StopTimeout = s.StopTimeout,
         };
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Rx.Mediation.Amqp;
 using Rx.Mediation.Connectors;
+using Rx.Mediation.Connectors.Settings;
 using Rx.Mediation.Mqtt;
 using Rx.Mediation.Nodes;
 
@@ -19,44 +20,42 @@ namespace Rx.Mediation.Solace;
 /// </summary>
 public sealed class SolaceEndpointProvider : IEndpointProvider
 {
-    private static readonly string[] AmqpOnly = ["Queue", "Queues", "Destination", "AddressStyle"];
-
     public IReadOnlyCollection<string> Types { get; } = ["solace"];
 
     public IEndpoint Create(EndpointContext context)
     {
-        var vpn = context.Required("MessageVpn", context.Settings["MessageVpn"]).Trim();
-        var queues = Queues(context);
-        var transport = context.Settings["Transport"]?.Trim().ToLowerInvariant();
+        var solace = context.Bind<SolaceSettings>();
+        SettingRules.Check(solace, context.Name, context.Key);
+        var transport = solace.Transport?.Trim().ToLowerInvariant();
         switch (transport)
         {
             case null or "":
-                return queues.Count > 0 ? CreateAmqp(context, vpn, queues) : CreateMqtt(context, vpn);
+                return solace.AllQueues.Count > 0 ? CreateAmqp(context, solace) : CreateMqtt(context, solace);
             case "mqtt" or "mqtt5":
-                return CreateMqtt(context, vpn);
+                return CreateMqtt(context, solace);
             case "amqp10" or "amqp":
-                return CreateAmqp(context, vpn, queues);
+                return CreateAmqp(context, solace);
             default:
                 throw new EndpointConfigurationException(context.Name, $"{context.Key}:Transport", $"must be mqtt or amqp10, got '{transport}'");
         }
     }
 
-    private static List<string> Queues(EndpointContext context) =>
-        new[] { context.Settings["Queue"], context.Settings["Queues"] }
-            .SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            .ToList();
-
-    private static MqttEndpoint CreateMqtt(EndpointContext context, string vpn)
+    private static MqttEndpoint CreateMqtt(EndpointContext context, SolaceSettings solace)
     {
-        foreach (var setting in AmqpOnly)
+        var vpn = solace.MessageVpn!.Trim();
+        foreach (var (setting, value) in new[]
         {
-            if (string.IsNullOrWhiteSpace(context.Settings[setting])) continue;
+            (nameof(SolaceSettings.Queue), solace.Queue), (nameof(SolaceSettings.Queues), solace.Queues),
+            (nameof(SolaceSettings.Destination), solace.Destination), (nameof(SolaceSettings.AddressStyle), solace.AddressStyle),
+        })
+        {
+            if (string.IsNullOrWhiteSpace(value)) continue;
             throw new EndpointConfigurationException(context.Name, $"{context.Key}:{setting}", setting is "Queue" or "Queues"
                 ? "is not supported over MQTT (Transport=mqtt): MQTT cannot bind to a Solace queue; use Transport=amqp10, or ClientName with CleanStart=false and a SessionExpiry so PubSub+ keeps the session's messages in a queue of its own"
                 : "applies to Transport=amqp10 only");
         }
         var settings = context.Bind<MqttSettings>();
-        if (context.Settings["ClientName"] is { Length: > 0 } clientName) settings.ClientId = clientName;
+        if (solace.ClientName is { Length: > 0 } clientName) settings.ClientId = clientName;
         var mqtt = settings.ToOptions(context, SolaceTopics.ToMqttFilter);
         var options = mqtt with
         {
@@ -66,30 +65,31 @@ public sealed class SolaceEndpointProvider : IEndpointProvider
         return new MqttEndpoint(context.Name, options, context.LoggerFactory.CreateLogger<MqttEndpoint>());
     }
 
-    private static AmqpEndpoint CreateAmqp(EndpointContext context, string vpn, IReadOnlyList<string> queues)
+    private static AmqpEndpoint CreateAmqp(EndpointContext context, SolaceSettings solace)
     {
+        var vpn = solace.MessageVpn!.Trim();
         // The amqp10 endpoint's own address settings would bypass the Solace conventions: say which ones to use.
         foreach (var (setting, instead) in new[] { ("Receive", "Queues and Subscriptions"), ("Address", "Destination") })
         {
             if (!string.IsNullOrWhiteSpace(context.Settings[setting]))
                 throw new EndpointConfigurationException(context.Name, $"{context.Key}:{setting}", $"is an amqp10 setting; a solace endpoint takes {instead} (Solace syntax)");
         }
-        var styleText = context.Settings["AddressStyle"]?.Trim();
+        var styleText = solace.AddressStyle?.Trim();
         SolaceAddressStyle style;
         if (string.IsNullOrEmpty(styleText)) style = SolaceAddressStyle.Solace;
         else if (!Enum.TryParse(styleText, ignoreCase: true, out style) || !Enum.IsDefined(style))
             throw new EndpointConfigurationException(context.Name, $"{context.Key}:AddressStyle", $"must be solace or rabbitmq, got '{styleText}'");
 
         var receive = new List<string>();
-        foreach (var queue in queues)
+        foreach (var queue in solace.AllQueues)
             receive.Add(Translate(context, "Queues", () => SolaceAmqpAddresses.Queue(queue, style)));
-        foreach (var subscription in (context.Settings["Subscriptions"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var subscription in (solace.Subscriptions ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             receive.Add(Translate(context, "Subscriptions", () => SolaceAmqpAddresses.Subscription(subscription, style)));
-        var addressing = Translate(context, "Destination", () => new SolaceAmqpAddressing(context.Settings["Destination"] ?? "", style));
+        var addressing = Translate(context, "Destination", () => new SolaceAmqpAddressing(solace.Destination ?? "", style));
 
         var settings = context.Bind<AmqpSettings>();
         settings.Receive = string.Join(',', receive);
-        if (context.Settings["ClientName"] is { Length: > 0 } clientName) settings.ContainerId = clientName;
+        if (solace.ClientName is { Length: > 0 } clientName) settings.ContainerId = clientName;
         // PubSub+ picks the VPN by its per-VPN AMQP listen port (Host/Port); RabbitMQ picks its vhost by 'vhost:NAME' in open.
         if (string.IsNullOrWhiteSpace(settings.VirtualHost) && style == SolaceAddressStyle.RabbitMq) settings.VirtualHost = $"vhost:{vpn}";
         foreach (var (setting, problem) in settings.Validate())

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Rx.Mediation.Connectors.Settings;
 
 namespace Rx.Mediation.Connectors.Tls;
 
@@ -13,21 +14,23 @@ namespace Rx.Mediation.Connectors.Tls;
 /// </summary>
 public sealed class TlsSettings
 {
+    [Setting("`true` turns TLS on with the system's trusted authorities; `false` turns it off (an error if the address asks for TLS).",
+        Default = "on when a file below is set or the address asks for TLS (`amqps://`, Kafka `SecurityProtocol: ssl`/`sasl_ssl`)")]
     public bool? Enabled { get; set; }
 
-    /// <summary>PEM file of the authorities the broker's certificate must chain to; without it, the system's trusted roots.</summary>
+    [Setting("PEM file of the authorities the broker's certificate must chain to. Only these are trusted when it is set.", Default = "the system's authorities")]
     public string? CaFile { get; set; }
 
-    /// <summary>PEM file of this gateway's client certificate, for brokers that ask for one (with <see cref="KeyFile"/>).</summary>
+    [Setting("PEM client certificate, offered to brokers that ask for one; with `KeyFile` (both or neither).")]
     public string? CertFile { get; set; }
 
-    /// <summary>PEM file of the client certificate's private key.</summary>
+    [Setting("The client certificate's private key, PEM (PKCS#8 or the key's own format); with `CertFile` (both or neither).")]
     public string? KeyFile { get; set; }
 
-    /// <summary>Whether the broker's certificate must name the host connected to (on by default).</summary>
+    [Setting("The broker's certificate must name the host connected to (or `ServerName`). Turn it off only for a broker reached by an address its certificate does not carry.")]
     public bool CheckHostname { get; set; } = true;
 
-    /// <summary>The name to expect in the broker's certificate (and send as SNI) when it differs from the host connected to.</summary>
+    [Setting("The name to expect in the certificate and to send as SNI. Not supported for Kafka (librdkafka checks the host it connects to).", Default = "the host connected to")]
     public string? ServerName { get; set; }
 
     /// <summary>Whether TLS is on by these settings alone (not counting an address that asks for it).</summary>

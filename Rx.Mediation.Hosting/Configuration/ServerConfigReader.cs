@@ -4,6 +4,7 @@ using Rx.Mediation.Operators.Configuration;
 using Rx.Mediation.Hosting.Options;
 using Microsoft.Extensions.Configuration;
 using Rx.Mediation.Connectors;
+using Rx.Mediation.Connectors.Settings;
 using YamlDotNet.RepresentationModel;
 
 namespace Rx.Mediation.Hosting.Configuration;
@@ -115,8 +116,8 @@ public static class ServerConfigReader
             }
             YamlSettings.Bind(map, options, diagnostics, $"entrypoint '{name.Value}'", "type");
             options.Name = name.Value!;
-            foreach (var problem in options.Validate(setting => $"'{YamlSettings.Kebab(setting)}'"))
-                diagnostics.Error(map.Get(YamlSettings.Kebab(problem.Setting)) ?? map.Node, $"entrypoint '{name.Value}': {problem.Message}");
+            foreach (var problem in options.Validate(setting => $"'{SettingValues.Kebab(setting)}'"))
+                diagnostics.Error(map.Get(SettingValues.Kebab(problem.Setting)) ?? map.Node, $"entrypoint '{name.Value}': {problem.Message}");
             if (ReservedPaths.Contains(options.Path.TrimEnd('/'), StringComparer.OrdinalIgnoreCase)
                 || ReservedPrefixes.Any(p => options.Path.StartsWith(p, StringComparison.OrdinalIgnoreCase)))
                 diagnostics.Error(map.Get("path") ?? map.Node, $"entrypoint '{name.Value}': path '{options.Path}' is the server's own (reserved: {string.Join(", ", ReservedPaths)} and everything under /admin/ and /ui/)");

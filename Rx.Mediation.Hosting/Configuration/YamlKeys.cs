@@ -1,3 +1,4 @@
+using Rx.Mediation.Connectors.Settings;
 using Rx.Mediation.Operators.Configuration;
 
 namespace Rx.Mediation.Hosting.Configuration;
@@ -39,7 +40,7 @@ public sealed class YamlKeys
             var next = problem.IndexOfAny([':', ' ', ','], end + 1);
             if (next < 0) next = problem.Length;
             var segment = problem[(end + 1)..next];
-            written += ": " + (int.TryParse(segment, out _) ? segment : YamlSettings.Kebab(segment));
+            written += ": " + (int.TryParse(segment, out _) ? segment : SettingValues.Kebab(segment));
             end = next;
         }
         return new ConfigError(named.Value.Location, $"{problem[..at]}{Quoted(written)}{problem[end..]}");

@@ -2,6 +2,7 @@ using System.Collections;
 using System.Globalization;
 using System.Reflection;
 using Rx.Mediation.Connectors;
+using Rx.Mediation.Connectors.Settings;
 using Rx.Mediation.Operators.Configuration;
 using YamlDotNet.RepresentationModel;
 
@@ -73,7 +74,7 @@ public static class YamlOptions
             var text = (name as YamlScalarNode)?.Value ?? "";
             if (!properties.TryGetValue(YamlSettings.Pascal(text), out var property))
             {
-                var expected = properties.Keys.Select(YamlSettings.Kebab).Order(StringComparer.Ordinal);
+                var expected = properties.Keys.Select(SettingValues.Kebab).Order(StringComparer.Ordinal);
                 diagnostics.Error(name, $"{written}: unknown key '{text}' (expected one of: {string.Join(", ", expected)})");
                 continue;
             }
@@ -129,7 +130,7 @@ public static class YamlOptions
         if (type == typeof(int) || type == typeof(long)) return "a whole number";
         if (type == typeof(double)) return "a number";
         if (type == typeof(bool)) return "true or false";
-        if (type.IsEnum) return $"one of {string.Join(", ", Enum.GetNames(type).Select(YamlSettings.Kebab))}";
+        if (type.IsEnum) return $"one of {string.Join(", ", Enum.GetNames(type).Select(SettingValues.Kebab))}";
         return "text";
     }
 }

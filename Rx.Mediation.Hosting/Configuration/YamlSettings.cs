@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using Rx.Mediation.Connectors;
+using Rx.Mediation.Connectors.Settings;
 using Rx.Mediation.Operators.Configuration;
 using YamlDotNet.RepresentationModel;
 
@@ -68,7 +69,7 @@ public static class YamlSettings
             var name = Pascal(key.Value!);
             if (!properties.TryGetValue(name, out var property) || name is "Name" or "Enabled")
             {
-                var allowed = properties.Keys.Where(k => k is not ("Name" or "Enabled")).Select(Kebab).Concat(skip).Order(StringComparer.Ordinal);
+                var allowed = properties.Keys.Where(k => k is not ("Name" or "Enabled")).Select(SettingValues.Kebab).Concat(skip).Order(StringComparer.Ordinal);
                 diagnostics.Error(key, $"{what}: unknown key '{key.Value}' (expected one of: {string.Join(", ", allowed)})");
                 continue;
             }
@@ -94,9 +95,6 @@ public static class YamlSettings
         new ConfigurationBuilder().AddInMemoryCollection(good).Build().Bind(target);
     }
 
-    public static string Kebab(string pascal) =>
-        string.Concat(pascal.Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
-
     private static string? Convert(Type target, string key, string? value)
     {
         if (value is null) return null;
@@ -113,7 +111,7 @@ public static class YamlSettings
         if (type == typeof(TimeSpan)) return DurationSettings.Expected;
         if (type == typeof(int) || type == typeof(long)) return "a whole number";
         if (type == typeof(bool)) return "true or false";
-        if (type.IsEnum) return $"one of {string.Join(", ", Enum.GetNames(type).Select(Kebab))}";
+        if (type.IsEnum) return $"one of {string.Join(", ", Enum.GetNames(type).Select(SettingValues.Kebab))}";
         return $"a {type.Name}";
     }
 }

@@ -1,3 +1,4 @@
+using Rx.Mediation.Connectors.Settings;
 using Rx.Mediation.Topics;
 
 namespace Rx.Mediation.Hosting.Options;
@@ -5,23 +6,24 @@ namespace Rx.Mediation.Hosting.Options;
 /// <summary>What every web entrypoint is configured with: its node name, its path, and optionally a port of its own.</summary>
 public abstract class EntrypointOptions
 {
+    [Setting("Serves the entrypoint (appsettings only: in a file, an entrypoint is there or not).", InFile = false)]
     public bool Enabled { get; set; } = true;
 
-    /// <summary>The node name routes refer to.</summary>
+    [Setting("The node name routes refer to (in a file, the entrypoint's key).", InFile = false)]
     public string Name { get; set; } = "";
 
+    [Setting("The path it answers on; starts with `/`.")]
     public string Path { get; set; } = "";
 
-    /// <summary>
-    /// A port of its own, besides the shared listener: the entrypoint then answers on that port only.
-    /// Null shares the main listener.
-    /// </summary>
+    [Setting("A port of its own, besides the shared listener: the entrypoint then answers on that port only (a new one needs a restart).", Default = "the main listener's")]
+    [AtLeast(0), AtMost(65535)]
     public int? Port { get; set; }
 
-    /// <summary>Topic used when a client names none.</summary>
+    [Setting("Topic used when a client names none; one clients could publish on.")]
     public string DefaultTopic { get; set; } = "events";
 
-    /// <summary>The longest topic or topic filter a client may give, in UTF-8 bytes (<see cref="TopicRules"/>).</summary>
+    [Setting("The longest topic or topic filter a client may give, in UTF-8 bytes (the other topic rules are in README's \"Entrypoints and status codes\").")]
+    [AtLeast(1)]
     public int MaxTopicBytes { get; set; } = TopicRules.DefaultMaxBytes;
 
     /// <summary>Every problem of these settings, each naming its setting through <paramref name="name"/> (the key as the front door spells it).</summary>
@@ -30,9 +32,9 @@ public abstract class EntrypointOptions
         if (!Enabled) yield break;
         if (string.IsNullOrWhiteSpace(Name)) yield return new(nameof(Name), $"{name(nameof(Name))} must not be empty");
         if (string.IsNullOrWhiteSpace(Path) || !Path.StartsWith('/')) yield return new(nameof(Path), $"{name(nameof(Path))} must start with '/', got '{Path}'");
-        if (Port is < 0 or > 65535) yield return new(nameof(Port), $"{name(nameof(Port))} must be between 0 and 65535, got {Port}");
-        if (MaxTopicBytes < 1) yield return new(nameof(MaxTopicBytes), $"{name(nameof(MaxTopicBytes))} must be at least 1, got {MaxTopicBytes}");
-        else if (!new TopicRules(MaxTopicBytes).IsPublishable(DefaultTopic, out var refusal))
+        // The bounds every entrypoint type declares on its properties (SettingRules), its own included.
+        foreach (var (setting, problem) in SettingRules.Problems(this)) yield return new(setting, $"{name(setting)} {problem}");
+        if (MaxTopicBytes >= 1 && !new TopicRules(MaxTopicBytes).IsPublishable(DefaultTopic, out var refusal))
             yield return new(nameof(DefaultTopic), $"{name(nameof(DefaultTopic))} must be a topic clients could publish on: {refusal.Message}");
     }
 

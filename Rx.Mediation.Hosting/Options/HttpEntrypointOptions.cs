@@ -1,3 +1,4 @@
+using Rx.Mediation.Connectors.Settings;
 namespace Rx.Mediation.Hosting.Options;
 
 /// <summary>HTTP POST: one request body becomes one event.</summary>
@@ -9,12 +10,7 @@ public sealed class HttpEntrypointOptions : EntrypointOptions
         Path = "/events";
     }
 
-    /// <summary>Largest accepted body; larger ones are answered 413, with or without Content-Length.</summary>
+    [Setting("Largest accepted body; larger ones are answered 413, with or without Content-Length.")]
+    [AtLeast(0)]
     public long MaxBodyBytes { get; set; } = 1024 * 1024;
-
-    internal override IEnumerable<SettingProblem> Validate(Func<string, string> name)
-    {
-        foreach (var error in base.Validate(name)) yield return error;
-        if (Enabled && MaxBodyBytes < 0) yield return new(nameof(MaxBodyBytes), $"{name(nameof(MaxBodyBytes))} must not be negative, got {MaxBodyBytes}");
-    }
 }

@@ -1,3 +1,4 @@
+using Rx.Mediation.Connectors.Settings;
 using Rx.Mediation.Hosting.Buffers;
 
 namespace Rx.Mediation.Hosting.Options;
@@ -10,19 +11,24 @@ public sealed class SseEntrypointOptions : StreamingEntrypointOptions
         Path = "/sse";
     }
 
-    /// <summary>A <c>: keepalive</c> comment is written this often, so proxies keep idle streams open.</summary>
+    [Setting("A `: keepalive` comment is written this often, so proxies keep idle streams open.")]
+    [Positive]
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>Events kept per topic for <c>Last-Event-ID</c> resume.</summary>
+    [Setting("Events kept per topic for `Last-Event-ID` resume.")]
+    [AtLeast(1)]
     public int ReplayCapacityPerTopic { get; set; } = 1024;
 
-    /// <summary>Topics kept for resume; past this, the least recently written topic is forgotten.</summary>
+    [Setting("Topics kept for resume; past this, the least recently written topic is forgotten.")]
+    [AtLeast(1)]
     public int ReplayMaxTopics { get; set; } = 10_000;
 
-    /// <summary>Bytes kept per topic for resume (payload, strings, and about 320 bytes an event); past this, the topic's oldest events go.</summary>
+    [Setting("Bytes kept per topic for resume (payload, strings, and about 320 bytes an event); past this, the topic's oldest events go.")]
+    [AtLeast(1)]
     public long ReplayMaxBytesPerTopic { get; set; } = 8 * 1024 * 1024;
 
-    /// <summary>Bytes kept for resume in all, across topics; past this, the oldest events of any topic go.</summary>
+    [Setting("Bytes kept for resume in all, across topics; past this, the oldest events of any topic go.")]
+    [AtLeast(1)]
     public long ReplayMaxBytes { get; set; } = 64 * 1024 * 1024;
 
     internal TopicLogLimits ReplayLimits => new()
@@ -32,15 +38,4 @@ public sealed class SseEntrypointOptions : StreamingEntrypointOptions
         Bytes = ReplayMaxBytes,
         Topics = ReplayMaxTopics,
     };
-
-    internal override IEnumerable<SettingProblem> Validate(Func<string, string> name)
-    {
-        foreach (var error in base.Validate(name)) yield return error;
-        if (!Enabled) yield break;
-        if (HeartbeatInterval <= TimeSpan.Zero) yield return new(nameof(HeartbeatInterval), $"{name(nameof(HeartbeatInterval))} must be positive, got {HeartbeatInterval}");
-        if (ReplayCapacityPerTopic < 1) yield return new(nameof(ReplayCapacityPerTopic), $"{name(nameof(ReplayCapacityPerTopic))} must be at least 1, got {ReplayCapacityPerTopic}");
-        if (ReplayMaxTopics < 1) yield return new(nameof(ReplayMaxTopics), $"{name(nameof(ReplayMaxTopics))} must be at least 1, got {ReplayMaxTopics}");
-        if (ReplayMaxBytesPerTopic < 1) yield return new(nameof(ReplayMaxBytesPerTopic), $"{name(nameof(ReplayMaxBytesPerTopic))} must be at least 1, got {ReplayMaxBytesPerTopic}");
-        if (ReplayMaxBytes < 1) yield return new(nameof(ReplayMaxBytes), $"{name(nameof(ReplayMaxBytes))} must be at least 1, got {ReplayMaxBytes}");
-    }
 }

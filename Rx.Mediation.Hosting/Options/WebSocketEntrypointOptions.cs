@@ -1,3 +1,4 @@
+using Rx.Mediation.Connectors.Settings;
 namespace Rx.Mediation.Hosting.Options;
 
 public sealed class WebSocketEntrypointOptions : StreamingEntrypointOptions
@@ -8,20 +9,14 @@ public sealed class WebSocketEntrypointOptions : StreamingEntrypointOptions
         Path = "/ws";
     }
 
-    /// <summary>Interval of protocol-level pings, so idle connections survive proxies and dead peers are noticed.</summary>
+    [Setting("Interval of protocol-level pings, so idle connections survive proxies and dead peers are noticed; `0s` sends none.")]
+    [AtLeast("0s")]
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Largest inbound message (all its frames together); beyond it the connection is closed with 1009.</summary>
+    [Setting("Largest inbound message (all its frames together); beyond it the connection is closed with 1009.")]
+    [AtLeast(1)]
     public int MaxMessageBytes { get; set; } = 1024 * 1024;
 
-    /// <summary>Send JSON envelopes <c>{id, topic, headers, payload}</c> instead of bare payloads, unless the client says <c>?envelope=</c>.</summary>
+    [Setting("Send JSON envelopes `{id, topic, headers, payload}` instead of bare payloads, unless the client says `?envelope=`.")]
     public bool Envelope { get; set; }
-
-    internal override IEnumerable<SettingProblem> Validate(Func<string, string> name)
-    {
-        foreach (var error in base.Validate(name)) yield return error;
-        if (!Enabled) yield break;
-        if (MaxMessageBytes < 1) yield return new(nameof(MaxMessageBytes), $"{name(nameof(MaxMessageBytes))} must be at least 1, got {MaxMessageBytes}");
-        if (KeepAliveInterval < TimeSpan.Zero) yield return new(nameof(KeepAliveInterval), $"{name(nameof(KeepAliveInterval))} must not be negative, got {KeepAliveInterval}");
-    }
 }

@@ -73,7 +73,7 @@ public sealed class SolaceSettingsSpecs
     [InlineData("Queue=eu/q;AddressStyle=rabbitmq", "Mediation:Endpoints:broker:Queues queue name 'eu/q' contains '/'")]
     [InlineData("Transport=amqp10;Subscriptions=#share/g/a", "Mediation:Endpoints:broker:Subscriptions '#share/g/a': shared subscriptions")]
     [InlineData("Queue=q1;Destination=topic://a/>", "Mediation:Endpoints:broker:Destination topic 'a/>' contains the Solace wildcard level '>'")]
-    [InlineData("Queue=q1;Credit=0", "Mediation:Endpoints:broker:Credit must be 1–100000, got 0")]
+    [InlineData("Queue=q1;Credit=0", "Mediation:Endpoints:broker:Credit must be between 1 and 100000, got 0")]
     [InlineData("Queue=q1;Password=secret-value", "Mediation:Endpoints:broker:Username is required when a password is given")]
     public void Settings_that_do_not_fit_the_transport_are_clear_errors(string settings, string error)
     {

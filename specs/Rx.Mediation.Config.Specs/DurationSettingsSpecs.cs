@@ -31,21 +31,6 @@ public sealed class DurationSettingsSpecs
         config.Entrypoints.Select(e => e.Options).OfType<PollEntrypointOptions>().Single().DefaultTimeout.ShouldBe(TimeSpan.FromSeconds(20));
     }
 
-    [Theory]
-    [InlineData("entrypoints:\n  p: { type: poll, capacity-per-topic: 0 }\nroutes: []\n", 2, 40, "entrypoint 'p': 'capacity-per-topic' must be at least 1, got 0")]
-    [InlineData("entrypoints:\n  p: { type: poll, default-limit: 5000 }\nroutes: []\n", 2, 35, "entrypoint 'p': 'default-limit' must be between 1 and 'max-limit' (1000), got 5000")]
-    [InlineData("entrypoints:\n  p: { type: poll, max-page-bytes: 0 }\nroutes: []\n", 2, 36, "entrypoint 'p': 'max-page-bytes' must be at least 1, got 0")]
-    [InlineData("entrypoints:\n  feed: { type: sse, replay-max-bytes: -1 }\nroutes: []\n", 2, 40, "entrypoint 'feed': 'replay-max-bytes' must be at least 1, got -1")]
-    [InlineData("entrypoints:\n  w: { type: websocket, send-queue-max-bytes: 0 }\nroutes: []\n", 2, 47, "entrypoint 'w': 'send-queue-max-bytes' must be at least 1, got 0")]
-    public void A_file_entrypoint_range_error_names_the_key_as_written_at_its_value(string yaml, int line, int column, string message)
-    {
-        var (_, errors) = ServerConfigReader.Parse(yaml, "c.yaml", ServerConfigErrors.Types);
-
-        var error = errors.ShouldHaveSingleItem();
-        (error.Location.Line, error.Location.Column).ShouldBe((line, column), error.ToString());
-        error.Message.ShouldBe(message);
-    }
-
     [Fact]
     public void A_file_endpoint_duration_without_a_unit_is_refused_at_its_value_in_the_files_words()
     {

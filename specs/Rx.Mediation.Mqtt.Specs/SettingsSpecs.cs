@@ -32,7 +32,7 @@ public sealed class SettingsSpecs
 
     [Theory]
     [InlineData("Host", "", "Mediation:Endpoints:b:Host is required")]
-    [InlineData("Qos", "3", "Mediation:Endpoints:b:Qos must be 0, 1 or 2")]
+    [InlineData("Qos", "3", "Mediation:Endpoints:b:Qos must be between 0 and 2, got 3")]
     [InlineData("Port", "0", "Mediation:Endpoints:b:Port must be between 1 and 65535")]
     [InlineData("Subscriptions", "a/#/b", "Mediation:Endpoints:b:Subscriptions has a bad filter")]
     [InlineData("Subscriptions", "$share//a", "Mediation:Endpoints:b:Subscriptions has a bad filter")]
