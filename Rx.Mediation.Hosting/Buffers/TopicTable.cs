@@ -5,7 +5,8 @@ namespace Rx.Mediation.Hosting.Buffers;
 /// each entry's hash in an array of its own. Looking up a name the log has not seen, the common case when every event
 /// brings a new topic, then reads only that small array, and forgetting a topic needs only its hash and its history,
 /// never its name's characters: none of this touches memory last used thousands of topics ago, as the general
-/// dictionary's chained entries did.
+/// dictionary's chained entries did. Each topic knows its slot (<see cref="TopicHistory.TableSlot"/>), so removing it
+/// does not search for it either.
 /// </summary>
 internal sealed class TopicTable
 {
@@ -42,26 +43,20 @@ internal sealed class TopicTable
         Count++;
     }
 
-    /// <summary>Removes this topic (found by its hash and its identity); entries after it move back to stay reachable.</summary>
+    /// <summary>Removes this topic, held at its <see cref="TopicHistory.TableSlot"/>; entries after it move back to stay reachable.</summary>
     public void Remove(TopicHistory topic)
     {
         var mask = _tags.Length - 1;
-        var tag = Tag(topic.Key.Hash);
-        var slot = Home(tag);
-        while (_topics[slot] != topic)
-        {
-            if (_tags[slot] == 0) return;
-            slot = (slot + 1) & mask;
-        }
+        var gap = topic.TableSlot;
+        System.Diagnostics.Debug.Assert(_topics[gap] == topic, "a topic is removed only while in the table");
         // Backward-shift deletion: an entry later in the run whose home is not between the gap and itself fills the gap.
-        var gap = slot;
         for (var next = (gap + 1) & mask; _tags[next] != 0; next = (next + 1) & mask)
         {
             var home = Home(_tags[next]);
             var staysPut = gap <= next ? gap < home && home <= next : gap < home || home <= next;
             if (staysPut) continue;
             _tags[gap] = _tags[next];
-            _topics[gap] = _topics[next];
+            (_topics[gap] = _topics[next])!.TableSlot = gap;
             gap = next;
         }
         _tags[gap] = 0;
@@ -81,6 +76,7 @@ internal sealed class TopicTable
         while (_tags[slot] != 0) slot = (slot + 1) & mask;
         _tags[slot] = tag;
         _topics[slot] = topic;
+        topic.TableSlot = slot;
     }
 
     private void Grow()
