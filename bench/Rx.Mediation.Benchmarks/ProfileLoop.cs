@@ -49,7 +49,8 @@ public static class ProfileLoop
         }
         var nsPerEvent = clock.Elapsed.TotalNanoseconds / sent;
         egress.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        System.Console.WriteLine($"egress buffers, {(newTopics ? "a new topic per event" : "one topic")}: {sent:N0} events in {clock.Elapsed.TotalSeconds:0.0} s, {nsPerEvent:0.0} ns/event");
+        System.Console.WriteLine($"egress buffers, {(newTopics ? "a new topic per event" : "one topic")}: {sent:N0} events in {clock.Elapsed.TotalSeconds:0.0} s, {nsPerEvent:0.0} ns/event; " +
+            $"collections gen0/1/2 {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, paused {GC.GetTotalPauseDuration().TotalMilliseconds:0} ms");
     }
 
     private sealed class FixtureScope(EngineRouteFixture fixture) : IDisposable
