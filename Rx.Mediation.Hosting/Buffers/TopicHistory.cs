@@ -35,9 +35,6 @@ internal sealed class TopicHistory
     /// <summary>The sequence of the newest event evicted from this topic (0: none).</summary>
     public long EvictedThrough { get; set; }
 
-    /// <summary>Where the log's <see cref="TopicTable"/> holds this topic; the table alone sets it.</summary>
-    public int TableSlot { get; set; }
-
     public TopicHistory? Staler { get; set; }
 
     public TopicHistory? Fresher { get; set; }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Rx.Mediation.Events;
 using Rx.Mediation.Replay;
 using Rx.Mediation.Topics;
@@ -22,7 +23,7 @@ public sealed class TopicLog
     private const int PerTopic = 160;
 
     private readonly object _gate = new();
-    private readonly TopicTable _topics = new();
+    private readonly Dictionary<HashedText, TopicHistory> _topics = new();
     private readonly Dictionary<HashedText, long>? _byId; // id → sequence
     private readonly SequenceOrder _order = new();
     private readonly ForgottenTopics _forgotten = new();
@@ -259,8 +260,11 @@ public sealed class TopicLog
     private TopicHistory Touch(string name, ref EvictionList evicted)
     {
         var key = HashedText.Of(name);
-        if (_topics.TryGetValue(key, out var topic))
+        // One lookup finds the topic or makes its entry; the entry is filled before the dictionary changes again.
+        ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_topics, key, out var known);
+        if (known)
         {
+            var topic = entry!;
             if (topic != _freshest)
             {
                 Unlink(topic);
@@ -269,22 +273,21 @@ public sealed class TopicLog
             return topic;
         }
         var cost = PerTopic + 2L * name.Length;
-        if (_topics.Count >= Limits.Topics && _stalest is { } stalest)
+        if (_topics.Count > Limits.Topics && _stalest is { } stalest)
         {
-            // Its last event gone, the stalest topic is forgotten; its emptied history serves the new topic, so at the
-            // topic limit a new topic allocates nothing.
+            // The stalest topic's emptied history serves the new topic: at the topic limit, a new topic allocates nothing.
+            entry = stalest;
+            // Its last event gone, the stalest topic is forgotten (its old name leaves the dictionary).
             for (var left = stalest.Count; left > 0; left--) Evict(stalest, EvictionCause.Topics, ref evicted);
-            topic = stalest;
-            topic.Rename(key, cost);
+            stalest.Rename(key, cost);
+            LinkFreshest(stalest);
+            _bytes += cost;
+            return stalest;
         }
-        else
-        {
-            topic = new TopicHistory(key, cost);
-        }
-        _topics.Add(topic);
-        LinkFreshest(topic);
+        var created = entry = new TopicHistory(key, cost);
+        LinkFreshest(created);
         _bytes += cost;
-        return topic;
+        return created;
     }
 
     /// <summary>Lets the oldest event of <paramref name="topic"/> go; a topic left empty is forgotten.</summary>
@@ -299,7 +302,7 @@ public sealed class TopicLog
         evicted.Add(new Eviction(slot.Logged, cause, !slot.Read));
         if (topic.Count == 0)
         {
-            _topics.Remove(topic);
+            _topics.Remove(topic.Key);
             Unlink(topic);
             _bytes -= topic.Cost;
             _forgotten.Forgot(ForgottenTopics.Slot(topic.Key), topic.EvictedThrough);
