@@ -20,6 +20,11 @@ public static class Program
             ProfileLoop.RunEgress(TimeSpan.FromSeconds(seconds), newTopics: which == "new", rounds);
             return;
         }
+        if (args is ["--ratio-egress", ..])
+        {
+            EgressRatio.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 40);
+            return;
+        }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }
 }
