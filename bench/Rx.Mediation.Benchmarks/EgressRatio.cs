@@ -8,17 +8,18 @@ namespace Rx.Mediation.Benchmarks;
 /// new-topic-per-event cases, each with its own <see cref="EgressFixture"/>, run in alternating rounds of
 /// <see cref="Workload.EventsPerInvoke"/> events, and each pair of rounds gives one ratio (new-topic throughput over
 /// one-topic throughput). A slow minute slows both rounds of a pair alike, where runs minutes apart (BenchmarkDotNet's)
-/// each catch a different minute. Prints the median ratio and its spread.
-/// Run with <c>dotnet run -c Release --project bench/Rx.Mediation.Benchmarks -- --ratio-egress [pairs]</c>.
+/// each catch a different minute. Prints the median ratio and its spread. The route pair (<see cref="EgressFixture.ThroughRoute"/>)
+/// runs the same way when asked.
+/// Run with <c>dotnet run -c Release --project bench/Rx.Mediation.Benchmarks -- --ratio-egress [pairs] [buffers|route]</c>.
 /// </summary>
 public static class EgressRatio
 {
     private const int WarmUpRounds = 10;
 
-    public static void Run(int pairs)
+    public static void Run(int pairs, bool throughRoute = false)
     {
-        var one = new Variant(newTopics: false);
-        var fresh = new Variant(newTopics: true);
+        var one = new Variant(newTopics: false, throughRoute);
+        var fresh = new Variant(newTopics: true, throughRoute);
         for (var i = 0; i < WarmUpRounds; i++)
         {
             one.Round();
@@ -44,7 +45,7 @@ public static class EgressRatio
         }
         one.Dispose();
         fresh.Dispose();
-        System.Console.WriteLine($"egress buffers, {pairs} pairs of {Workload.EventsPerInvoke:N0}-event rounds, alternating:");
+        System.Console.WriteLine($"egress {(throughRoute ? "route" : "buffers")}, {pairs} pairs of {Workload.EventsPerInvoke:N0}-event rounds, alternating:");
         System.Console.WriteLine($"  one topic:             median {Median(oneNs):0.0} ns/event ({Quantile(oneNs, 0.1):0.0}-{Quantile(oneNs, 0.9):0.0}, 10th-90th percentile)");
         System.Console.WriteLine($"  a new topic per event: median {Median(freshNs):0.0} ns/event ({Quantile(freshNs, 0.1):0.0}-{Quantile(freshNs, 0.9):0.0})");
         System.Console.WriteLine($"  new-topic throughput / one-topic: median {Median(ratios):0.00} ({Quantile(ratios, 0.1):0.00}-{Quantile(ratios, 0.9):0.00}; min {ratios.Min():0.00}, max {ratios.Max():0.00})");
@@ -66,10 +67,12 @@ public static class EgressRatio
     {
         private readonly Event[][] _batches;
         private readonly EgressFixture _egress = EgressFixture.Create();
+        private readonly bool _throughRoute;
         private int _round;
 
-        public Variant(bool newTopics)
+        public Variant(bool newTopics, bool throughRoute)
         {
+            _throughRoute = throughRoute;
             var payload = new byte[64];
             _batches = Enumerable.Range(0, 4).Select(batch => Enumerable.Range(0, Workload.EventsPerInvoke)
                 .Select(i => Event.Create(Workload.SourceName, newTopics ? $"{Workload.InTopic}/{batch}/{i}" : Workload.InTopic, payload)).ToArray()).ToArray();
@@ -80,7 +83,8 @@ public static class EgressRatio
         {
             var events = _batches[_round++ % _batches.Length];
             var clock = Stopwatch.StartNew();
-            _egress.Inline(events);
+            if (_throughRoute) _egress.ThroughRoute(events);
+            else _egress.Inline(events);
             return clock.Elapsed.TotalNanoseconds / events.Length;
         }
 

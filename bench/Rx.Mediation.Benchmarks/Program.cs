@@ -22,7 +22,7 @@ public static class Program
         }
         if (args is ["--ratio-egress", ..])
         {
-            EgressRatio.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 40);
+            EgressRatio.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 40, throughRoute: args is [_, _, "route", ..]);
             return;
         }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
