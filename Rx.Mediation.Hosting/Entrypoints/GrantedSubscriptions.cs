@@ -1,4 +1,8 @@
 using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Http;
+using Rx.Mediation.Hosting.Clients;
+using Rx.Mediation.Hosting.Security.Identity;
+using Rx.Mediation.Topics;
 
 namespace Rx.Mediation.Hosting.Entrypoints;
 
@@ -15,15 +19,18 @@ internal sealed class GrantedSubscriptions(WebEntrypoint owner)
     public int Count => _held.Count;
 
     /// <summary>
-    /// Holds <paramref name="subscription"/> until the result is disposed. It is checked at once too: the rights may have
-    /// been reloaded between letting it in and holding it, and that reload did not see it.
+    /// Holds the subscription until the returned lease is disposed; none is made for a caller whose rights cannot change
+    /// (a server without authentication), so such requests pay nothing for it. It is checked at once too: the rights may
+    /// have been reloaded between letting it in and holding it, and that reload did not see it.
     /// </summary>
-    public IDisposable Hold(GrantedSubscription subscription)
+    public (IDisposable Lease, GrantedSubscription? Subscription) Hold(HttpContext context, Caller caller, IReadOnlyList<TopicPattern> topics, ConnectedClient? client = null)
     {
-        if (!subscription.Caller.HasLiveRights) return Released.Instance;
+        if (!caller.HasLiveRights) return (Released.Instance, null);
+        var clientId = client?.Id ?? (ClientQuery.TryGivenClientId(context.Request, out var given, out _) ? given : null);
+        var subscription = new GrantedSubscription(context, caller, topics, clientId, client);
         _held.TryAdd(subscription, 0);
         Reassess(subscription);
-        return new Release(this, subscription);
+        return (new Release(this, subscription), subscription);
     }
 
     /// <summary>Ends each held subscription the rights in force no longer cover; returns how many it ended.</summary>

@@ -285,7 +285,7 @@ public abstract class WebEntrypoint : MediationNode, IEntrypoint
             return null;
         }
         refusal = null;
-        var held = Granted.Hold(new GrantedSubscription(context, caller, topics, clientId, client));
+        var (held, _) = Granted.Hold(context, caller, topics, client);
         return (client, new Leases(held, registration, lease, claim));
     }
 

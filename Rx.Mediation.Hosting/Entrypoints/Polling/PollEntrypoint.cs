@@ -125,15 +125,15 @@ public sealed class PollEntrypoint : WebEntrypoint
 
         using var session = Sessions.Open();
         // Held while it waits: reloaded rights that no longer cover the filter answer it 403 at once.
-        var granted = new GrantedSubscription(context, caller, [topic!], ClientQuery.TryGivenClientId(context.Request, out var given, out _) ? given : null);
-        using var held = Granted.Hold(granted);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, Sessions.Closing, granted.Ended);
+        var (held, granted) = Granted.Hold(context, caller, [topic!]);
+        using var lease = held;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, Sessions.Closing, granted?.Ended ?? CancellationToken.None);
         if (broker is not null)
         {
             // Whatever reaches the log from now on is read from it next, the seam dropping what the replay gave already.
             var logEnd = Log.LastSequence;
             var page = await ReplayAsync(context, broker, position, topic!, limit, _options.MaxPageBytes, stop.Token);
-            if (granted.EndedBecause is { } revoked)
+            if (granted?.EndedBecause is { } revoked)
             {
                 await JsonErrors.WriteAsync(context, StatusCodes.Status403Forbidden, "forbidden", revoked);
                 return;
@@ -188,7 +188,7 @@ public sealed class PollEntrypoint : WebEntrypoint
             // Only events the client already had (after a replay): wait for the rest of the timeout.
             if (answered.Count > 0 || page.Items.Count == 0 || remaining <= TimeSpan.Zero) break;
         }
-        if (granted.EndedBecause is { } ended)
+        if (granted?.EndedBecause is { } ended)
         {
             // What was read may be what the caller can no longer read: none of it is answered.
             await JsonErrors.WriteAsync(context, StatusCodes.Status403Forbidden, "forbidden", ended);
